@@ -1,0 +1,32 @@
+# eddy: user-facing targets. The engine builds with CMake; these wrap it.
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+CMAKE_REL   = cmake -S . -B $(BUILD)/release -DCMAKE_BUILD_TYPE=Release -DEDDY_TESTS=OFF
+CMAKE_TEST  = cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=Debug -DEDDY_SANITIZE=ON
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@$(CMAKE_REL) >/dev/null
+	@cmake --build $(BUILD)/release -j $(JOBS)
+
+# Until the PHP extension exists: the coroutine echo server on port 9501.
+run: build
+	$(BUILD)/release/echo_server 9501
+
+test: deps
+	@$(CMAKE_TEST) >/dev/null
+	@cmake --build $(BUILD)/test -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  scripts/test.sh $(BUILD)/test
+
+bench: build
+	@bench/run.sh $(BUILD)/release
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages eddy's build, tests and benchmarks need.
+# Idempotent: packages already installed are skipped; runs apt-get update
+# only when something is missing. Uses sudo when not root.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config
+  libcriterion-dev
+  clang
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

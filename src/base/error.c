@@ -1,0 +1,28 @@
+/* eddy_strerror: names for engine codes, strerror for negative errno. */
+#include <string.h>
+
+#include "eddy/base.h"
+
+const char *eddy_strerror(int code) {
+    switch (code) {
+    case EDDY_OK: return "Success";
+    case EDDY_ESYSCALL: return "System call fail";
+    case EDDY_EPROTOCOL: return "Protocol error";
+    case EDDY_EWRONG_OP: return "Wrong operation";
+    case EDDY_ECO_OUT_OF_COROUTINE: return "Coroutine out of coroutine";
+    case EDDY_ECO_HAS_BEEN_BOUND: return "Coroutine has been bound";
+    case EDDY_ECO_PROTECT_STACK: return "Coroutine protect stack failed";
+    case EDDY_ECO_CANNOT_CANCEL: return "Coroutine cannot cancel";
+    case EDDY_ECO_NOT_EXISTS: return "Coroutine not exists";
+    case EDDY_ECHAN_CLOSED: return "Channel is closed";
+    case EDDY_ECHAN_DRAINED: return "Channel is closed and empty";
+    default: break;
+    }
+    if (code < 0 && code > -4096) {
+        /* strerror() on glibc returns static strings for known errnos; the
+         * thread-safety concern is only for unknown values, which it
+         * formats into a shared buffer — we never pass those. */
+        return strerror(-code);
+    }
+    return "Unknown error";
+}
