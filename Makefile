@@ -4,7 +4,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_REL   = cmake -S . -B $(BUILD)/release -DCMAKE_BUILD_TYPE=Release -DEDDY_TESTS=OFF
 CMAKE_TEST  = cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=Debug -DEDDY_SANITIZE=ON
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build ext run test bench clean
 
 all: build
 
@@ -15,6 +15,11 @@ build: deps
 	@$(CMAKE_REL) >/dev/null
 	@cmake --build $(BUILD)/release -j $(JOBS)
 
+# The PHP extension, out of tree: $(BUILD)/ext/modules/swoole.so
+# (phpize && ./configure && make over symlinks to ext/; see scripts/build_ext.sh).
+ext: deps
+	@scripts/build_ext.sh $(BUILD)/ext --enable-eddy-werror
+
 # Until the PHP extension exists: the coroutine echo server on port 9501.
 run: build
 	$(BUILD)/release/echo_server 9501
@@ -22,8 +27,8 @@ run: build
 test: deps
 	@$(CMAKE_TEST) >/dev/null
 	@cmake --build $(BUILD)/test -j $(JOBS)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  scripts/test.sh $(BUILD)/test
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/c/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  EXT_BUILD=$(BUILD)/ext scripts/test.sh $(BUILD)/test
 
 bench: build
 	@bench/run.sh $(BUILD)/release

@@ -88,11 +88,14 @@ struct eddy_loop_s {
     size_t ntimers, timers_cap;
     uint64_t timer_seq;
     eddy_signal_t *signals;
+    eddy_signal_t *sig_cursor; /* next watcher of the signal being dispatched */
     uint64_t sigmask;      /* bit n-1 set while signal n is watched */
     eddy_defer_t *defer_head, *defer_tail, *defer_free;
     eddy_work_t *done_head; /* completed work, guarded by the pool lock */
+    size_t work_inflight;  /* submitted, not yet on done_head (pool lock) */
     void *epoll_events;    /* buffer for epoll_wait */
     int epoll_events_cap;
+    int epoll_batch;       /* events of the batch being dispatched, else 0 */
 };
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -102,7 +105,8 @@ int eddy_loop_init(eddy_loop_t *loop);
 /* Releases the loop's fds and memory. Active handles are forgotten, not
  * called; deferred callbacks not yet run are dropped. */
 void eddy_loop_close(eddy_loop_t *loop);
-/* This thread's loop, created on first use. Coroutines run on it. */
+/* This thread's loop, created on first use. Coroutines run on it. NULL
+ * (logged) only if its epoll or eventfd cannot be created. */
 eddy_loop_t *eddy_loop_default(void);
 /* Closes this thread's default loop (a later eddy_loop_default() makes a
  * fresh one). For clean shutdown and leak-free tests. */

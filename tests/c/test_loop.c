@@ -1,0 +1,563 @@
+/*
+ * The loop (include/eddy/loop.h): liveness and stop, fd readiness, signals,
+ * the defer queue and the work pool.
+ *
+ * Each test owns its loop and closes it (or the default loop), so
+ * LeakSanitizer sees a clean exit. Every run is bounded: callbacks stop
+ * after a fixed count, and Criterion kills a test past its timeout.
+ */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "eddy/loop.h"
+#include "eddy/timer.h"
+
+static void make_pair(int sv[2]) {
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
+}
+
+/* ---- liveness and stop ------------------------------------------------ */
+
+Test(loop, run_returns_at_once_when_nothing_is_left, .timeout = 5) {
+    eddy_loop_t loop;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    eddy_loop_close(&loop);
+}
+
+static int ticks;
+
+static void stop_every_third(eddy_timer_t *t) {
+    if (++ticks % 3 == 0) eddy_loop_stop(t->loop);
+}
+
+Test(loop, stop_returns_after_the_iteration_and_a_later_run_resumes, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_timer_t t;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_timer_init(&loop, &t, stop_every_third);
+    eddy_timer_start(&t, 1, 1);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(ticks, 3);
+    cr_assert(eddy_timer_active(&t)); /* stopped the loop, not the timer */
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(ticks, 6);
+    eddy_timer_stop(&t);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(ticks, 6);
+    eddy_loop_close(&loop);
+}
+
+static uint64_t now_seen[2];
+
+static void busy_then_look(eddy_timer_t *t) {
+    now_seen[0] = eddy_loop_now(t->loop);
+    uint64_t until = eddy_now_ms() + 5;
+    while (eddy_now_ms() < until) {
+    }
+    now_seen[1] = eddy_loop_now(t->loop);
+}
+
+Test(loop, now_is_cached_for_the_iteration, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_timer_t t;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_timer_init(&loop, &t, busy_then_look);
+    eddy_timer_start(&t, 1, 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(now_seen[0], now_seen[1]);
+    cr_assert_geq(eddy_now_ms(), now_seen[0] + 5);
+    eddy_loop_update_time(&loop);
+    cr_assert_geq(eddy_loop_now(&loop), now_seen[0] + 5);
+    eddy_loop_close(&loop);
+}
+
+Test(loop, default_loop_is_per_thread_and_recreated_after_close, .timeout = 5) {
+    eddy_loop_t *a = eddy_loop_default();
+    cr_assert_not_null(a);
+    cr_assert_eq(eddy_loop_default(), a);
+    eddy_loop_default_close();
+    eddy_loop_default_close(); /* safe with none */
+    eddy_loop_t *b = eddy_loop_default();
+    cr_assert_not_null(b);
+    cr_assert_eq(eddy_loop_run(b), 0);
+    eddy_loop_default_close();
+}
+
+static void *other_thread_default(void *arg) {
+    eddy_loop_t *mine = eddy_loop_default();
+    int differs = mine != NULL && mine != arg;
+    eddy_loop_default_close();
+    return (void *)(intptr_t)differs;
+}
+
+Test(loop, default_loop_differs_between_threads, .timeout = 5) {
+    pthread_t tid;
+    void *differs;
+    eddy_loop_t *mine = eddy_loop_default();
+    cr_assert_eq(pthread_create(&tid, NULL, other_thread_default, mine), 0);
+    cr_assert_eq(pthread_join(tid, &differs), 0);
+    cr_assert_eq((intptr_t)differs, 1);
+    eddy_loop_default_close();
+}
+
+/* ---- io ---------------------------------------------------------------- */
+
+typedef struct {
+    eddy_io_t io;
+    int calls;
+    unsigned last;
+    char got[16];
+} watcher_t;
+
+static void read_once(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
+    (void)loop;
+    watcher_t *w = io->data;
+    w->calls++;
+    w->last = events;
+    cr_assert_gt(read(io->fd, w->got, sizeof w->got - 1), 0);
+    eddy_io_stop(io);
+}
+
+Test(io, read_readiness_on_a_socketpair, .timeout = 5) {
+    eddy_loop_t loop;
+    watcher_t w = {0};
+    int sv[2];
+    make_pair(sv);
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_io_init(&w.io, sv[0], read_once);
+    w.io.data = &w;
+    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_READ), 0);
+    cr_assert_eq(w.io.events, EDDY_READ);
+    cr_assert_eq(write(sv[1], "ping", 4), 4);
+    cr_assert_eq(eddy_loop_run(&loop), 0); /* returns once the watcher stops */
+    cr_assert_eq(w.calls, 1);
+    cr_assert_eq(w.last, EDDY_READ);
+    cr_assert_str_eq(w.got, "ping");
+    eddy_loop_close(&loop);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void count_and_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
+    (void)loop;
+    watcher_t *w = io->data;
+    w->calls++;
+    w->last = events;
+    eddy_io_stop(io);
+}
+
+Test(io, write_interest_reports_writable, .timeout = 5) {
+    eddy_loop_t loop;
+    watcher_t w = {0};
+    int sv[2];
+    make_pair(sv);
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_io_init(&w.io, sv[0], count_and_stop);
+    w.io.data = &w;
+    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_WRITE), 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(w.calls, 1);
+    cr_assert_eq(w.last, EDDY_WRITE);
+    eddy_loop_close(&loop);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void drop_write_then_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
+    watcher_t *w = io->data;
+    w->calls++;
+    w->last = events;
+    if (w->calls == 1) {
+        cr_assert_eq(events, EDDY_READ | EDDY_WRITE);
+        cr_assert_eq(eddy_io_set(loop, io, EDDY_READ), 0); /* modify */
+        char c;
+        cr_assert_eq(read(io->fd, &c, 1), 1);
+        return;
+    }
+    cr_assert_eq(events, EDDY_READ); /* writable, but no longer asked */
+    cr_assert_eq(eddy_io_set(loop, io, 0), 0); /* 0 removes */
+}
+
+Test(io, modify_and_remove_interest, .timeout = 5) {
+    eddy_loop_t loop;
+    watcher_t w = {0};
+    int sv[2];
+    make_pair(sv);
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_io_init(&w.io, sv[0], drop_write_then_stop);
+    w.io.data = &w;
+    cr_assert_eq(write(sv[1], "ab", 2), 2);
+    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_READ | EDDY_WRITE), 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(w.calls, 2);
+    cr_assert_eq(w.io.events, 0);
+    eddy_io_stop(&w.io); /* twice is fine */
+    eddy_loop_close(&loop);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+Test(io, stopped_watcher_gets_no_callback_and_run_returns, .timeout = 5) {
+    eddy_loop_t loop;
+    watcher_t w = {0};
+    int sv[2];
+    make_pair(sv);
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_io_init(&w.io, sv[0], count_and_stop);
+    w.io.data = &w;
+    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_READ | EDDY_WRITE), 0);
+    eddy_io_stop(&w.io);
+    cr_assert_eq(write(sv[1], "x", 1), 1);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(w.calls, 0);
+    eddy_loop_close(&loop);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+/* Two readable watchers in one batch; whichever runs first stops the other,
+ * closes its fd and frees it: ASan catches any later touch, and the
+ * counter catches a stale dispatch. */
+static int batch_calls;
+static eddy_io_t *batch_ios[2], *survivor;
+
+static void stop_the_other(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
+    (void)loop;
+    (void)events;
+    batch_calls++;
+    eddy_io_t *other = batch_ios[0] == io ? batch_ios[1] : batch_ios[0];
+    eddy_io_stop(other);
+    close(other->fd);
+    free(other);
+    eddy_io_stop(io);
+    survivor = io;
+}
+
+Test(io, callback_stopping_another_watcher_in_the_same_batch_prevents_its_dispatch, .timeout = 5) {
+    eddy_loop_t loop;
+    int a[2], b[2];
+    make_pair(a);
+    make_pair(b);
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    cr_assert_eq(write(a[1], "a", 1), 1);
+    cr_assert_eq(write(b[1], "b", 1), 1);
+    for (int i = 0; i < 2; i++) {
+        batch_ios[i] = malloc(sizeof(eddy_io_t));
+        eddy_io_init(batch_ios[i], i == 0 ? a[0] : b[0], stop_the_other);
+        cr_assert_eq(eddy_io_set(&loop, batch_ios[i], EDDY_READ), 0);
+    }
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(batch_calls, 1);
+    /* The survivor stopped itself: find and free it. */
+    close(survivor->fd);
+    free(survivor);
+    eddy_loop_close(&loop);
+    close(a[1]);
+    close(b[1]);
+}
+
+Test(io, hangup_reports_error_with_the_registered_interest, .timeout = 5) {
+    eddy_loop_t loop;
+    watcher_t w = {0};
+    int sv[2];
+    make_pair(sv);
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_io_init(&w.io, sv[0], count_and_stop);
+    w.io.data = &w;
+    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_READ), 0);
+    close(sv[1]);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(w.calls, 1);
+    cr_assert_eq(w.last, EDDY_READ | EDDY_ERROR); /* no WRITE: not asked for */
+    eddy_loop_close(&loop);
+    close(sv[0]);
+}
+
+Test(io, set_on_a_bad_fd_fails_and_leaves_the_loop_idle, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_io_t io;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_io_init(&io, 1000000, count_and_stop);
+    cr_assert_eq(eddy_io_set(&loop, &io, EDDY_READ), EDDY_EBADF);
+    cr_assert_eq(io.events, 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    eddy_loop_close(&loop);
+}
+
+/* ---- signals ----------------------------------------------------------- */
+
+static int blocked(int signo) {
+    sigset_t cur;
+    pthread_sigmask(SIG_SETMASK, NULL, &cur);
+    return sigismember(&cur, signo);
+}
+
+static int sig_calls[2];
+
+static void on_signal_stop(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
+    (void)loop;
+    cr_assert_eq(signo, SIGUSR1);
+    sig_calls[(intptr_t)sig->data]++;
+    eddy_signal_stop(sig);
+}
+
+Test(signal, delivered_as_a_callback_and_unblocked_after_stop, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_signal_t sig = {0};
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    cr_assert_not(blocked(SIGUSR1));
+    cr_assert_eq(eddy_signal_start(&loop, &sig, SIGUSR1, on_signal_stop), 0);
+    cr_assert(blocked(SIGUSR1));
+    cr_assert_eq(raise(SIGUSR1), 0); /* blocked: waits for the loop */
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(sig_calls[0], 1);
+    cr_assert_not(blocked(SIGUSR1));
+    eddy_loop_close(&loop);
+}
+
+static void on_signal_count(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
+    (void)signo;
+    sig_calls[(intptr_t)sig->data]++;
+    eddy_loop_stop(loop);
+}
+
+Test(signal, several_watchers_share_a_signal, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_signal_t a = {0}, b = {0};
+    a.data = (void *)0;
+    b.data = (void *)1;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    cr_assert_eq(eddy_signal_start(&loop, &a, SIGUSR2, on_signal_count), 0);
+    cr_assert_eq(eddy_signal_start(&loop, &b, SIGUSR2, on_signal_count), 0);
+    cr_assert_eq(kill(getpid(), SIGUSR2), 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(sig_calls[0], 1);
+    cr_assert_eq(sig_calls[1], 1);
+    eddy_signal_stop(&a);
+    cr_assert(blocked(SIGUSR2)); /* b still watches it */
+    cr_assert_eq(kill(getpid(), SIGUSR2), 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(sig_calls[0], 1);
+    cr_assert_eq(sig_calls[1], 2);
+    eddy_signal_stop(&b);
+    eddy_signal_stop(&b); /* twice is fine */
+    cr_assert_not(blocked(SIGUSR2));
+    eddy_loop_close(&loop);
+}
+
+Test(signal, arrived_but_undispatched_signal_is_dropped_when_the_last_watcher_stops,
+     .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_signal_t sig = {0};
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    cr_assert_eq(eddy_signal_start(&loop, &sig, SIGUSR1, on_signal_stop), 0);
+    cr_assert_eq(raise(SIGUSR1), 0);
+    eddy_signal_stop(&sig); /* would kill us if the pending one were delivered */
+    cr_assert_not(blocked(SIGUSR1));
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(sig_calls[0], 0);
+    eddy_loop_close(&loop);
+}
+
+Test(signal, start_rejects_signals_it_cannot_watch, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_signal_t sig = {0};
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    cr_assert_eq(eddy_signal_start(&loop, &sig, 0, on_signal_stop), EDDY_EINVAL);
+    cr_assert_eq(eddy_signal_start(&loop, &sig, SIGKILL, on_signal_stop), EDDY_EINVAL);
+    cr_assert_eq(eddy_signal_start(&loop, &sig, 65, on_signal_stop), EDDY_EINVAL);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    eddy_loop_close(&loop);
+}
+
+Test(signal, close_unblocks_watched_signals, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_signal_t sig = {0};
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    cr_assert_eq(eddy_signal_start(&loop, &sig, SIGUSR1, on_signal_stop), 0);
+    eddy_loop_close(&loop);
+    cr_assert_not(blocked(SIGUSR1));
+}
+
+/* ---- defer ------------------------------------------------------------- */
+
+static char order[32];
+static int norder;
+
+typedef struct {
+    eddy_loop_t *loop;
+    char name;
+    int redefer; /* how many more times to defer itself */
+} step_t;
+
+static void note(void *arg) {
+    step_t *s = arg;
+    order[norder++] = s->name;
+    if (s->redefer-- > 0) eddy_loop_defer(s->loop, note, s);
+}
+
+Test(defer, runs_in_order_and_redefer_runs_next_pass, .timeout = 5) {
+    eddy_loop_t loop;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    step_t a = {&loop, 'a', 2}, b = {&loop, 'b', 0}, c = {&loop, 'c', 1};
+    eddy_loop_defer(&loop, note, &a);
+    eddy_loop_defer(&loop, note, &b);
+    eddy_loop_defer(&loop, note, &c);
+    cr_assert_eq(eddy_loop_run(&loop), 0); /* defers alone keep it alive */
+    order[norder] = '\0';
+    /* pass 1: a b c; pass 2: what they deferred; pass 3: a again */
+    cr_assert_str_eq(order, "abcaca");
+    eddy_loop_close(&loop);
+}
+
+static eddy_timer_t far_timer;
+static int chain;
+
+static void defer_chain(void *arg) {
+    eddy_loop_t *loop = arg;
+    if (++chain < 20)
+        eddy_loop_defer(loop, defer_chain, loop);
+    else
+        eddy_timer_stop(&far_timer);
+}
+
+static void never(eddy_timer_t *t) {
+    (void)t;
+    cr_assert_fail("the far timer must not fire");
+}
+
+Test(defer, pending_defers_keep_the_loop_from_blocking, .timeout = 5) {
+    eddy_loop_t loop;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_timer_init(&loop, &far_timer, never);
+    eddy_timer_start(&far_timer, 60000, 0);
+    eddy_loop_defer(&loop, defer_chain, &loop);
+    uint64_t t0 = eddy_now_ms();
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(chain, 20);
+    cr_assert_lt(eddy_now_ms() - t0, 1000);
+    eddy_loop_close(&loop);
+}
+
+static void not_run(void *arg) {
+    (void)arg;
+    cr_assert_fail("dropped defer ran");
+}
+
+Test(defer, close_drops_pending_defers, .timeout = 5) {
+    eddy_loop_t loop;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    for (int i = 0; i < 10; i++) eddy_loop_defer(&loop, not_run, NULL);
+    eddy_loop_close(&loop);
+}
+
+/* ---- work pool --------------------------------------------------------- */
+
+typedef struct {
+    eddy_work_t w;
+    pthread_t worker, done_on;
+    int done;
+} job_t;
+
+static atomic_int works_run;
+
+static void job_work(eddy_work_t *w) {
+    job_t *j = w->data;
+    j->worker = pthread_self();
+    usleep(1000);
+    atomic_fetch_add(&works_run, 1);
+}
+
+static int dones;
+
+static void job_done(eddy_work_t *w) {
+    job_t *j = w->data;
+    j->done_on = pthread_self();
+    j->done++;
+    dones++;
+}
+
+Test(work, runs_on_a_pool_thread_and_done_on_the_loop_thread, .timeout = 10) {
+    eddy_loop_t *loop = eddy_loop_default();
+    job_t j = {0};
+    j.w.data = &j;
+    eddy_work_submit(loop, &j.w, job_work, job_done);
+    cr_assert_eq(eddy_loop_run(loop), 0); /* pending work keeps it alive */
+    cr_assert_eq(j.done, 1);
+    cr_assert_not(pthread_equal(j.worker, pthread_self()));
+    cr_assert(pthread_equal(j.done_on, pthread_self()));
+    eddy_loop_default_close();
+}
+
+Test(work, hundred_concurrent_works_all_complete, .timeout = 20) {
+    enum { N = 100 };
+    static job_t jobs[N];
+    eddy_loop_t loop;
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    for (int i = 0; i < N; i++) {
+        jobs[i].w.data = &jobs[i];
+        eddy_work_submit(&loop, &jobs[i].w, job_work, job_done);
+    }
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(dones, N);
+    cr_assert_eq(atomic_load(&works_run), N);
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(jobs[i].done, 1);
+        cr_assert(pthread_equal(jobs[i].done_on, pthread_self()));
+    }
+    eddy_loop_close(&loop);
+}
+
+static void slow_work(eddy_work_t *w) {
+    (void)w;
+    usleep(20000);
+}
+
+static void unexpected_done(eddy_work_t *w) {
+    (void)w;
+    cr_assert_fail("done ran after close");
+}
+
+Test(work, close_waits_for_running_work_and_drops_its_done, .timeout = 10) {
+    enum { N = 8 };
+    eddy_loop_t loop;
+    eddy_work_t w[N];
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    for (int i = 0; i < N; i++) eddy_work_submit(&loop, &w[i], slow_work, unexpected_done);
+    usleep(5000); /* let the pool pick some */
+    eddy_loop_close(&loop); /* must not return while a thread still uses the loop */
+}
+
+Test(work, pool_restarts_in_a_forked_child, .timeout = 20) {
+    eddy_loop_t loop;
+    job_t j = {0};
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    j.w.data = &j;
+    eddy_work_submit(&loop, &j.w, job_work, job_done); /* pool now running */
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    eddy_loop_close(&loop);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        eddy_loop_t child;
+        job_t cj = {0};
+        if (eddy_loop_init(&child) < 0) _exit(2);
+        cj.w.data = &cj;
+        eddy_work_submit(&child, &cj.w, job_work, job_done);
+        eddy_loop_run(&child);
+        int ok = cj.done == 1 && !pthread_equal(cj.worker, pthread_self());
+        eddy_loop_close(&child);
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+}
