@@ -8,6 +8,10 @@ PKGS=(
   build-essential cmake pkg-config
   libcriterion-dev
   clang
+  # PHP extension: phpize/php-config/gen_stub.php/run-tests.php come with
+  # php8.2-dev; gen_stub.php parses stubs with nikic/php-parser (php-parser),
+  # which scripts/gen_stubs.sh points it at instead of letting it download.
+  php8.2-cli php8.2-dev php-parser
 )
 
 missing=()

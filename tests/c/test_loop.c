@@ -6,7 +6,7 @@
  * LeakSanitizer sees a clean exit. Every run is bounded: callbacks stop
  * after a fixed count, and Criterion kills a test past its timeout.
  */
-#include <criterion/criterion.h>
+#include "eddy_test.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -24,7 +24,7 @@ static void make_pair(int sv[2]) {
 
 /* ---- liveness and stop ------------------------------------------------ */
 
-Test(loop, run_returns_at_once_when_nothing_is_left, .timeout = 5) {
+EDDY_TEST(loop, run_returns_at_once_when_nothing_is_left, .timeout = 5) {
     eddy_loop_t loop;
     cr_assert_eq(eddy_loop_init(&loop), 0);
     cr_assert_eq(eddy_loop_run(&loop), 0);
@@ -38,7 +38,7 @@ static void stop_every_third(eddy_timer_t *t) {
     if (++ticks % 3 == 0) eddy_loop_stop(t->loop);
 }
 
-Test(loop, stop_returns_after_the_iteration_and_a_later_run_resumes, .timeout = 5) {
+EDDY_TEST(loop, stop_returns_after_the_iteration_and_a_later_run_resumes, .timeout = 5) {
     eddy_loop_t loop;
     eddy_timer_t t;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -65,7 +65,7 @@ static void busy_then_look(eddy_timer_t *t) {
     now_seen[1] = eddy_loop_now(t->loop);
 }
 
-Test(loop, now_is_cached_for_the_iteration, .timeout = 5) {
+EDDY_TEST(loop, now_is_cached_for_the_iteration, .timeout = 5) {
     eddy_loop_t loop;
     eddy_timer_t t;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -79,7 +79,7 @@ Test(loop, now_is_cached_for_the_iteration, .timeout = 5) {
     eddy_loop_close(&loop);
 }
 
-Test(loop, default_loop_is_per_thread_and_recreated_after_close, .timeout = 5) {
+EDDY_TEST(loop, default_loop_is_per_thread_and_recreated_after_close, .timeout = 5) {
     eddy_loop_t *a = eddy_loop_default();
     cr_assert_not_null(a);
     cr_assert_eq(eddy_loop_default(), a);
@@ -98,7 +98,7 @@ static void *other_thread_default(void *arg) {
     return (void *)(intptr_t)differs;
 }
 
-Test(loop, default_loop_differs_between_threads, .timeout = 5) {
+EDDY_TEST(loop, default_loop_differs_between_threads, .timeout = 5) {
     pthread_t tid;
     void *differs;
     eddy_loop_t *mine = eddy_loop_default();
@@ -126,7 +126,7 @@ static void read_once(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     eddy_io_stop(io);
 }
 
-Test(io, read_readiness_on_a_socketpair, .timeout = 5) {
+EDDY_TEST(io, read_readiness_on_a_socketpair, .timeout = 5) {
     eddy_loop_t loop;
     watcher_t w = {0};
     int sv[2];
@@ -154,7 +154,7 @@ static void count_and_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     eddy_io_stop(io);
 }
 
-Test(io, write_interest_reports_writable, .timeout = 5) {
+EDDY_TEST(io, write_interest_reports_writable, .timeout = 5) {
     eddy_loop_t loop;
     watcher_t w = {0};
     int sv[2];
@@ -186,7 +186,7 @@ static void drop_write_then_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned even
     cr_assert_eq(eddy_io_set(loop, io, 0), 0); /* 0 removes */
 }
 
-Test(io, modify_and_remove_interest, .timeout = 5) {
+EDDY_TEST(io, modify_and_remove_interest, .timeout = 5) {
     eddy_loop_t loop;
     watcher_t w = {0};
     int sv[2];
@@ -205,7 +205,7 @@ Test(io, modify_and_remove_interest, .timeout = 5) {
     close(sv[1]);
 }
 
-Test(io, stopped_watcher_gets_no_callback_and_run_returns, .timeout = 5) {
+EDDY_TEST(io, stopped_watcher_gets_no_callback_and_run_returns, .timeout = 5) {
     eddy_loop_t loop;
     watcher_t w = {0};
     int sv[2];
@@ -241,7 +241,7 @@ static void stop_the_other(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     survivor = io;
 }
 
-Test(io, callback_stopping_another_watcher_in_the_same_batch_prevents_its_dispatch, .timeout = 5) {
+EDDY_TEST(io, callback_stopping_another_watcher_in_the_same_batch_prevents_its_dispatch, .timeout = 5) {
     eddy_loop_t loop;
     int a[2], b[2];
     make_pair(a);
@@ -264,7 +264,7 @@ Test(io, callback_stopping_another_watcher_in_the_same_batch_prevents_its_dispat
     close(b[1]);
 }
 
-Test(io, hangup_reports_error_with_the_registered_interest, .timeout = 5) {
+EDDY_TEST(io, hangup_reports_error_with_the_registered_interest, .timeout = 5) {
     eddy_loop_t loop;
     watcher_t w = {0};
     int sv[2];
@@ -281,7 +281,7 @@ Test(io, hangup_reports_error_with_the_registered_interest, .timeout = 5) {
     close(sv[0]);
 }
 
-Test(io, set_on_a_bad_fd_fails_and_leaves_the_loop_idle, .timeout = 5) {
+EDDY_TEST(io, set_on_a_bad_fd_fails_and_leaves_the_loop_idle, .timeout = 5) {
     eddy_loop_t loop;
     eddy_io_t io;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -309,7 +309,7 @@ static void on_signal_stop(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
     eddy_signal_stop(sig);
 }
 
-Test(signal, delivered_as_a_callback_and_unblocked_after_stop, .timeout = 5) {
+EDDY_TEST(signal, delivered_as_a_callback_and_unblocked_after_stop, .timeout = 5) {
     eddy_loop_t loop;
     eddy_signal_t sig = {0};
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -329,7 +329,7 @@ static void on_signal_count(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
     eddy_loop_stop(loop);
 }
 
-Test(signal, several_watchers_share_a_signal, .timeout = 5) {
+EDDY_TEST(signal, several_watchers_share_a_signal, .timeout = 5) {
     eddy_loop_t loop;
     eddy_signal_t a = {0}, b = {0};
     a.data = (void *)0;
@@ -353,7 +353,7 @@ Test(signal, several_watchers_share_a_signal, .timeout = 5) {
     eddy_loop_close(&loop);
 }
 
-Test(signal, arrived_but_undispatched_signal_is_dropped_when_the_last_watcher_stops,
+EDDY_TEST(signal, arrived_but_undispatched_signal_is_dropped_when_the_last_watcher_stops,
      .timeout = 5) {
     eddy_loop_t loop;
     eddy_signal_t sig = {0};
@@ -367,7 +367,7 @@ Test(signal, arrived_but_undispatched_signal_is_dropped_when_the_last_watcher_st
     eddy_loop_close(&loop);
 }
 
-Test(signal, start_rejects_signals_it_cannot_watch, .timeout = 5) {
+EDDY_TEST(signal, start_rejects_signals_it_cannot_watch, .timeout = 5) {
     eddy_loop_t loop;
     eddy_signal_t sig = {0};
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -378,7 +378,7 @@ Test(signal, start_rejects_signals_it_cannot_watch, .timeout = 5) {
     eddy_loop_close(&loop);
 }
 
-Test(signal, close_unblocks_watched_signals, .timeout = 5) {
+EDDY_TEST(signal, close_unblocks_watched_signals, .timeout = 5) {
     eddy_loop_t loop;
     eddy_signal_t sig = {0};
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -404,7 +404,7 @@ static void note(void *arg) {
     if (s->redefer-- > 0) eddy_loop_defer(s->loop, note, s);
 }
 
-Test(defer, runs_in_order_and_redefer_runs_next_pass, .timeout = 5) {
+EDDY_TEST(defer, runs_in_order_and_redefer_runs_next_pass, .timeout = 5) {
     eddy_loop_t loop;
     cr_assert_eq(eddy_loop_init(&loop), 0);
     step_t a = {&loop, 'a', 2}, b = {&loop, 'b', 0}, c = {&loop, 'c', 1};
@@ -434,7 +434,7 @@ static void never(eddy_timer_t *t) {
     cr_assert_fail("the far timer must not fire");
 }
 
-Test(defer, pending_defers_keep_the_loop_from_blocking, .timeout = 5) {
+EDDY_TEST(defer, pending_defers_keep_the_loop_from_blocking, .timeout = 5) {
     eddy_loop_t loop;
     cr_assert_eq(eddy_loop_init(&loop), 0);
     eddy_timer_init(&loop, &far_timer, never);
@@ -452,7 +452,7 @@ static void not_run(void *arg) {
     cr_assert_fail("dropped defer ran");
 }
 
-Test(defer, close_drops_pending_defers, .timeout = 5) {
+EDDY_TEST(defer, close_drops_pending_defers, .timeout = 5) {
     eddy_loop_t loop;
     cr_assert_eq(eddy_loop_init(&loop), 0);
     for (int i = 0; i < 10; i++) eddy_loop_defer(&loop, not_run, NULL);
@@ -485,7 +485,7 @@ static void job_done(eddy_work_t *w) {
     dones++;
 }
 
-Test(work, runs_on_a_pool_thread_and_done_on_the_loop_thread, .timeout = 10) {
+EDDY_TEST(work, runs_on_a_pool_thread_and_done_on_the_loop_thread, .timeout = 10) {
     eddy_loop_t *loop = eddy_loop_default();
     job_t j = {0};
     j.w.data = &j;
@@ -497,7 +497,7 @@ Test(work, runs_on_a_pool_thread_and_done_on_the_loop_thread, .timeout = 10) {
     eddy_loop_default_close();
 }
 
-Test(work, hundred_concurrent_works_all_complete, .timeout = 20) {
+EDDY_TEST(work, hundred_concurrent_works_all_complete, .timeout = 20) {
     enum { N = 100 };
     static job_t jobs[N];
     eddy_loop_t loop;
@@ -526,7 +526,7 @@ static void unexpected_done(eddy_work_t *w) {
     cr_assert_fail("done ran after close");
 }
 
-Test(work, close_waits_for_running_work_and_drops_its_done, .timeout = 10) {
+EDDY_TEST(work, close_waits_for_running_work_and_drops_its_done, .timeout = 10) {
     enum { N = 8 };
     eddy_loop_t loop;
     eddy_work_t w[N];
@@ -536,7 +536,7 @@ Test(work, close_waits_for_running_work_and_drops_its_done, .timeout = 10) {
     eddy_loop_close(&loop); /* must not return while a thread still uses the loop */
 }
 
-Test(work, pool_restarts_in_a_forked_child, .timeout = 20) {
+EDDY_TEST(work, pool_restarts_in_a_forked_child, .timeout = 20) {
     eddy_loop_t loop;
     job_t j = {0};
     cr_assert_eq(eddy_loop_init(&loop), 0);

@@ -6,7 +6,7 @@
  * clean exit. Every run is bounded: periodic timers stop themselves after a
  * fixed count, and Criterion kills a test that outlives its timeout.
  */
-#include <criterion/criterion.h>
+#include "eddy_test.h"
 #include <stdlib.h>
 
 #include "eddy/loop.h"
@@ -28,7 +28,7 @@ static void start(eddy_loop_t *loop, eddy_timer_t *t, int id, eddy_timer_cb cb, 
     eddy_timer_start(t, ms, repeat);
 }
 
-Test(timer, fires_in_deadline_order, .timeout = 10) {
+EDDY_TEST(timer, fires_in_deadline_order, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t t[4];
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -48,7 +48,7 @@ Test(timer, fires_in_deadline_order, .timeout = 10) {
     eddy_loop_close(&loop);
 }
 
-Test(timer, equal_deadlines_fire_in_start_order, .timeout = 10) {
+EDDY_TEST(timer, equal_deadlines_fire_in_start_order, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t t[20];
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -60,7 +60,7 @@ Test(timer, equal_deadlines_fire_in_start_order, .timeout = 10) {
     eddy_loop_close(&loop);
 }
 
-Test(timer, never_fires_before_its_timeout, .timeout = 10) {
+EDDY_TEST(timer, never_fires_before_its_timeout, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t t;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -80,7 +80,7 @@ static void periodic_stop_at_5(eddy_timer_t *t) {
     if (++periodic_count == 5) eddy_timer_stop(t);
 }
 
-Test(timer, periodic_fires_expected_number_of_times, .timeout = 10) {
+EDDY_TEST(timer, periodic_fires_expected_number_of_times, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t t;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -109,7 +109,7 @@ static void stop_ticker(eddy_timer_t *t) {
     eddy_timer_stop(&ticker);
 }
 
-Test(timer, periodic_count_matches_elapsed_periods, .timeout = 10) {
+EDDY_TEST(timer, periodic_count_matches_elapsed_periods, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t stopper;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -127,7 +127,7 @@ static void stop_self(eddy_timer_t *t) {
     eddy_timer_stop(t);
 }
 
-Test(timer, periodic_stopping_itself_in_callback_is_not_rearmed, .timeout = 10) {
+EDDY_TEST(timer, periodic_stopping_itself_in_callback_is_not_rearmed, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t t;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -147,7 +147,7 @@ static void cancel_victim(eddy_timer_t *t) {
     eddy_timer_stop(&victim);
 }
 
-Test(timer, timer_cancelled_by_another_timers_callback_does_not_fire, .timeout = 10) {
+EDDY_TEST(timer, timer_cancelled_by_another_timers_callback_does_not_fire, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t killer, later_killer, later_victim;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -169,7 +169,7 @@ Test(timer, timer_cancelled_by_another_timers_callback_does_not_fire, .timeout =
     eddy_loop_close(&loop);
 }
 
-Test(timer, restarting_an_active_timer_rearms_it, .timeout = 10) {
+EDDY_TEST(timer, restarting_an_active_timer_rearms_it, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t t;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -189,7 +189,7 @@ static void restart_twice(eddy_timer_t *t) {
     if (nfired < 3) eddy_timer_start(t, 1, 0);
 }
 
-Test(timer, one_shot_restarted_from_its_callback_fires_again, .timeout = 10) {
+EDDY_TEST(timer, one_shot_restarted_from_its_callback_fires_again, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t t;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -217,7 +217,7 @@ static void zero_again(eddy_timer_t *t) {
     if (++zero_fires < 50) eddy_timer_start(t, 0, 0);
 }
 
-Test(timer, zero_timeout_started_in_callback_waits_for_next_pass, .timeout = 10) {
+EDDY_TEST(timer, zero_timeout_started_in_callback_waits_for_next_pass, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t t;
     cr_assert_eq(eddy_loop_init(&loop), 0);
@@ -240,7 +240,7 @@ static void check_heap(const eddy_loop_t *loop) {
     }
 }
 
-Test(timer, heap_stays_ordered_under_random_start_and_stop, .timeout = 30) {
+EDDY_TEST(timer, heap_stays_ordered_under_random_start_and_stop, .timeout = 30) {
     enum { N = 500 };
     eddy_loop_t loop;
     static eddy_timer_t t[N];
@@ -274,7 +274,7 @@ static void check_order(eddy_timer_t *t) {
     nfired++;
 }
 
-Test(timer, random_timers_fire_in_due_order_and_stopped_ones_never, .timeout = 10) {
+EDDY_TEST(timer, random_timers_fire_in_due_order_and_stopped_ones_never, .timeout = 10) {
     enum { N = 300 };
     eddy_loop_t loop;
     static eddy_timer_t t[N];
@@ -293,7 +293,7 @@ Test(timer, random_timers_fire_in_due_order_and_stopped_ones_never, .timeout = 1
     eddy_loop_close(&loop);
 }
 
-Test(timer, stop_is_safe_on_inactive_and_closed_loop_forgets_timers, .timeout = 10) {
+EDDY_TEST(timer, stop_is_safe_on_inactive_and_closed_loop_forgets_timers, .timeout = 10) {
     eddy_loop_t loop;
     eddy_timer_t a, b;
     cr_assert_eq(eddy_loop_init(&loop), 0);
