@@ -24,6 +24,9 @@ PHP=${PHP:-$(command -v php)}
 # Temporary .php/.out/.diff files go under build/, not next to the tests.
 TMP="$ROOT/build/phpt"
 rm -rf "$TMP"; mkdir -p "$TMP"
+# run-tests' parallel workers each mkdir() a test's output directory and
+# race on it ("mkdir(): File exists"); create the whole tree up front.
+(cd "$ROOT/tests/php" && find . -type d -exec mkdir -p "$TMP/{}" \;)
 
 # run-tests probes which extensions load by dl()-ing every .so of
 # extension_dir; dl() of Debian's xdebug.so aborts PHP ("corrupted

@@ -59,7 +59,8 @@ int64_t eddy_coro_create_ex(eddy_coro_fn fn, void *arg, size_t stack_size);
 
 /* Ends the current coroutine now: runs its defer callbacks (LIFO) and
  * coroutine-local destructors, then switches away. Nothing after it runs;
- * the C stack is dropped without unwinding, so free what you hold first. */
+ * the C stack is dropped without unwinding, so free what you hold first.
+ * Aborts if called outside a coroutine. */
 void eddy_coro_exit(void) __attribute__((noreturn));
 
 /* Suspends the current coroutine until eddy_coro_resume(). Returns
@@ -73,15 +74,21 @@ int eddy_coro_resume(eddy_coro_t *co);
 /* Runs fn(arg) when the current coroutine ends, last registered first. */
 int eddy_coro_defer(eddy_coro_defer_fn fn, void *arg);
 
-/* Sleeps `ms` milliseconds on a loop timer. 0, or EDDY_ECANCELED if
- * canceled, or EDDY_ECO_OUT_OF_COROUTINE. */
+/* Sleeps `ms` milliseconds on a loop timer; 0 yields to the loop for one
+ * iteration. 0, or EDDY_ECANCELED if canceled, or EDDY_ECO_OUT_OF_COROUTINE. */
 int eddy_coro_sleep(uint64_t ms);
 
 /* Wakes coroutine `cid` out of the blocking call it waits in (sleep,
  * channel, socket, wait group, resolve) with EDDY_ECANCELED and marks it
- * canceled. EDDY_ECO_NOT_EXISTS, or EDDY_ECO_CANNOT_CANCEL if it is the
- * caller or not in a cancelable wait. */
+ * canceled; it runs at once and the caller continues when it suspends.
+ * Works from the root context too. EDDY_ECO_NOT_EXISTS, or
+ * EDDY_ECO_CANNOT_CANCEL if it is the caller or not in a wait (a coroutine
+ * in eddy_coro_yield() is not cancelable). */
 int eddy_coro_cancel(int64_t cid);
+/* Whether co's last wait ended by eddy_coro_cancel() (NULL: the current
+ * coroutine). As Swoole's isCanceled(), the mark lasts until the coroutine
+ * next suspends: its next wait blocks normally instead of failing, so a
+ * loop that ignores the result cannot spin without yielding. */
 int eddy_coro_is_canceled(const eddy_coro_t *co);
 
 /* ---- identity and status ----------------------------------------------- */
@@ -92,7 +99,8 @@ eddy_coro_t *eddy_coro_get(int64_t cid);
 int64_t eddy_coro_id(const eddy_coro_t *co);
 int64_t eddy_coro_pcid(const eddy_coro_t *co); /* creator's id, -1 if root */
 uint64_t eddy_coro_elapsed_ms(const eddy_coro_t *co);
-/* Copies up to `max` live ids into `out` (ascending); returns the count. */
+/* Copies up to `max` live ids into `out` (ascending); returns how many it
+ * copied (eddy_coro_stats() gives the total). */
 size_t eddy_coro_list(int64_t *out, size_t max);
 void eddy_coro_stats(eddy_coro_stats_t *st);
 
@@ -101,11 +109,23 @@ int eddy_coro_set_stack_size(size_t bytes);
 /* Turns guard pages on (default) or off for stacks made from now on. */
 void eddy_coro_set_stack_guard(int on);
 
+/* ---- embedding --------------------------------------------------------- */
+
+/* Called on this thread right before every context switch (create, resume,
+ * yield, wake, exit), with NULL standing for the root context. An embedder
+ * such as the PHP extension swaps its own per-coroutine state here, because
+ * switches also happen deep inside the engine (a channel push waking a
+ * consumer). One hook per thread; NULL removes it. */
+typedef void (*eddy_coro_switch_hook)(eddy_coro_t *from, eddy_coro_t *to);
+void eddy_coro_set_switch_hook(eddy_coro_switch_hook hook);
+
 /* ---- coroutine-local data ---------------------------------------------- */
 
-/* Allocates a key for all coroutines; dtor (may be NULL) runs on a non-NULL
- * value when its coroutine ends. Returns a key >= 0 or EDDY_ENOMEM when all
- * EDDY_CORO_KEYS_MAX keys are taken. */
+/* Allocates a key for all coroutines (process-wide, like pthread keys);
+ * dtor (may be NULL) runs on a non-NULL value when its coroutine ends, after
+ * the defer callbacks. Returns a key >= 0 or EDDY_ENOMEM when all
+ * EDDY_CORO_KEYS_MAX keys are taken. For set/get, a NULL co is the current
+ * coroutine; set returns EDDY_EINVAL for an unallocated key. */
 int eddy_coro_key_create(eddy_coro_defer_fn dtor);
 int eddy_coro_set_local(eddy_coro_t *co, int key, void *value);
 void *eddy_coro_get_local(const eddy_coro_t *co, int key);
@@ -140,10 +160,15 @@ struct eddy_wait_s {
 };
 
 /* Suspends the current coroutine on `w` for at most timeout_ms
- * (EDDY_WAIT_FOREVER: no limit). Returns the woken result. Fails at once
- * with EDDY_ECO_OUT_OF_COROUTINE, or EDDY_ECANCELED if already canceled. */
+ * (EDDY_WAIT_FOREVER or any negative: no limit). Returns the woken result.
+ * Fails at once with EDDY_ECO_OUT_OF_COROUTINE, or with EDDY_ETIMEDOUT
+ * without suspending when timeout_ms is 0 (owners check readiness first;
+ * on_abort does not run then). The owner pushes w on its queue before the
+ * call and unlinks it in on_abort; zero-initialise w. */
 int eddy_coro_wait(eddy_wait_t *w, int64_t timeout_ms, eddy_wait_abort_fn on_abort);
-/* Ends w's wait with `result` and switches to its coroutine now. */
+/* Ends w's wait with `result` and switches to its coroutine now; the caller
+ * (coroutine or root) continues when it suspends or ends. The owner has
+ * already unlinked w. Aborts if w's coroutine is not waiting on w. */
 void eddy_coro_wake(eddy_wait_t *w, int result);
 
 void eddy_waitq_push(eddy_waitq_t *q, eddy_wait_t *w);

@@ -1,0 +1,255 @@
+/*
+ * Coroutine sockets: lifecycle, the wait machinery, options and status.
+ * The operations themselves are in socket_io.c.
+ *
+ * Blocking pattern (every operation): try the system call; on EAGAIN
+ * publish ourselves as the socket's reader or writer, set the epoll
+ * interest to exactly the directions that have a waiter, and
+ * eddy_coro_wait(). The io callback wakes the waiter of each ready
+ * direction; the woken coroutine retries the call. Interest is dropped as
+ * soon as no one waits, so an idle socket keeps neither the loop alive nor
+ * level-triggered epoll firing.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/socket_int.h"
+
+void eddy__net_close(int fd) {
+    int saved = errno;
+    (void)close(fd); /* never retried: see EDDY__NO_EINTR */
+    errno = saved;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+int eddy__sock_set_err(eddy_socket_t *s, int code, const char *fmt, ...) {
+    va_list ap;
+    s->errcode = code;
+    va_start(ap, fmt);
+    vsnprintf(s->errmsg, sizeof(s->errmsg), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int eddy__sock_check_bound(eddy_socket_t *s, unsigned ev) {
+    eddy_wait_t *w = ev == EDDY_READ ? s->reader : s->writer;
+    if (!w) return 0;
+    return eddy__sock_set_err(s, EDDY_ECO_HAS_BEEN_BOUND,
+                              "Socket#%d has already been bound to another coroutine#%lld, "
+                              "%s of the same socket in coroutine#%lld at the same time is "
+                              "not allowed",
+                              s->fd, (long long)eddy_coro_id(w->co),
+                              ev == EDDY_READ ? "reading" : "writing",
+                              (long long)eddy_coro_cid());
+}
+
+/* ---- lifetime ---------------------------------------------------------- */
+
+static void sock_unref(eddy_socket_t *s) {
+    if (--s->refs == 0) eddy_free(s);
+}
+
+int eddy__sock_enter(eddy_socket_t *s) {
+    if (s->closed) return eddy__sock_set_err(s, EDDY_EBADF, "%s", eddy_strerror(EDDY_EBADF));
+    s->refs++;
+    return 0;
+}
+
+ssize_t eddy__sock_leave(eddy_socket_t *s, ssize_t rc) {
+    if (rc >= 0) {
+        s->errcode = 0;
+        s->errmsg[0] = '\0';
+    } else if (s->errcode != rc) {
+        /* Keep a more specific message set on the way (e.g. "bound"). */
+        eddy__sock_set_err(s, (int)rc, "%s", eddy_strerror((int)rc));
+    }
+    sock_unref(s);
+    return rc;
+}
+
+/* ---- waiting ----------------------------------------------------------- */
+
+/* Wakes the waiter in *slot (if any) after unlinking it, so that the
+ * woken coroutine, which runs before this returns, sees a free slot. */
+static void wake_slot(eddy_wait_t **slot, int result) {
+    eddy_wait_t *w = *slot;
+    if (!w) return;
+    *slot = NULL;
+    eddy_coro_wake(w, result);
+}
+
+static void on_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
+    eddy_socket_t *s = io->data;
+    (void)loop;
+    /* The woken reader may close the socket and drop the last other ref;
+     * hold one so `s` outlives this callback's second look at it. */
+    s->refs++;
+    if (events & (EDDY_READ | EDDY_ERROR)) wake_slot(&s->reader, 0);
+    if (events & (EDDY_WRITE | EDDY_ERROR)) wake_slot(&s->writer, 0);
+    sock_unref(s);
+}
+
+static int update_interest(eddy_socket_t *s) {
+    unsigned want = (s->reader ? EDDY_READ : 0u) | (s->writer ? EDDY_WRITE : 0u);
+    if (s->closed || want == s->io.events) return 0;
+    return eddy_io_set(eddy_loop_default(), &s->io, want);
+}
+
+/* Timeout or cancel: the coroutine stops waiting; free its slot. It
+ * recomputes the interest itself once it runs again. */
+static void on_wait_abort(eddy_wait_t *w) {
+    eddy_socket_t *s = w->data;
+    if (s->reader == w) s->reader = NULL;
+    if (s->writer == w) s->writer = NULL;
+}
+
+eddy__deadline_t eddy__deadline(int64_t timeout_ms, int64_t dflt) {
+    eddy__deadline_t dl;
+    if (timeout_ms == EDDY_TIMEOUT_DEFAULT) timeout_ms = dflt;
+    /* Any other negative value means no limit, as EDDY_WAIT_FOREVER. */
+    dl.at = timeout_ms < 0 ? -1 : (int64_t)eddy_now_ms() + timeout_ms;
+    return dl;
+}
+
+int64_t eddy__deadline_left(const eddy__deadline_t *dl) {
+    if (dl->at < 0) return EDDY_WAIT_FOREVER;
+    int64_t left = dl->at - (int64_t)eddy_now_ms();
+    return left > 0 ? left : 0;
+}
+
+int eddy__sock_wait(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl) {
+    eddy_wait_t **slot = ev == EDDY_READ ? &s->reader : &s->writer;
+    int64_t ms = eddy__deadline_left(dl);
+    int rc;
+    if (!eddy_coro_current()) return EDDY_ECO_OUT_OF_COROUTINE;
+    if (ms == 0) return EDDY_ETIMEDOUT;
+    if ((rc = eddy__sock_check_bound(s, ev)) < 0) return rc;
+
+    eddy_wait_t w;
+    memset(&w, 0, sizeof(w));
+    w.data = s;
+    *slot = &w;
+    rc = update_interest(s);
+    if (rc == 0) rc = eddy_coro_wait(&w, ms, on_wait_abort);
+    /* Still ours if the wait failed at once (already canceled) or the
+     * interest could not be set; wake/abort/close unlink it otherwise. */
+    if (*slot == &w) *slot = NULL;
+    if (!s->closed) update_interest(s);
+    return rc;
+}
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+eddy_socket_t *eddy__sock_alloc(int fd, eddy_sock_type_t type) {
+    eddy_socket_t *s = eddy_calloc(1, sizeof(*s));
+    s->fd = fd;
+    s->type = type;
+    s->refs = 1; /* the owner's */
+    s->timeout_connect = s->timeout_read = s->timeout_write = EDDY_WAIT_FOREVER;
+    eddy_io_init(&s->io, fd, on_io);
+    s->io.data = s;
+    return s;
+}
+
+eddy_socket_t *eddy_socket_new(eddy_sock_type_t type, int *err) {
+    int family = eddy__sock_family(type), stype = eddy__sock_socktype(type);
+    if (family < 0 || stype < 0) {
+        if (err) *err = EDDY_EINVAL;
+        return NULL;
+    }
+    int fd = socket(family, stype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        if (err) *err = -errno;
+        return NULL;
+    }
+    if (err) *err = 0;
+    return eddy__sock_alloc(fd, type);
+}
+
+eddy_socket_t *eddy_socket_from_fd(int fd, eddy_sock_type_t type) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || eddy__sock_family(type) < 0) return NULL;
+    if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return NULL;
+    /* Hygiene: no fd of ours leaks into a child through exec. */
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) return NULL;
+    return eddy__sock_alloc(fd, type);
+}
+
+void eddy_socket_close(eddy_socket_t *s) {
+    if (!s || s->closed) return;
+    s->closed = 1;
+    /* Out of epoll before close(2): a closed fd number can be reused at
+     * once, and epoll would otherwise keep the old registration. */
+    eddy_io_stop(&s->io);
+    eddy__net_close(s->fd);
+    s->fd = -1;
+    /* Each woken coroutine runs now, sees EDDY_EBADF and leaves its
+     * operation, dropping its ref; the owner's ref keeps `s` valid here. */
+    wake_slot(&s->reader, EDDY_EBADF);
+    wake_slot(&s->writer, EDDY_EBADF);
+    sock_unref(s);
+}
+
+/* ---- options and status ------------------------------------------------ */
+
+void eddy_socket_set_timeout(eddy_socket_t *s, unsigned which, int64_t timeout_ms) {
+    if (which & EDDY_TIMEOUT_CONNECT) s->timeout_connect = timeout_ms;
+    if (which & EDDY_TIMEOUT_READ) s->timeout_read = timeout_ms;
+    if (which & EDDY_TIMEOUT_WRITE) s->timeout_write = timeout_ms;
+}
+
+int64_t eddy_socket_get_timeout(const eddy_socket_t *s, eddy_timeout_kind_t kind) {
+    switch (kind) {
+    case EDDY_TIMEOUT_CONNECT: return s->timeout_connect;
+    case EDDY_TIMEOUT_READ: return s->timeout_read;
+    case EDDY_TIMEOUT_WRITE: return s->timeout_write;
+    }
+    return EDDY_EINVAL;
+}
+
+int eddy_socket_setopt(eddy_socket_t *s, int level, int name, const void *val, uint32_t len) {
+    int rc = eddy__sock_enter(s);
+    if (rc < 0) return rc;
+    rc = setsockopt(s->fd, level, name, val, (socklen_t)len) < 0 ? -errno : 0;
+    return (int)eddy__sock_leave(s, rc);
+}
+
+int eddy_socket_getopt(eddy_socket_t *s, int level, int name, void *val, uint32_t *len) {
+    int rc = eddy__sock_enter(s);
+    if (rc < 0) return rc;
+    socklen_t sl = (socklen_t)*len;
+    rc = getsockopt(s->fd, level, name, val, &sl) < 0 ? -errno : 0;
+    if (rc == 0) *len = (uint32_t)sl;
+    return (int)eddy__sock_leave(s, rc);
+}
+
+typedef int (*name_fn)(int, struct sockaddr *, socklen_t *);
+
+static int get_name(eddy_socket_t *s, eddy_addr_t *addr, name_fn fn) {
+    int rc = eddy__sock_enter(s);
+    if (rc < 0) return rc;
+    memset(addr, 0, sizeof(*addr));
+    socklen_t len = sizeof(addr->u.bytes);
+    rc = fn(s->fd, eddy__addr_sa_mut(addr), &len) < 0 ? -errno : 0;
+    /* The kernel reports the full length even when it truncated. */
+    if (rc == 0 && len > sizeof(addr->u.bytes)) rc = EDDY_EINVAL;
+    if (rc == 0) addr->len = (uint32_t)len;
+    return (int)eddy__sock_leave(s, rc);
+}
+
+int eddy_socket_getpeername(eddy_socket_t *s, eddy_addr_t *addr) {
+    return get_name(s, addr, getpeername);
+}
+
+int eddy_socket_getsockname(eddy_socket_t *s, eddy_addr_t *addr) {
+    return get_name(s, addr, getsockname);
+}
+
+int eddy_socket_fd(const eddy_socket_t *s) { return s->fd; }
+eddy_sock_type_t eddy_socket_type(const eddy_socket_t *s) { return s->type; }
+int eddy_socket_errcode(const eddy_socket_t *s) { return s->errcode; }
+const char *eddy_socket_errmsg(const eddy_socket_t *s) { return s->errmsg; }

@@ -1,0 +1,63 @@
+/*
+ * The coroutine socket's private state, shared by socket.c (lifecycle,
+ * waiting, options) and socket_io.c (connect/accept/recv/send).
+ *
+ * Lifetime: `refs` counts the owner (1 until eddy_socket_close) plus every
+ * operation in progress (eddy__sock_enter/leave). Close marks the socket
+ * closed, closes the fd, wakes the reader and writer with EDDY_EBADF and
+ * drops the owner's reference; memory goes when the count reaches zero, so
+ * a woken operation still reads valid memory on its way out.
+ */
+#ifndef EDDY_SOCKET_INT_H
+#define EDDY_SOCKET_INT_H
+
+#include "eddy/coro.h"
+#include "eddy/loop.h"
+#include "eddy/socket.h"
+#include "net/net.h"
+
+#define EDDY__ERRMSG_MAX 256
+
+struct eddy_socket_s {
+    int fd;                  /* -1 once closed */
+    eddy_sock_type_t type;
+    unsigned refs;
+    unsigned closed;
+    eddy_io_t io;            /* interest mirrors which waiters are present */
+    eddy_wait_t *reader;     /* the one coroutine waiting to read, or NULL */
+    eddy_wait_t *writer;     /* the one coroutine waiting to write, or NULL */
+    int64_t timeout_connect, timeout_read, timeout_write;
+    int errcode;
+    char errmsg[EDDY__ERRMSG_MAX];
+};
+
+/* An absolute point in time (eddy_now_ms), or forever (-1), so that
+ * retries inside one call share the call's timeout. */
+typedef struct {
+    int64_t at;
+} eddy__deadline_t;
+
+/* Starts an operation: EDDY_EBADF on a closed socket, else takes a ref. */
+int eddy__sock_enter(eddy_socket_t *s);
+/* Ends an operation: records `rc` as the last error (0 clears it, as
+ * Swoole does after a successful call), drops the ref, returns rc. */
+ssize_t eddy__sock_leave(eddy_socket_t *s, ssize_t rc);
+/* EDDY_ECO_HAS_BEEN_BOUND (with Swoole's message) if another coroutine
+ * already waits in direction `ev` (EDDY_READ or EDDY_WRITE), else 0. */
+int eddy__sock_check_bound(eddy_socket_t *s, unsigned ev);
+/* Yields until the fd is ready for `ev`, the deadline passes
+ * (EDDY_ETIMEDOUT), the coroutine is canceled (EDDY_ECANCELED) or the
+ * socket is closed (EDDY_EBADF). 0 means "retry the system call". */
+int eddy__sock_wait(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl);
+/* Records an error with a message; returns code. */
+int eddy__sock_set_err(eddy_socket_t *s, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* New handle for an open non-blocking fd (owner ref only). */
+eddy_socket_t *eddy__sock_alloc(int fd, eddy_sock_type_t type);
+
+/* `timeout_ms` as given to a call, with EDDY_TIMEOUT_DEFAULT -> `dflt`. */
+eddy__deadline_t eddy__deadline(int64_t timeout_ms, int64_t dflt);
+/* Milliseconds left (0 once passed), or EDDY_WAIT_FOREVER. */
+int64_t eddy__deadline_left(const eddy__deadline_t *dl);
+
+#endif /* EDDY_SOCKET_INT_H */
