@@ -1,0 +1,256 @@
+/*
+ * eddy server: BASE and PROCESS mode servers, as Swoole\Server.
+ *
+ * This part is the configuration: one struct whose fields carry Swoole's
+ * option names and defaults, set from strings so that the PHP layer (which
+ * converts its zvals to strings) and C users share one parser and one set of
+ * error messages. Options are table-driven in src/server/config.c.
+ *
+ * Ownership: the caller owns the struct (eddy_server_config_init / _free);
+ * string options (pid_file, log_file, user, group) are copies the struct
+ * owns. Errors: EDDY_EINVAL plus a message naming the option.
+ */
+#ifndef EDDY_SERVER_H
+#define EDDY_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eddy/base.h"
+#include "eddy/framing.h"
+
+/* ---- constants --------------------------------------------------------- */
+
+/* dispatch_mode values, numbered as Swoole's SWOOLE_DISPATCH_*. */
+typedef enum {
+    EDDY_DISPATCH_ROUND = 1, /* round robin */
+    EDDY_DISPATCH_FDMOD = 2, /* connection fd modulo worker_num (default) */
+    EDDY_DISPATCH_IDLE = 3,  /* first idle worker ("preemptive") */
+    EDDY_DISPATCH_IPMOD = 4, /* client IP hash */
+    EDDY_DISPATCH_UIDMOD = 5 /* uid bound with bind() */
+} eddy_dispatch_mode_t;
+
+/* Room for the message out of set()/validate(); longer ones are truncated. */
+#define EDDY_SERVER_ERRLEN 160
+
+/* ---- types ------------------------------------------------------------- */
+
+/* Server and (for now, single) listener options. Booleans are 0/1 ints.
+ * Times are whole seconds, as Swoole's integer options. Fields may be read
+ * freely; write them through eddy_server_config_set() so that derived
+ * defaults (max_request_grace, heartbeat_idle_time) stay right. */
+typedef struct {
+    /* public: processes */
+    uint32_t worker_num;      /* default: CPU count */
+    uint32_t reactor_num;     /* default: CPU count, at most 8 */
+    uint32_t task_worker_num; /* 0: no task workers */
+    int task_enable_coroutine;
+    uint32_t dispatch_mode;     /* eddy_dispatch_mode_t, default 2 */
+    uint32_t max_request;       /* 0: never recycle a worker */
+    uint32_t max_request_grace; /* default max_request / 2 when > 10 */
+    uint32_t max_connection;    /* default min(100000, RLIMIT_NOFILE) */
+    int reload_async;           /* default on */
+    uint32_t max_wait_time;     /* default 3 */
+    int discard_timeout_request; /* default on */
+    /* public: listener sockets */
+    uint32_t backlog; /* default 512 */
+    int open_tcp_nodelay;
+    int open_tcp_keepalive;
+    uint32_t tcp_keepidle;     /* default 3600 */
+    uint32_t tcp_keepinterval; /* default 60 */
+    uint32_t tcp_keepcount;    /* default 5 */
+    int enable_reuse_port;
+    uint32_t heartbeat_check_interval; /* 0: off */
+    uint32_t heartbeat_idle_time;      /* default 2 x interval */
+    /* public: framing */
+    int open_eof_check;
+    int open_eof_split; /* turns open_eof_check on, as in Swoole */
+    char package_eof[EDDY_FRAMING_EOF_MAX];
+    size_t package_eof_len; /* default "\r\n\r\n" */
+    int open_length_check;
+    char package_length_type; /* default 'N' */
+    uint32_t package_length_offset;
+    uint32_t package_body_offset; /* default 4 */
+    uint32_t package_max_length;  /* default 2 MiB */
+    /* public: buffers */
+    uint32_t buffer_output_size; /* largest single send, default UINT32_MAX */
+    uint32_t socket_buffer_size; /* per-connection pending output, 8 MiB */
+    /* public: process environment */
+    int daemonize;
+    char *pid_file; /* owned; NULL when unset */
+    char *log_file;
+    uint32_t log_level; /* eddy_log_level_t, default EDDY_LOG_INFO */
+    char *user;
+    char *group;
+    /* private */
+    unsigned grace_set : 1; /* max_request_grace given explicitly */
+    unsigned idle_set : 1;  /* heartbeat_idle_time given explicitly */
+} eddy_server_config_t;
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/* Fills every option with Swoole's default. Never fails. */
+void eddy_server_config_init(eddy_server_config_t *cfg);
+/* Releases the owned strings; cfg may be re-initialised afterwards. */
+void eddy_server_config_free(eddy_server_config_t *cfg);
+
+/* ---- I/O --------------------------------------------------------------- */
+
+/* Sets one option from its string form: integers in decimal, booleans as
+ * 1/0/true/false/on/off/yes/no or "" (PHP's false). Aliases Swoole accepts
+ * (max_conn, output_buffer_size, package_body_start) work too. Returns 0, or
+ * EDDY_EINVAL with a message in err (if errlen > 0) such as
+ * "worker_num must be between 1 and 2000" or "unknown option 'x'"; on
+ * error cfg is unchanged. */
+int eddy_server_config_set(eddy_server_config_t *cfg, const char *name, const char *value,
+                           char *err, size_t errlen);
+/* As above for a value that may hold NUL bytes (a binary package_eof). */
+int eddy_server_config_setn(eddy_server_config_t *cfg, const char *name, const char *value,
+                            size_t value_len, char *err, size_t errlen);
+/* Rules across options, checked before a server starts. EDDY_EINVAL with a
+ * message naming the options involved. */
+int eddy_server_config_validate(const eddy_server_config_t *cfg, char *err, size_t errlen);
+
+/* ---- status ------------------------------------------------------------ */
+
+/* 1 if `name` is an option (or alias) this table knows, else 0: lets the PHP
+ * layer warn about options eddy does not implement instead of failing. */
+int eddy_server_config_has_option(const char *name);
+/* The splitter settings the options select, as Swoole resolves them: EOF
+ * checks win over length checks when both are on, and package_max_length is
+ * raised to Swoole's 64 KiB floor. */
+void eddy_server_config_framing(const eddy_server_config_t *cfg, eddy_framing_t *f);
+
+
+/* ======================================================================
+ * Server object (BASE mode). Added by the server-engine work; the config
+ * part above is unchanged.
+ *
+ * Processes: eddy_server_start() runs in the *master*, which owns the listen
+ * sockets, forks one *manager*, and the manager forks worker_num *workers*.
+ * In BASE mode each worker accepts on the shared listen sockets, reads,
+ * frames and fires the connection events itself; no data crosses processes.
+ *
+ * Session ids: a connection id is (worker_id << 20) | fd, so it is unique
+ * across workers at any moment without shared memory, and the owning worker
+ * finds the connection by indexing its fd table. Unlike Swoole's ever-
+ * increasing session ids, the id of a closed connection comes back once the
+ * worker reuses its fd (a known limitation; a generation counter would fix it).
+ * Send/close/info act on connections of the calling worker only.
+ * ==================================================================== */
+
+#include "eddy/loop.h"
+#include "eddy/socket.h"
+
+/* Swoole's session errors (negated SWOOLE_ERROR_SESSION_*). */
+#define EDDY_ESESSION_CLOSED_BY_SERVER (-1001)
+#define EDDY_ESESSION_CLOSED_BY_CLIENT (-1002)
+#define EDDY_ESESSION_CLOSING (-1003)
+#define EDDY_ESESSION_CLOSED (-1004)    /* known connection, already closed */
+#define EDDY_ESESSION_NOT_EXIST (-1005) /* no such connection in this worker */
+#define EDDY_ESESSION_DISCARD_DATA (-1007) /* data for a closed session dropped */
+#define EDDY_EOUTPUT_BUFFER_OVERFLOW (-1009) /* over buffer_output_size / socket_buffer_size */
+
+#define EDDY_SERVER_MAX_LISTENERS 16
+#define EDDY_SERVER_FD_BITS 20 /* fd part of a session id */
+
+typedef struct eddy_server_s eddy_server_t; /* opaque */
+
+/* Where a connection came from, as Swoole's getClientInfo(). */
+typedef struct {
+    int worker_id;
+    int reactor_id;   /* 0 in BASE mode: each worker is its own reactor */
+    int listener;     /* index returned by eddy_server_listen() */
+    int server_port;
+    char remote_ip[108]; /* numeric host, or the unix socket path */
+    int remote_port;
+    int64_t connect_time; /* unix time, seconds */
+    int64_t last_time;    /* unix time of the last data received */
+} eddy_server_client_info_t;
+
+/* Events, as Swoole's on('...'). Any pointer may be NULL. `data` is the
+ * user's, never touched by the engine. Where each one runs: start (once the
+ * manager is forked; workers may still be starting) and shutdown (after the
+ * manager and all workers have exited) in the master; manager_* in the manager; worker_error in the
+ * manager (a worker died abnormally); all others in a worker. */
+typedef struct {
+    void *data;
+    void (*on_start)(eddy_server_t *srv);
+    void (*on_shutdown)(eddy_server_t *srv);
+    void (*on_manager_start)(eddy_server_t *srv);
+    void (*on_manager_stop)(eddy_server_t *srv);
+    void (*on_worker_start)(eddy_server_t *srv, int worker_id);
+    void (*on_worker_stop)(eddy_server_t *srv, int worker_id);
+    /* reload_async only: the worker stopped accepting and begins to drain
+     * (fired once; on_worker_stop follows when it has drained). */
+    void (*on_worker_exit)(eddy_server_t *srv, int worker_id);
+    void (*on_worker_error)(eddy_server_t *srv, int worker_id, int pid, int exit_code,
+                            int signo);
+    void (*on_connect)(eddy_server_t *srv, int fd, int reactor_id);
+    /* data[0..len) is one framed message, valid only during the call. */
+    void (*on_receive)(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len);
+    /* A datagram on a UDP / unix dgram listener; reply with eddy_server_sendto(). */
+    void (*on_packet)(eddy_server_t *srv, int listener, const char *data, size_t len,
+                      const eddy_addr_t *from);
+    void (*on_close)(eddy_server_t *srv, int fd, int reactor_id);
+} eddy_server_events_t;
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/* A server with a copy of cfg (NULL: defaults). Never NULL (aborts on OOM). */
+eddy_server_t *eddy_server_new(const eddy_server_config_t *cfg);
+/* Closes the listen sockets and frees the server; not while it runs. */
+void eddy_server_free(eddy_server_t *srv);
+/* Copies the callbacks. Call before eddy_server_start(). */
+void eddy_server_set_events(eddy_server_t *srv, const eddy_server_events_t *ev);
+/* Binds (and for streams listens) at once, so the port can be read before
+ * start. Port 0 picks a free one. Returns the listener index (>= 0) or a
+ * negative errno / EDDY_EINVAL. Framing comes from the server's config. */
+int eddy_server_listen(eddy_server_t *srv, eddy_sock_type_t type, const char *host, int port);
+/* Runs the master until shutdown: forks the manager (which forks workers),
+ * fires on_start, waits. Returns 0 after a clean shutdown, EDDY_EINVAL for
+ * a bad config or no listener, EDDY_ESYSCALL if the manager died. Never
+ * returns in manager or worker processes: they end with _exit(2) so that
+ * atexit handlers run only once, in the master. */
+int eddy_server_start(eddy_server_t *srv);
+/* Asks the master to shut down gracefully (SIGTERM); from any process. */
+int eddy_server_shutdown(eddy_server_t *srv);
+/* Asks the manager to restart every worker (SIGUSR1); from any process. */
+int eddy_server_reload(eddy_server_t *srv);
+
+/* ---- I/O (worker only) ------------------------------------------------- */
+
+/* Sends to a connection of this worker. What the socket does not take now
+ * is queued and written when it is writable. 0, or EDDY_ESESSION_NOT_EXIST /
+ * EDDY_ESESSION_CLOSED (notice logged), EDDY_EOUTPUT_BUFFER_OVERFLOW when
+ * len exceeds buffer_output_size or the queue would exceed
+ * socket_buffer_size, EDDY_EWRONG_OP outside a worker. */
+int eddy_server_send(eddy_server_t *srv, int fd, const void *data, size_t len);
+/* A datagram out of a dgram listener. 0 or negative errno. */
+int eddy_server_sendto(eddy_server_t *srv, int listener, const eddy_addr_t *to, const void *data,
+                       size_t len);
+/* Closes after queued output is written; on_close fires. 0 or session error. */
+int eddy_server_close(eddy_server_t *srv, int fd);
+
+/* ---- status ------------------------------------------------------------ */
+
+/* 1 if fd is an open connection of this worker, else 0. */
+int eddy_server_exists(eddy_server_t *srv, int fd);
+/* 0 and *info filled, or a session error. */
+int eddy_server_client_info(eddy_server_t *srv, int fd, eddy_server_client_info_t *info);
+/* This process's worker id, or -1 in the master and manager. */
+int eddy_server_worker_id(const eddy_server_t *srv);
+/* Port a listener is bound to (the real one after port 0), or EDDY_EINVAL. */
+int eddy_server_port(const eddy_server_t *srv, int listener);
+int eddy_server_master_pid(const eddy_server_t *srv);
+int eddy_server_manager_pid(const eddy_server_t *srv);
+/* The config the server copied (read-only). */
+const eddy_server_config_t *eddy_server_config(const eddy_server_t *srv);
+/* The events' user pointer. */
+void *eddy_server_data(const eddy_server_t *srv);
+/* This process's loop while the server runs (for timers in callbacks). */
+eddy_loop_t *eddy_server_loop(eddy_server_t *srv);
+/* Connections open in this worker. */
+size_t eddy_server_connection_count(const eddy_server_t *srv);
+
+#endif /* EDDY_SERVER_H */

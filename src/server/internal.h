@@ -1,0 +1,118 @@
+/*
+ * Server engine internals shared by server.c (master, API), manager.c and
+ * worker.c. Not a public header.
+ */
+#ifndef EDDY_SERVER_INTERNAL_H
+#define EDDY_SERVER_INTERNAL_H
+
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "eddy/framing.h"
+#include "eddy/loop.h"
+#include "eddy/server.h"
+#include "eddy/timer.h"
+
+typedef enum { ROLE_MASTER = 0, ROLE_MANAGER, ROLE_WORKER } eddy__role_t;
+
+typedef struct {
+    eddy_sock_type_t type;
+    int fd;
+    int port;
+    int stream;     /* 1: accept connections; 0: datagrams */
+    char *path;     /* unix listeners: unlinked at shutdown by the master */
+    eddy_framing_t framing;
+} eddy__listener_t;
+
+typedef struct eddy__conn_s {
+    eddy_io_t io;
+    int fd;
+    int session;
+    int listener;
+    eddy_buf_t in;  /* only the unframed tail of the input; empty when idle */
+    eddy_buf_t out; /* bytes the socket did not take yet */
+    size_t scanned; /* framing hint for `in` */
+    eddy_addr_t peer;
+    int64_t connect_time, last_time; /* unix seconds */
+    uint64_t last_ms;                /* monotonic, for heartbeat and drain */
+    unsigned dispatching;            /* > 0 while callbacks run on `in` */
+    unsigned closed : 1;             /* on_close fired, fd gone */
+    unsigned close_after_flush : 1;
+} eddy__conn_t;
+
+/* A worker slot as the manager sees it. */
+typedef struct {
+    pid_t pid;       /* 0: no process in the slot */
+    int stopping;    /* SIGTERM sent, waiting for exit */
+    uint64_t spawned_ms;
+    eddy_timer_t kill_timer; /* max_wait_time; while the slot is empty: delayed respawn */
+    eddy_server_t *srv;
+    int id;
+} eddy__slot_t;
+
+typedef struct {
+    eddy__conn_t **conns; /* indexed by fd */
+    size_t conns_cap;
+    size_t nconns;
+    int accept_epfd;      /* nested epoll holding the listeners (EPOLLEXCLUSIVE) */
+    eddy_io_t accept_io;
+    int reuse_fds[EDDY_SERVER_MAX_LISTENERS]; /* SO_REUSEPORT copies, else -1 */
+    eddy_timer_t heartbeat;
+    eddy_timer_t drain;
+    eddy_signal_t sigterm;
+    uint64_t requests, max_requests; /* max_requests 0: unlimited */
+    int stopping;
+    char *scratch; /* one read buffer shared by all connections */
+    size_t scratch_len;
+} eddy__worker_t;
+
+struct eddy_server_s {
+    eddy_server_config_t cfg;
+    eddy_server_events_t ev;
+    eddy__listener_t listeners[EDDY_SERVER_MAX_LISTENERS];
+    int nlisteners;
+    eddy__role_t role;
+    int worker_id;
+    pid_t master_pid, manager_pid;
+    eddy_loop_t loop;
+    int loop_live;
+    /* master */
+    eddy_signal_t msig[5];
+    int manager_status;
+    /* manager */
+    eddy__slot_t *slots;
+    int shutting_down;
+    /* worker */
+    eddy__worker_t w;
+};
+
+/* The module's one call to close(2). Never retried on EINTR: on Linux the
+ * fd is released anyway, and a retry could close one just reused. */
+static inline void eddy__server_close_fd(int fd) {
+    if (fd >= 0) close(fd);
+}
+
+/* Signals the master blocks before forking, so that every process inherits
+ * them blocked and none is lost or default-handled before its loop's
+ * signalfd watches them. */
+void eddy__server_sigset(sigset_t *set);
+/* Replaces the loop inherited over fork with a fresh one for this process. */
+int eddy__server_new_loop(eddy_server_t *srv);
+/* A new socket bound to addr (listening for streams when do_listen), with
+ * the server's socket options; fd or negative errno. */
+int eddy__server_bind(eddy_server_t *srv, eddy_sock_type_t type, const eddy_addr_t *addr,
+                      int do_listen);
+/* End of a manager or worker process. */
+__attribute__((noreturn)) void eddy__server_exit(eddy_server_t *srv, int code);
+
+/* manager.c: runs the manager process; never returns. */
+__attribute__((noreturn)) void eddy__manager_main(eddy_server_t *srv);
+/* worker.c: runs worker `id`; never returns. */
+__attribute__((noreturn)) void eddy__worker_main(eddy_server_t *srv, int id);
+void eddy__worker_free(eddy_server_t *srv);
+eddy__conn_t *eddy__worker_conn(eddy_server_t *srv, int session, int *err);
+int eddy__conn_send(eddy_server_t *srv, eddy__conn_t *c, const void *data, size_t len);
+void eddy__conn_close(eddy_server_t *srv, eddy__conn_t *c);
+
+#endif /* EDDY_SERVER_INTERNAL_H */

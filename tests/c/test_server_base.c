@@ -1,0 +1,752 @@
+/*
+ * BASE-mode server engine, tested as real processes over loopback.
+ *
+ * Each test forks a child that builds a server (events below), listens on
+ * port 0 and starts it; the master's on_start writes the bound ports to a
+ * pipe, so the test knows where to connect once the server is up. The
+ * test talks to it with plain blocking sockets (SO_RCVTIMEO bounds every
+ * read), and stops it with SIGTERM to the master, waiting with a bounded
+ * waitpid loop. Events a test needs to see (close, shutdown) are appended
+ * as lines to a per-test file.
+ *
+ * The test server echoes. On a framed listener the reply is "[" message
+ * "]", so a test can see where the engine cut the stream. Commands (no
+ * framing): "PID?" -> "pid=<worker pid>\n", "SEND-UNKNOWN" -> the result
+ * of sends to sessions that do not exist, "SLOW" -> "slow-done\n" from a
+ * 300 ms timer (an in-flight request during shutdown).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "eddy/server.h"
+#include "eddy/timer.h"
+#include "eddy_test.h"
+
+#define MAX_LISTEN 4
+
+typedef struct {
+    const char *opts[16]; /* name, value pairs, NULL-terminated */
+    eddy_sock_type_t types[MAX_LISTEN];
+    int ntypes;
+} spec_t;
+
+typedef struct {
+    pid_t pid;
+    int ports[MAX_LISTEN];
+    char events[64];
+    char unix_path[64];
+    char pid_file[64];
+} proc_t;
+
+/* ---- the server side (runs in the forked child) ------------------------ */
+
+typedef struct {
+    int port_pipe;
+    char events[64];
+} child_ctx_t;
+
+static void note(eddy_server_t *srv, const char *fmt, ...) {
+    child_ctx_t *ctx = eddy_server_data(srv);
+    char line[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    int fd = open(ctx->events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    if (write(fd, line, (size_t)n) < 0) { /* best effort */
+    }
+    close(fd);
+}
+
+static void ev_start(eddy_server_t *srv) {
+    child_ctx_t *ctx = eddy_server_data(srv);
+    int ports[MAX_LISTEN] = {0};
+    for (int i = 0; i < MAX_LISTEN; i++) {
+        int p = eddy_server_port(srv, i);
+        ports[i] = p > 0 ? p : 0;
+    }
+    if (write(ctx->port_pipe, ports, sizeof(ports)) < 0) abort();
+    close(ctx->port_pipe);
+}
+
+static void ev_shutdown(eddy_server_t *srv) { note(srv, "shutdown\n"); }
+static void ev_worker_start(eddy_server_t *srv, int id) { note(srv, "wstart %d %d\n", id, getpid()); }
+static void ev_manager_start(eddy_server_t *srv) { note(srv, "mstart %d\n", getpid()); }
+
+static void ev_worker_error(eddy_server_t *srv, int id, int pid, int code, int signo) {
+    note(srv, "werror %d %d code=%d signal=%d\n", id, pid, code, signo);
+}
+
+static void ev_close(eddy_server_t *srv, int fd, int reactor_id) {
+    (void)reactor_id;
+    int rc = eddy_server_send(srv, fd, "x", 1); /* closed: must be refused */
+    note(srv, "close %d send=%d\n", fd, rc);
+}
+
+typedef struct {
+    eddy_timer_t t;
+    eddy_server_t *srv;
+    int fd;
+} slow_t;
+
+static void slow_done(eddy_timer_t *t) {
+    slow_t *s = t->data;
+    eddy_server_send(s->srv, s->fd, "slow-done\n", 10);
+    free(s);
+}
+
+#define BIG_TOTAL (32 << 20)
+#define BIG_CHUNK (64 << 10)
+
+/* Queues far more than the socket takes at once: exercises the output
+ * queue, and with a small socket_buffer_size its overflow error. */
+static int send_big(eddy_server_t *srv, int fd) {
+    static char chunk[BIG_CHUNK];
+    int sent = 0, rc = 0;
+    while (sent < BIG_TOTAL) {
+        for (int i = 0; i < BIG_CHUNK; i++) chunk[i] = (char)((sent + i) % 251);
+        if ((rc = eddy_server_send(srv, fd, chunk, BIG_CHUNK)) < 0) break;
+        sent += BIG_CHUNK;
+    }
+    note(srv, "big sent=%d rc=%d\n", sent, rc);
+    return 1;
+}
+
+static void hang_done(eddy_timer_t *t) { free(t); }
+
+static int hang(eddy_server_t *srv, int fd) {
+    eddy_timer_t *t = calloc(1, sizeof(*t));
+    eddy_timer_init(eddy_server_loop(srv), t, hang_done);
+    t->data = t;
+    eddy_timer_start(t, 60000, 0);
+    eddy_server_send(srv, fd, "hanging\n", 8);
+    return 1;
+}
+
+static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
+    char out[96];
+    int n = -1;
+    if (len == 4 && memcmp(data, "PID?", 4) == 0) {
+        n = snprintf(out, sizeof(out), "pid=%d\n", getpid());
+    } else if (len == 12 && memcmp(data, "SEND-UNKNOWN", 12) == 0) {
+        int other = (eddy_server_worker_id(srv) << EDDY_SERVER_FD_BITS) | 9999;
+        n = snprintf(out, sizeof(out), "rc=%d exists=%d self=%d\n",
+                     eddy_server_send(srv, other, "x", 1), eddy_server_exists(srv, other),
+                     eddy_server_exists(srv, fd));
+    } else if (len == 4 && memcmp(data, "SLOW", 4) == 0) {
+        slow_t *s = calloc(1, sizeof(*s));
+        s->srv = srv;
+        s->fd = fd;
+        eddy_timer_init(eddy_server_loop(srv), &s->t, slow_done);
+        s->t.data = s;
+        eddy_timer_start(&s->t, 300, 0);
+        return 1;
+    }
+    else if (len == 4 && memcmp(data, "INFO", 4) == 0) {
+        eddy_server_client_info_t ci;
+        int rc = eddy_server_client_info(srv, fd, &ci);
+        n = snprintf(out, sizeof(out), "rc=%d ip=%s port=%d worker=%d recent=%d\n", rc,
+                     ci.remote_ip, ci.remote_port, ci.worker_id,
+                     ci.connect_time > 0 && ci.last_time >= ci.connect_time);
+    } else if (len == 3 && memcmp(data, "BIG", 3) == 0) {
+        return send_big(srv, fd);
+    } else if (len == 8 && memcmp(data, "SHUTDOWN", 8) == 0) {
+        n = snprintf(out, sizeof(out), "rc=%d\n", eddy_server_shutdown(srv));
+    } else if (len == 4 && memcmp(data, "HANG", 4) == 0) {
+        return hang(srv, fd); /* a pending timer: the worker cannot drain */
+    }
+    if (n < 0) return 0;
+    eddy_server_send(srv, fd, out, (size_t)n);
+    return 1;
+}
+
+static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
+    const eddy_server_config_t *cfg = eddy_server_config(srv);
+    (void)reactor_id;
+    if (!(cfg->open_eof_check || cfg->open_length_check)) {
+        if (!command(srv, fd, data, len)) eddy_server_send(srv, fd, data, len);
+        return;
+    }
+    eddy_server_send(srv, fd, "[", 1);
+    eddy_server_send(srv, fd, data, len);
+    eddy_server_send(srv, fd, "]", 1);
+}
+
+static void ev_packet(eddy_server_t *srv, int listener, const char *data, size_t len,
+                      const eddy_addr_t *from) {
+    eddy_server_sendto(srv, listener, from, data, len);
+}
+
+static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
+    eddy_server_config_set(&cfg, "log_level", "3", err, sizeof(err));
+    for (int i = 0; spec->opts[i]; i += 2)
+        if (eddy_server_config_set(&cfg, spec->opts[i], spec->opts[i + 1], err, sizeof(err)) < 0)
+            return 2;
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    child_ctx_t ctx = {.port_pipe = port_pipe};
+    snprintf(ctx.events, sizeof(ctx.events), "%s", proc->events);
+    eddy_server_events_t ev = {.data = &ctx, .on_start = ev_start, .on_shutdown = ev_shutdown,
+                               .on_worker_start = ev_worker_start, .on_receive = ev_receive,
+                               .on_manager_start = ev_manager_start,
+                               .on_worker_error = ev_worker_error,
+                               .on_packet = ev_packet, .on_close = ev_close};
+    eddy_server_set_events(srv, &ev);
+    for (int i = 0; i < spec->ntypes; i++) {
+        int unix_kind = spec->types[i] == EDDY_SOCK_UNIX_STREAM;
+        const char *host = unix_kind ? proc->unix_path
+                           : spec->types[i] == EDDY_SOCK_TCP6 ? "::1" : "127.0.0.1";
+        if (eddy_server_listen(srv, spec->types[i], host, 0) < 0) return 3;
+    }
+    int rc = eddy_server_start(srv);
+    eddy_server_free(srv);
+    return rc == 0 ? 0 : 4;
+}
+
+/* ---- the test side ----------------------------------------------------- */
+
+static void start_server(const spec_t *spec, proc_t *proc) {
+    memset(proc, 0, sizeof(*proc));
+    snprintf(proc->events, sizeof(proc->events), "/tmp/eddy-sb-%d.events", getpid());
+    snprintf(proc->unix_path, sizeof(proc->unix_path), "/tmp/eddy-sb-%d.sock", getpid());
+    snprintf(proc->pid_file, sizeof(proc->pid_file), "/tmp/eddy-sb-%d.pid", getpid());
+    unlink(proc->events);
+    int p[2];
+    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+    proc->pid = fork();
+    cr_assert_geq(proc->pid, 0);
+    if (proc->pid == 0) {
+        close(p[0]);
+        /* _exit: Criterion's atexit handlers belong to the test process. */
+        _exit(child_main(spec, proc, p[1]));
+    }
+    close(p[1]);
+    struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
+    cr_assert_eq(read(p[0], proc->ports, sizeof(proc->ports)), (ssize_t)sizeof(proc->ports),
+                 "server did not report its ports");
+    close(p[0]);
+}
+
+/* Waits (bounded) for the exit status; -1 on timeout. */
+static int wait_exit(proc_t *proc) {
+    int status = 0;
+    for (int i = 0; i < 1000; i++) { /* 10 s */
+        pid_t r = waitpid(proc->pid, &status, WNOHANG);
+        if (r == proc->pid) {
+            unlink(proc->events);
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        usleep(10000);
+    }
+    kill(proc->pid, SIGKILL);
+    waitpid(proc->pid, &status, 0);
+    return -1;
+}
+
+static int stop_server(proc_t *proc) {
+    kill(proc->pid, SIGTERM);
+    return wait_exit(proc);
+}
+
+static void set_timeout(int fd, int ms) {
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int dial_addr(int family, int type, const struct sockaddr *sa, socklen_t len) {
+    int fd = socket(family, type | SOCK_CLOEXEC, 0);
+    set_timeout(fd, 5000);
+    if (connect(fd, sa, len) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int dial(int type, int port) {
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return dial_addr(AF_INET, type, (struct sockaddr *)&sa, sizeof(sa));
+}
+
+static int dial6(int port) {
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+    sa.sin6_addr = in6addr_loopback;
+    return dial_addr(AF_INET6, SOCK_STREAM, (struct sockaddr *)&sa, sizeof(sa));
+}
+
+static int send_all(int fd, const void *p, size_t n) {
+    const char *c = p;
+    while (n) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w <= 0) return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Reads exactly n bytes; returns n, or what arrived before EOF/timeout. */
+static size_t recv_n(int fd, char *buf, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, buf + got, n - got, 0);
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+/* Reads one '\n'-terminated line (NUL-terminated in buf); its length or -1. */
+static int recv_line(int fd, char *buf, size_t cap) {
+    size_t got = 0;
+    while (got + 1 < cap) {
+        ssize_t r = recv(fd, buf + got, 1, 0);
+        if (r <= 0) return -1;
+        if (buf[got++] == '\n') break;
+    }
+    buf[got] = 0;
+    return (int)got;
+}
+
+static int ask(int port, const char *cmd, char *reply, size_t cap) {
+    int fd = dial(SOCK_STREAM, port);
+    if (fd < 0) return -1;
+    int rc = send_all(fd, cmd, strlen(cmd)) == 0 ? recv_line(fd, reply, cap) : -1;
+    close(fd);
+    return rc;
+}
+
+static int ask_pid(int port) {
+    char line[64];
+    if (ask(port, "PID?", line, sizeof(line)) < 0) return -1;
+    int pid = -1;
+    return sscanf(line, "pid=%d", &pid) == 1 ? pid : -1;
+}
+
+static int events_have(const proc_t *proc, const char *what, int wait_ms) {
+    for (int waited = 0; waited <= wait_ms; waited += 20) {
+        char buf[8192] = {0};
+        int fd = open(proc->events, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t n = read(fd, buf, sizeof(buf) - 1);
+            close(fd);
+            if (n > 0 && strstr(buf, what)) return 1;
+        }
+        usleep(20000);
+    }
+    return 0;
+}
+
+/* The integer after `key` in the events file, waiting for it; -1 if absent. */
+static long events_value(const proc_t *proc, const char *key, int wait_ms) {
+    if (!events_have(proc, key, wait_ms)) return -1;
+    char buf[8192] = {0};
+    int fd = open(proc->events, O_RDONLY | O_CLOEXEC);
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    char *at = n > 0 ? strstr(buf, key) : NULL;
+    return at ? strtol(at + strlen(key), NULL, 10) : -1;
+}
+
+static int peer_closed(int fd) {
+    char c;
+    ssize_t r = recv(fd, &c, 1, 0);
+    return r == 0 || (r < 0 && errno == ECONNRESET);
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+#define NCONN 1000
+
+EDDY_TEST(server_base, echo_many_concurrent_connections_byte_exact) {
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    spec_t spec = {.opts = {"worker_num", "2", "backlog", "2048", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    static int fds[NCONN];
+    char msg[128], got[128];
+    for (int i = 0; i < NCONN; i++) {
+        fds[i] = dial(SOCK_STREAM, proc.ports[0]);
+        cr_assert_geq(fds[i], 0, "connect %d failed", i);
+    }
+    for (int i = 0; i < NCONN; i++) {
+        int n = snprintf(msg, sizeof(msg), "hello from connection %d, payload %08x", i, i * 7919);
+        cr_assert_eq(send_all(fds[i], msg, (size_t)n), 0);
+    }
+    for (int i = 0; i < NCONN; i++) {
+        int n = snprintf(msg, sizeof(msg), "hello from connection %d, payload %08x", i, i * 7919);
+        cr_assert_eq(recv_n(fds[i], got, (size_t)n), (size_t)n, "short reply on %d", i);
+        cr_assert_eq(memcmp(got, msg, (size_t)n), 0, "wrong bytes on connection %d", i);
+        close(fds[i]);
+    }
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, eof_split_coalesced_and_split_packets) {
+    spec_t spec = {.opts = {"open_eof_split", "1", "package_eof", "\r\n", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    cr_assert_geq(fd, 0);
+    const char *coalesced = "a\r\nbb\r\nccc\r\n";
+    const char *want1 = "[a\r\n][bb\r\n][ccc\r\n]";
+    char got[64] = {0};
+    send_all(fd, coalesced, strlen(coalesced));
+    cr_assert_eq(recv_n(fd, got, strlen(want1)), strlen(want1));
+    cr_assert_str_eq(got, want1);
+    const char *parts[] = {"dd", "d\r", "\ne", "e\r\n"};
+    for (int i = 0; i < 4; i++) {
+        send_all(fd, parts[i], strlen(parts[i]));
+        usleep(30000);
+    }
+    const char *want2 = "[ddd\r\n][ee\r\n]";
+    memset(got, 0, sizeof(got));
+    cr_assert_eq(recv_n(fd, got, strlen(want2)), strlen(want2));
+    cr_assert_str_eq(got, want2);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+static size_t length_packet(char *out, const char *body) {
+    uint32_t n = htonl((uint32_t)strlen(body));
+    memcpy(out, &n, 4);
+    memcpy(out + 4, body, strlen(body));
+    return 4 + strlen(body);
+}
+
+EDDY_TEST(server_base, length_framing_coalesced_and_split) {
+    spec_t spec = {.opts = {"open_length_check", "1", "package_length_type", "N",
+                            "package_length_offset", "0", "package_body_offset", "4", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    char pkt[64], want[128], got[128];
+    size_t a = length_packet(pkt, "one");
+    size_t b = length_packet(pkt + a, "second");
+    send_all(fd, pkt, a + b); /* two messages in one write */
+    size_t wl = 0;
+    want[wl++] = '[';
+    memcpy(want + wl, pkt, a), wl += a;
+    want[wl++] = ']', want[wl++] = '[';
+    memcpy(want + wl, pkt + a, b), wl += b;
+    want[wl++] = ']';
+    cr_assert_eq(recv_n(fd, got, wl), wl);
+    cr_assert_eq(memcmp(got, want, wl), 0);
+    for (size_t i = 0; i < a; i++) { /* one message, a byte at a time */
+        send_all(fd, pkt + i, 1);
+        usleep(5000);
+    }
+    cr_assert_eq(recv_n(fd, got, a + 2), a + 2);
+    cr_assert_eq(memcmp(got + 1, pkt, a), 0);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, oversize_packet_closes_only_that_connection) {
+    spec_t spec = {.opts = {"open_length_check", "1", "package_max_length", "65536", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int bad = dial(SOCK_STREAM, proc.ports[0]);
+    int good = dial(SOCK_STREAM, proc.ports[0]);
+    uint32_t huge = htonl(1u << 20);
+    send_all(bad, &huge, 4);
+    cr_assert(peer_closed(bad), "oversize connection was not closed");
+    close(bad);
+    char pkt[32], got[32];
+    size_t n = length_packet(pkt, "still-ok");
+    send_all(good, pkt, n);
+    cr_assert_eq(recv_n(good, got, n + 2), n + 2);
+    cr_assert_eq(memcmp(got + 1, pkt, n), 0);
+    close(good);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, udp_packet_event) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP, EDDY_SOCK_UDP}, .ntypes = 2};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_DGRAM, proc.ports[1]);
+    char got[32] = {0};
+    cr_assert_eq(send(fd, "datagram", 8, 0), 8);
+    cr_assert_eq(recv(fd, got, sizeof(got), 0), 8);
+    cr_assert_str_eq(got, "datagram");
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, unix_stream_listener) {
+    spec_t spec = {.types = {EDDY_SOCK_UNIX_STREAM}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", proc.unix_path);
+    set_timeout(fd, 5000);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    char got[16] = {0};
+    send_all(fd, "over unix", 9);
+    cr_assert_eq(recv_n(fd, got, 9), 9);
+    cr_assert_str_eq(got, "over unix");
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+    cr_assert_neq(access(proc.unix_path, F_OK), 0, "socket file left behind");
+}
+
+/* Asks for a pid until one differs from `old` (bounded). */
+static int wait_new_pid(int port, int old) {
+    for (int i = 0; i < 500; i++) { /* 10 s */
+        int pid = ask_pid(port);
+        if (pid > 0 && pid != old) return pid;
+        usleep(20000);
+    }
+    return -1;
+}
+
+EDDY_TEST(server_base, killed_worker_is_restarted) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int old = ask_pid(proc.ports[0]);
+    cr_assert_gt(old, 0);
+    kill(old, SIGKILL);
+    int fresh = wait_new_pid(proc.ports[0], old);
+    cr_assert_gt(fresh, 0, "no worker answered after SIGKILL");
+    char want[64];
+    snprintf(want, sizeof(want), "werror 0 %d code=-1 signal=9", old);
+    cr_assert(events_have(&proc, want, 2000), "on_worker_error did not fire");
+    for (int i = 0; i < 20; i++) cr_assert_eq(ask_pid(proc.ports[0]), fresh, "request %d", i);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, reload_replaces_workers_without_losing_requests) {
+    spec_t spec = {.opts = {"worker_num", "2", "reload_async", "1", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int before[2] = {0, 0}, last = -1, failures = 0, after_changes = 0;
+    for (int i = 0; i < 300; i++) {
+        int pid = ask_pid(proc.ports[0]);
+        if (pid < 0) failures++;
+        if (i < 20 && pid > 0 && pid != before[0]) before[before[0] ? 1 : 0] = pid;
+        if (i == 20) kill(proc.pid, SIGUSR1); /* master forwards to the manager */
+        if (i > 20 && pid > 0 && pid != before[0] && pid != before[1]) after_changes++;
+        last = pid;
+        usleep(2000);
+    }
+    cr_assert_eq(failures, 0, "%d requests failed during reload", failures);
+    cr_assert_gt(after_changes, 0, "no new worker answered after SIGUSR1");
+    cr_assert(last != before[0] && last != before[1], "an old worker still answers");
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, max_request_recycles_worker) {
+    spec_t spec = {.opts = {"max_request", "5", "max_request_grace", "0", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int first = ask_pid(proc.ports[0]), changed = 0, failures = 0;
+    cr_assert_gt(first, 0);
+    for (int i = 0; i < 12; i++) {
+        int pid = ask_pid(proc.ports[0]);
+        failures += pid < 0;
+        changed |= pid > 0 && pid != first;
+    }
+    cr_assert_eq(failures, 0);
+    cr_assert(changed, "worker pid never changed after max_request");
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, heartbeat_closes_idle_connection) {
+    spec_t spec = {.opts = {"heartbeat_check_interval", "1", "heartbeat_idle_time", "1", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    char got[8];
+    send_all(fd, "hi", 2);
+    cr_assert_eq(recv_n(fd, got, 2), 2);
+    uint64_t t0 = eddy_now_ms();
+    cr_assert(peer_closed(fd), "idle connection was not closed"); /* 5 s read timeout */
+    cr_assert_geq(eddy_now_ms() - t0, 500, "closed too early");
+    cr_assert(events_have(&proc, "send=-1004", 2000), "on_close did not fire");
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, graceful_shutdown_fires_on_shutdown_and_removes_pid_file) {
+    char pidf[64];
+    snprintf(pidf, sizeof(pidf), "/tmp/eddy-sb-%d.pid", getpid());
+    spec_t spec = {.opts = {"pid_file", pidf, NULL}, .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    char buf[32] = {0};
+    FILE *f = fopen(pidf, "r");
+    cr_assert_not_null(f, "pid_file not written");
+    cr_assert_not_null(fgets(buf, sizeof(buf), f));
+    fclose(f);
+    cr_assert_eq(atoi(buf), proc.pid);
+    /* A request in flight when SIGTERM arrives is still answered. */
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    send_all(fd, "SLOW", 4);
+    usleep(100000);
+    kill(proc.pid, SIGTERM);
+    char line[32];
+    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0, "in-flight reply lost");
+    cr_assert_str_eq(line, "slow-done\n");
+    close(fd);
+    cr_assert(events_have(&proc, "shutdown", 5000), "on_shutdown did not fire");
+    cr_assert_eq(stop_server(&proc), 0);
+    cr_assert_neq(access(pidf, F_OK), 0, "pid_file not removed");
+}
+
+EDDY_TEST(server_base, send_to_unknown_session_returns_1005) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    char line[64];
+    cr_assert_gt(ask(proc.ports[0], "SEND-UNKNOWN", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "rc=-1005 exists=0 self=1\n");
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, reload_forces_a_stuck_worker_after_max_wait_time) {
+    char logf[64];
+    snprintf(logf, sizeof(logf), "/tmp/eddy-sb-%d.log", getpid());
+    unlink(logf);
+    spec_t spec = {.opts = {"max_wait_time", "1", "log_file", logf, "log_level", "2", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int old = ask_pid(proc.ports[0]);
+    char line[32];
+    cr_assert_gt(ask(proc.ports[0], "HANG", line, sizeof(line)), 0);
+    uint64_t t0 = eddy_now_ms();
+    kill(proc.pid, SIGUSR1);
+    int fresh = wait_new_pid(proc.ports[0], old);
+    cr_assert_gt(fresh, 0);
+    cr_assert_geq(eddy_now_ms() - t0, 900, "stuck worker was not given max_wait_time");
+    cr_assert_eq(stop_server(&proc), 0);
+    char buf[16384] = {0};
+    int fd = open(logf, O_RDONLY | O_CLOEXEC);
+    cr_assert_geq(fd, 0, "log_file not written");
+    cr_assert_gt(read(fd, buf, sizeof(buf) - 1), 0);
+    close(fd);
+    unlink(logf);
+    cr_assert_not_null(strstr(buf, "forced to exit"), "no forced-exit warning in the log");
+    cr_assert_not_null(strstr(buf, "reloading"), "reload not logged");
+}
+
+EDDY_TEST(server_base, reuse_port_workers_serve_echo) {
+    spec_t spec = {.opts = {"worker_num", "2", "enable_reuse_port", "1", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int pids[2] = {0, 0};
+    for (int i = 0; i < 200; i++) {
+        int pid = ask_pid(proc.ports[0]);
+        cr_assert_gt(pid, 0, "request %d failed", i);
+        if (pid != pids[0]) pids[pids[0] ? 1 : 0] = pid;
+    }
+    cr_assert_gt(pids[0], 0);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, ipv6_listener_and_client_info) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP6}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial6(proc.ports[0]);
+    cr_assert_geq(fd, 0, "IPv6 connect failed");
+    struct sockaddr_in6 me;
+    socklen_t len = sizeof(me);
+    getsockname(fd, (struct sockaddr *)&me, &len);
+    char line[128], want[128];
+    send_all(fd, "INFO", 4);
+    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0);
+    snprintf(want, sizeof(want), "rc=0 ip=::1 port=%d worker=0 recent=1\n", ntohs(me.sin6_port));
+    cr_assert_str_eq(line, want);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+static void read_big(int fd, long total) {
+    static char buf[BIG_CHUNK];
+    long got = 0, bad = -1;
+    while (got < total) {
+        ssize_t r = recv(fd, buf, sizeof(buf), 0);
+        cr_assert_gt(r, 0, "stream ended after %ld of %ld bytes", got, total);
+        for (ssize_t i = 0; i < r && bad < 0; i++)
+            if (buf[i] != (char)((got + i) % 251)) bad = got + i;
+        got += r;
+    }
+    cr_assert_eq(bad, -1, "byte %ld differs", bad);
+}
+
+EDDY_TEST(server_base, large_reply_is_queued_and_written_in_order) {
+    spec_t spec = {.opts = {"socket_buffer_size", "67108864", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    send_all(fd, "BIG", 3);
+    cr_assert_eq(events_value(&proc, "big sent=", 5000), BIG_TOTAL);
+    cr_assert(events_have(&proc, "rc=0", 0));
+    read_big(fd, BIG_TOTAL);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, output_queue_over_socket_buffer_size_fails) {
+    spec_t spec = {.opts = {"socket_buffer_size", "1048576", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    send_all(fd, "BIG", 3);
+    long sent = events_value(&proc, "big sent=", 5000);
+    cr_assert(sent > 0 && sent < BIG_TOTAL, "sent %ld", sent);
+    cr_assert(events_have(&proc, "rc=-1009", 0));
+    read_big(fd, sent); /* everything accepted before the error arrives intact */
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, shutdown_from_a_worker_exits_cleanly) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    char line[32];
+    cr_assert_gt(ask(proc.ports[0], "SHUTDOWN", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "rc=0\n");
+    cr_assert(events_have(&proc, "mstart", 0), "on_manager_start did not fire");
+    cr_assert_eq(wait_exit(&proc), 0);
+}
