@@ -13,7 +13,7 @@ deps:
 
 build: deps
 	@$(CMAKE_REL) >/dev/null
-	@cmake --build $(BUILD)/release -j $(JOBS)
+	@cmake --build $(BUILD)/release -j $(JOBS) -- --no-print-directory
 
 # The PHP extension, out of tree: $(BUILD)/ext/modules/swoole.so
 # (phpize && ./configure && make over symlinks to ext/; see scripts/build_ext.sh).

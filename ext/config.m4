@@ -54,7 +54,7 @@ if test "$PHP_SWOOLE" != "no"; then
 
   dnl ---- engine sources: every module's .c, plus the arch's switch ---------
   EDDY_SOURCES=
-  for eddy_mod in base loop coro net; do
+  for eddy_mod in base loop coro net server; do
     for eddy_f in `cd "$abs_srcdir" && ls $EDDY_MIRROR/$eddy_mod/*.c 2>/dev/null | LC_ALL=C sort`; do
       EDDY_SOURCES="$EDDY_SOURCES $eddy_f"
     done

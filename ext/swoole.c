@@ -10,6 +10,10 @@
 #include <unistd.h>
 
 #include "php_swoole.h"
+#include "php_coroutine.h"
+#include "php_coio.h"
+#include "php_channel.h"
+#include "php_timer.h"
 #include "ext/standard/info.h"
 #include "swoole_arginfo.h"
 
@@ -54,6 +58,15 @@ static PHP_GINIT_FUNCTION(swoole) {
 static PHP_MINIT_FUNCTION(swoole) {
     register_version_constants(module_number);
     php_swoole_error_minit(module_number);
+    php_swoole_coroutine_minit(module_number);
+    php_swoole_socket_minit(module_number);
+    php_swoole_client_minit(module_number);
+    php_swoole_coserver_minit(module_number);
+    php_swoole_system_minit(module_number);
+    php_swoole_channel_minit(module_number);
+    php_swoole_wait_group_minit(module_number);
+    php_swoole_timer_minit(module_number);
+    php_swoole_event_minit(module_number);
     return SUCCESS;
 }
 
@@ -71,6 +84,9 @@ static PHP_RINIT_FUNCTION(swoole) {
 }
 
 static PHP_RSHUTDOWN_FUNCTION(swoole) {
+    php_swoole_coroutine_rshutdown();
+    php_swoole_timer_rshutdown();
+    php_swoole_event_rshutdown();
     return SUCCESS;
 }
 

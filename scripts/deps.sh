@@ -12,6 +12,8 @@ PKGS=(
   # php8.2-dev; gen_stub.php parses stubs with nikic/php-parser (php-parser),
   # which scripts/gen_stubs.sh points it at instead of letting it download.
   php8.2-cli php8.2-dev php-parser
+  # tests/php/coroutine/xdebug.phpt: fiber observers followed across coroutines
+  php8.2-xdebug
 )
 
 missing=()

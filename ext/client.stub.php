@@ -1,0 +1,48 @@
+<?php
+
+/**
+ * Swoole\Coroutine\Client (ext/php_client.c): a TCP/UDP/unix client over a
+ * Swoole\Coroutine\Socket. Signatures follow Swoole 5.1; scripts/gen_stubs.sh
+ * turns this file into client_arginfo.h.
+ *
+ * The framing options of set() (open_eof_check, open_length_check...) are
+ * not applied yet: recv() returns data as it arrives, and set() warns.
+ * sendto()/recvfrom()/peek()/enableSSL() are not provided; exportSocket()
+ * gives the Socket, which has sendto()/recvfrom().
+ *
+ * @generate-class-entries
+ */
+
+namespace Swoole\Coroutine {
+    /** @not-serializable */
+    class Client {
+        public int $errCode = 0;
+        public string $errMsg = "";
+        public int $fd = -1;
+        public int $type = 1;
+        public ?array $setting = null;
+        public bool $connected = false;
+
+        /** $type: SWOOLE_SOCK_TCP, _TCP6, _UDP, _UDP6, _UNIX_STREAM or _UNIX_DGRAM. */
+        public function __construct(int $type) {}
+
+        public function set(array $settings): bool {}
+
+        /** $timeout also becomes the recv/send timeout unless set() gave one. */
+        public function connect(string $host, int $port = 0, float $timeout = 0.5, int $sock_flag = 0): bool {}
+
+        public function recv(float $timeout = 0): string|false {}
+
+        public function send(string $data, float $timeout = 0): int|false {}
+
+        public function exportSocket(): Socket|false {}
+
+        public function isConnected(): bool {}
+
+        public function getsockname(): array|false {}
+
+        public function getpeername(): array|false {}
+
+        public function close(): bool {}
+    }
+}
