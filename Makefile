@@ -3,8 +3,10 @@ BUILD      ?= build
 JOBS       ?= $(shell nproc)
 CMAKE_REL   = cmake -S . -B $(BUILD)/release -DCMAKE_BUILD_TYPE=Release -DEDDY_TESTS=OFF
 CMAKE_TEST  = cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=Debug -DEDDY_SANITIZE=ON
+# Second compiler: the code must build warning-free (-Werror) with clang too.
+CMAKE_CLANG = cmake -S . -B $(BUILD)/clang -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang
 
-.PHONY: all deps build ext run test bench clean
+.PHONY: all deps build ext run test check-clang bench clean
 
 all: build
 
@@ -24,11 +26,16 @@ ext: deps
 run: build
 	$(BUILD)/release/echo_server 9501
 
-test: deps
+test: deps check-clang
 	@$(CMAKE_TEST) >/dev/null
-	@cmake --build $(BUILD)/test -j $(JOBS)
+	@cmake --build $(BUILD)/test -j $(JOBS) -- --no-print-directory
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=exitcode=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  EXT_BUILD=$(BUILD)/ext scripts/test.sh $(BUILD)/test
+
+check-clang: deps
+	@$(CMAKE_CLANG) >/dev/null
+	@cmake --build $(BUILD)/clang -j $(JOBS) -- --no-print-directory >$(BUILD)/clang.log 2>&1 || \
+	  { grep -E "error|warning" -A3 $(BUILD)/clang.log | head -60; echo "clang build failed"; exit 1; }
 
 bench: build
 	@bench/run.sh $(BUILD)/release
