@@ -156,6 +156,9 @@ void eddy_server_config_framing(const eddy_server_config_t *cfg, eddy_framing_t 
 
 typedef struct eddy_server_s eddy_server_t; /* opaque */
 
+/* Server modes, numbered as Swoole's SWOOLE_BASE / SWOOLE_PROCESS. */
+typedef enum { EDDY_SERVER_BASE = 1, EDDY_SERVER_PROCESS = 2 } eddy_server_mode_t;
+
 /* Where a connection came from, as Swoole's getClientInfo(). */
 typedef struct {
     int worker_id;
@@ -201,6 +204,16 @@ typedef struct {
 eddy_server_t *eddy_server_new(const eddy_server_config_t *cfg);
 /* Closes the listen sockets and frees the server; not while it runs. */
 void eddy_server_free(eddy_server_t *srv);
+/* Selects the mode (default EDDY_SERVER_BASE) before eddy_server_start().
+ * PROCESS: the master runs reactor_num reactor threads that accept, read
+ * and frame, and pass each message to a worker chosen by dispatch_mode over
+ * a unix socketpair; replies go back the same way. Connection ids are then
+ * increasing numbers (not worker/fd pairs), valid from any worker, and a
+ * connection survives the restart of a worker. PROCESS mode serves stream
+ * listeners only and refuses dispatch_mode 5 at start. EDDY_EINVAL for an
+ * unknown mode, EDDY_EWRONG_OP once started. */
+int eddy_server_set_mode(eddy_server_t *srv, int mode);
+int eddy_server_mode(const eddy_server_t *srv);
 /* Copies the callbacks. Call before eddy_server_start(). */
 void eddy_server_set_events(eddy_server_t *srv, const eddy_server_events_t *ev);
 /* Binds (and for streams listens) at once, so the port can be read before

@@ -73,6 +73,8 @@ struct eddy_server_s {
     eddy__listener_t listeners[EDDY_SERVER_MAX_LISTENERS];
     int nlisteners;
     eddy__role_t role;
+    int mode; /* EDDY_SERVER_BASE / EDDY_SERVER_PROCESS */
+    struct eddy__proc_s *proc; /* PROCESS mode state (process.h), else NULL */
     int worker_id;
     pid_t master_pid, manager_pid;
     eddy_loop_t loop;

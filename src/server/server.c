@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "server/internal.h"
+#include "server/process.h"
 
 static char *dup_opt(const char *s) { return s ? eddy_strdup(s) : NULL; }
 
@@ -30,6 +31,7 @@ eddy_server_t *eddy_server_new(const eddy_server_config_t *cfg) {
         eddy_server_config_init(&srv->cfg);
     }
     srv->worker_id = -1;
+    srv->mode = EDDY_SERVER_BASE;
     srv->master_pid = getpid();
     srv->w.accept_epfd = -1;
     for (int i = 0; i < EDDY_SERVER_MAX_LISTENERS; i++) srv->w.reuse_fds[i] = -1;
@@ -43,6 +45,7 @@ void eddy_server_free(eddy_server_t *srv) {
         eddy_free(srv->listeners[i].path);
     }
     eddy__worker_free(srv);
+    eddy__process_free(srv);
     if (srv->loop_live) eddy_loop_close(&srv->loop);
     eddy_free(srv->slots);
     eddy_server_config_free(&srv->cfg);
@@ -255,6 +258,7 @@ int eddy_server_start(eddy_server_t *srv) {
     apply_log(srv);
     srv->master_pid = getpid();
     if ((rc = write_pid_file(srv)) < 0) return rc;
+    if (srv->mode == EDDY_SERVER_PROCESS && (rc = eddy__process_prepare(srv)) < 0) return rc;
     sigset_t set, old;
     eddy__server_sigset(&set);
     pthread_sigmask(SIG_BLOCK, &set, &old);
@@ -268,7 +272,8 @@ int eddy_server_start(eddy_server_t *srv) {
     if (pid == 0) eddy__manager_main(srv);
     srv->manager_pid = pid;
     if ((rc = eddy_loop_init(&srv->loop)) == 0) srv->loop_live = 1;
-    if (rc < 0 || (rc = master_watch(srv)) < 0) {
+    if (rc < 0 || (rc = master_watch(srv)) < 0 ||
+        (srv->mode == EDDY_SERVER_PROCESS && (rc = eddy__reactors_start(srv)) < 0)) {
         kill(pid, SIGKILL); /* cannot supervise it: do not leave it orphaned */
         waitpid(pid, NULL, 0);
         srv->manager_pid = 0;
@@ -277,6 +282,7 @@ int eddy_server_start(eddy_server_t *srv) {
     }
     if (srv->ev.on_start) srv->ev.on_start(srv);
     eddy_loop_run(&srv->loop);
+    if (srv->mode == EDDY_SERVER_PROCESS) eddy__reactors_stop(srv);
     rc = master_finish(srv);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;

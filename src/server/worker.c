@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "server/internal.h"
+#include "server/process.h"
 
 #define SCRATCH_SIZE (64 * 1024)
 #define ACCEPT_BATCH 64
@@ -442,6 +443,7 @@ static int worker_setup(eddy_server_t *srv, int id) {
 
 void eddy__worker_main(eddy_server_t *srv, int id) {
     sigset_t pending;
+    if (srv->mode == EDDY_SERVER_PROCESS) eddy__pworker_main(srv, id); /* process_worker.c */
     /* A SIGTERM sent right after fork is pending here; replacing the
      * inherited loop would discard it, so remember it. */
     int term = sigpending(&pending) == 0 && sigismember(&pending, SIGTERM);
@@ -485,6 +487,7 @@ static int session_error(int session, int err) {
 
 int eddy_server_send(eddy_server_t *srv, int fd, const void *data, size_t len) {
     int err;
+    if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_send(srv, fd, data, len);
     eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
     if (err) return session_error(fd, err);
     if (len > srv->cfg.buffer_output_size) {
@@ -497,6 +500,7 @@ int eddy_server_send(eddy_server_t *srv, int fd, const void *data, size_t len) {
 
 int eddy_server_close(eddy_server_t *srv, int fd) {
     int err;
+    if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_close(srv, fd);
     eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
     if (err) return session_error(fd, err);
     if (c->out.len) { /* close once the queue is written; stop reading now */
@@ -510,12 +514,14 @@ int eddy_server_close(eddy_server_t *srv, int fd) {
 
 int eddy_server_exists(eddy_server_t *srv, int fd) {
     int err;
+    if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_exists(srv, fd);
     eddy__worker_conn(srv, fd, &err);
     return err == 0;
 }
 
 int eddy_server_client_info(eddy_server_t *srv, int fd, eddy_server_client_info_t *info) {
     int err;
+    if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_info(srv, fd, info);
     eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
     if (!c) return err;
     memset(info, 0, sizeof(*info));

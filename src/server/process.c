@@ -1,0 +1,153 @@
+/*
+ * PROCESS mode: what the master, the manager and the workers share — the
+ * channels between reactor threads and workers, the session table, the
+ * record format (see process.h) — and the mode switch.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "server/process.h"
+
+int eddy_server_set_mode(eddy_server_t *srv, int mode) {
+    if (mode != EDDY_SERVER_BASE && mode != EDDY_SERVER_PROCESS) return EDDY_EINVAL;
+    if (srv->role != ROLE_MASTER || srv->manager_pid) return EDDY_EWRONG_OP;
+    srv->mode = mode;
+    return 0;
+}
+
+int eddy_server_mode(const eddy_server_t *srv) { return srv->mode; }
+
+/* Rules only PROCESS mode has; config validation knows nothing of modes. */
+static int check_process(const eddy_server_t *srv) {
+    if (srv->cfg.dispatch_mode == EDDY_DISPATCH_UIDMOD) {
+        eddy_log_error("server: dispatch_mode 5 (uid) is not supported in PROCESS mode yet; "
+                       "use 1, 2, 3 or 4");
+        return EDDY_EINVAL;
+    }
+    for (int i = 0; i < srv->nlisteners; i++) {
+        if (srv->listeners[i].stream) continue;
+        eddy_log_error("server: listener %d is a datagram socket: PROCESS mode serves stream "
+                       "listeners only (for now)", i);
+        return EDDY_EINVAL;
+    }
+    return 0;
+}
+
+static int open_channels(eddy__proc_t *p) {
+    size_t n = (size_t)p->nreactors * (size_t)p->nworkers;
+    p->master_fds = eddy_malloc(n * sizeof(int));
+    p->worker_fds = eddy_malloc(n * sizeof(int));
+    for (size_t i = 0; i < n; i++) p->master_fds[i] = p->worker_fds[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
+            return -errno;
+        p->master_fds[i] = sv[0];
+        p->worker_fds[i] = sv[1];
+    }
+    return 0;
+}
+
+int eddy__process_prepare(eddy_server_t *srv) {
+    int rc = check_process(srv);
+    if (rc < 0) return rc;
+    eddy__process_free(srv); /* a second start after a first one */
+    eddy__proc_t *p = eddy_calloc(1, sizeof(*p));
+    srv->proc = p;
+    p->nreactors = (int)srv->cfg.reactor_num;
+    p->nworkers = (int)srv->cfg.worker_num;
+    p->cap = srv->cfg.max_connection ? srv->cfg.max_connection : 1;
+    p->map_len = p->cap * sizeof(eddy__session_t);
+    /* Anonymous shared pages are zero and lazily backed: a large
+     * max_connection costs address space, not memory, until used. */
+    void *m = mmap(NULL, p->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        rc = -errno;
+        eddy__process_free(srv);
+        return rc;
+    }
+    p->table = m;
+    p->conns = eddy_calloc(p->cap, sizeof(*p->conns));
+    p->busy = eddy_calloc((size_t)p->nworkers, sizeof(*p->busy));
+    pthread_mutex_init(&p->lock, NULL);
+    if ((rc = open_channels(p)) < 0) {
+        eddy_log_error("server: cannot create worker channels: %s", eddy_strerror(rc));
+        eddy__process_free(srv);
+    }
+    return rc;
+}
+
+static void close_all(int *fds, size_t n) {
+    for (size_t i = 0; fds && i < n; i++) eddy__server_close_fd(fds[i]);
+    eddy_free(fds);
+}
+
+void eddy__process_free(eddy_server_t *srv) {
+    eddy__proc_t *p = srv->proc;
+    if (!p) return;
+    eddy__reactors_stop(srv); /* no-op unless this master still runs them */
+    size_t n = (size_t)p->nreactors * (size_t)p->nworkers;
+    close_all(p->master_fds, n);
+    close_all(p->worker_fds, n);
+    if (p->table) munmap(p->table, p->map_len);
+    if (p->conns) pthread_mutex_destroy(&p->lock);
+    eddy_free(p->conns);
+    eddy_free((void *)p->busy);
+    for (int r = 0; p->wasm && r < p->nreactors; r++) eddy_buf_free(&p->wasm[r]);
+    eddy_free(p->wasm);
+    eddy_free(p->wio);
+    eddy_free(p->wstate);
+    eddy_free(p->wbuf);
+    eddy_free(p);
+    srv->proc = NULL;
+}
+
+/* ---- sessions ---------------------------------------------------------- */
+
+eddy__session_t *eddy__session_get(eddy_server_t *srv, int session) {
+    eddy__proc_t *p = srv->proc;
+    if (!p || session <= 0) return NULL;
+    eddy__session_t *e = &p->table[(size_t)session % p->cap];
+    return atomic_load_explicit(&e->session, memory_order_acquire) == session ? e : NULL;
+}
+
+/* Increasing ids as Swoole's; an id whose slot still holds a live
+ * connection is skipped. -1 when every slot is in use. */
+int eddy__session_alloc(eddy_server_t *srv) {
+    eddy__proc_t *p = srv->proc;
+    int found = -1;
+    pthread_mutex_lock(&p->lock);
+    for (size_t tries = 0; tries < p->cap && found < 0; tries++) {
+        p->next_session = p->next_session == INT_MAX ? 1 : p->next_session + 1;
+        eddy__session_t *e = &p->table[(size_t)p->next_session % p->cap];
+        if (atomic_load(&e->session) != 0 && !atomic_load(&e->closed)) continue;
+        found = p->next_session;
+        atomic_store(&e->closed, 0);
+        atomic_store(&e->session, found);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return found;
+}
+
+/* ---- records ----------------------------------------------------------- */
+
+/* Worker side: the master reads its channels whatever its clients do, so
+ * waiting for room here always ends; the wait is the back-pressure that
+ * keeps a fast worker from queueing without bound. */
+int eddy__msg_send_wait(int fd, const eddy__msg_t *h, const void *payload) {
+    struct iovec iov[2] = {{(void *)h, sizeof(*h)}, {(void *)payload, h->len}};
+    struct msghdr mh = {.msg_iov = iov, .msg_iovlen = h->len ? 2 : 1};
+    for (;;) {
+        ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0) return 0;
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) return -errno;
+        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+        if (poll(&pfd, 1, 1000) < 0 && errno != EINTR) return -errno;
+    }
+}

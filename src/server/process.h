@@ -1,0 +1,156 @@
+/*
+ * PROCESS mode internals: the master's reactor threads (reactor.c), the
+ * dispatch modes (dispatch.c), the worker side (process_worker.c) and what
+ * they share (process.c). Not a public header.
+ *
+ * Channels. Every (reactor thread, worker) pair has its own AF_UNIX
+ * SOCK_SEQPACKET socketpair. One writer per direction per channel means no
+ * locking and no interleaving; SEQPACKET keeps record boundaries, so a
+ * worker that dies mid-read leaves whole records behind for its
+ * replacement (which inherits the same channel from the manager) instead of
+ * a stream cut at an arbitrary byte. A record is a 16-byte header and up to
+ * EDDY__CHUNK payload bytes; a larger message is several records flagged
+ * BEGIN ... END, always sent back to back on one channel.
+ *
+ * Session table. An array of max_connection entries in MAP_SHARED memory,
+ * written by the master's reactor threads and read by workers, so a worker
+ * can validate a session, find its reactor and report client info without a
+ * round trip. Session ids come from one increasing counter in the master;
+ * session s lives in slot s % cap.
+ */
+#ifndef EDDY_SERVER_PROCESS_H
+#define EDDY_SERVER_PROCESS_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "server/internal.h"
+
+#define EDDY__CHUNK (60 * 1024) /* payload per record; far below the socket's sndbuf */
+
+/* Record types. Master -> worker: CONNECT, DATA, CLOSE (the connection is
+ * gone). Worker -> master: SEND, CLOSE (please close), DONE (one message
+ * handled: dispatch_mode 3 accounting), HELLO (a fresh worker started). */
+enum { MSG_CONNECT = 1, MSG_DATA, MSG_CLOSE, MSG_SEND, MSG_DONE, MSG_HELLO };
+enum { MSG_BEGIN = 1, MSG_END = 2 };
+
+typedef struct {
+    uint8_t type;
+    uint8_t flags;
+    uint16_t reactor;
+    int32_t session;
+    uint32_t len; /* payload bytes in this record */
+    uint32_t aux; /* CONNECT: listener index */
+} eddy__msg_t;
+
+/* One connection as every process sees it (shared memory). */
+typedef struct {
+    _Atomic int session; /* 0: never used */
+    _Atomic int closed;  /* set by the master when the fd is gone: slot reusable */
+    int reactor;
+    int listener;
+    int worker; /* fixed target (dispatch modes 2, 4), else -1 */
+    eddy_addr_t peer;
+    int64_t connect_time;
+    _Atomic int64_t last_time;
+} eddy__session_t;
+
+struct eddy__reactor_s;
+
+/* A client connection owned by one reactor thread (master memory). */
+typedef struct {
+    eddy_io_t io;
+    int fd, session, slot, listener, worker;
+    uint32_t ip_hash;
+    struct eddy__reactor_s *r;
+    eddy_buf_t in, out;
+    size_t outoff; /* bytes of `out` already written */
+    size_t scanned;
+    uint64_t last_ms; /* monotonic: heartbeat */
+    unsigned dispatching;
+    unsigned closed : 1;
+    unsigned close_after_flush : 1;
+} eddy__pconn_t;
+
+/* The reactor's end of the channel to one worker. */
+typedef struct {
+    int fd;
+    eddy_io_t io;
+    eddy_buf_t q; /* records the socket did not take: u32 length, then bytes */
+    size_t qoff;  /* start of the first unsent record in q */
+    int inflight; /* DATA messages sent, DONE not yet seen (mode 3) */
+} eddy__chan_t;
+
+typedef struct eddy__reactor_s {
+    eddy_server_t *srv;
+    int id;
+    pthread_t tid;
+    int started;
+    eddy_loop_t loop;
+    int accept_epfd;
+    eddy_io_t accept_io;
+    int stop_fd; /* eventfd: the main thread asks the reactor to stop */
+    eddy_io_t stop_io;
+    eddy_timer_t drain;
+    uint64_t stop_ms;
+    int stopping;
+    eddy__chan_t *chans; /* [worker_num] */
+    char *scratch;
+    eddy_timer_t heartbeat;
+} eddy__reactor_t;
+
+typedef struct eddy__proc_s {
+    int nreactors, nworkers;
+    int *master_fds; /* [r * nworkers + w] */
+    int *worker_fds;
+    eddy__session_t *table;
+    size_t cap, map_len;
+    /* master */
+    eddy__pconn_t **conns; /* [cap], an entry touched only by its reactor */
+    pthread_mutex_t lock;  /* session allocation */
+    int next_session;
+    atomic_int *busy;      /* [worker_num]: in-flight messages (mode 3) */
+    atomic_uint rr;        /* round robin cursor */
+    eddy__reactor_t *reactors;
+    /* worker */
+    eddy_io_t *wio;      /* [nreactors] */
+    eddy_buf_t *wasm;    /* [nreactors]: message being reassembled */
+    unsigned char *wstate; /* [nreactors]: 0 between messages, 1 assembling, 2 skipping */
+    char *wbuf;
+    eddy_signal_t sigterm;
+    eddy_timer_t drain;
+    uint64_t requests, max_requests;
+    int stopping;
+} eddy__proc_t;
+
+/* process.c */
+int eddy__process_prepare(eddy_server_t *srv);
+void eddy__process_free(eddy_server_t *srv);
+eddy__session_t *eddy__session_get(eddy_server_t *srv, int session);
+int eddy__session_alloc(eddy_server_t *srv);
+/* Sends one record on a blocking-if-needed fd (worker side). 0 or -errno. */
+int eddy__msg_send_wait(int fd, const eddy__msg_t *h, const void *payload);
+
+/* reactor.c (master) */
+int eddy__reactors_start(eddy_server_t *srv);
+void eddy__reactors_stop(eddy_server_t *srv);
+
+/* dispatch.c (reactor threads) */
+/* The worker for a message of c; for stateful modes the connection's fixed
+ * worker, chosen at accept by eddy__dispatch_fixed(). */
+int eddy__dispatch_pick(eddy_server_t *srv, eddy__pconn_t *c);
+int eddy__dispatch_fixed(eddy_server_t *srv, eddy__pconn_t *c);
+/* dispatch_mode 1 and 3 are stateless: Swoole then fires neither connect
+ * nor close in workers, since their order against receive is not kept. */
+int eddy__dispatch_stateful(const eddy_server_t *srv);
+uint32_t eddy__ip_hash(const eddy_addr_t *peer);
+
+/* process_worker.c */
+__attribute__((noreturn)) void eddy__pworker_main(eddy_server_t *srv, int id);
+int eddy__pworker_send(eddy_server_t *srv, int session, const void *data, size_t len);
+int eddy__pworker_close(eddy_server_t *srv, int session);
+int eddy__pworker_exists(eddy_server_t *srv, int session);
+int eddy__pworker_info(eddy_server_t *srv, int session, eddy_server_client_info_t *info);
+
+#endif /* EDDY_SERVER_PROCESS_H */

@@ -1,0 +1,718 @@
+/*
+ * PROCESS-mode server engine, tested as real processes over loopback.
+ *
+ * Same harness as test_server_base.c: a forked child builds the server in
+ * EDDY_SERVER_PROCESS mode (reactor threads in the master, workers behind
+ * socketpairs), the master's on_start reports the ports through a pipe,
+ * the test talks with blocking sockets (SO_RCVTIMEO bounds every read) and
+ * stops the server with SIGTERM and a bounded waitpid loop.
+ *
+ * The test server echoes; on a framed listener the reply is "[" message
+ * "]". Commands (no framing): "PID?" -> "pid=<worker pid> worker=<id>\n",
+ * "SEND-UNKNOWN", "INFO", "SLOW" (reply from a 300 ms timer), "BIG"
+ * (BIG_TOTAL bytes in BIG_CHUNK sends), "CLOSE" (server-side close).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "eddy/server.h"
+#include "eddy/timer.h"
+#include "eddy_test.h"
+
+#define MAX_LISTEN 4
+
+typedef struct {
+    const char *opts[16]; /* name, value pairs, NULL-terminated */
+    eddy_sock_type_t types[MAX_LISTEN];
+    int ntypes;
+} spec_t;
+
+typedef struct {
+    pid_t pid;
+    int ports[MAX_LISTEN];
+    char events[64];
+    char unix_path[64];
+    char pid_file[64];
+} proc_t;
+
+/* ---- the server side (runs in the forked child) ------------------------ */
+
+typedef struct {
+    int port_pipe;
+    char events[64];
+} child_ctx_t;
+
+static void note(eddy_server_t *srv, const char *fmt, ...) {
+    child_ctx_t *ctx = eddy_server_data(srv);
+    char line[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    int fd = open(ctx->events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    if (write(fd, line, (size_t)n) < 0) { /* best effort */
+    }
+    close(fd);
+}
+
+static void ev_start(eddy_server_t *srv) {
+    child_ctx_t *ctx = eddy_server_data(srv);
+    int ports[MAX_LISTEN] = {0};
+    for (int i = 0; i < MAX_LISTEN; i++) {
+        int p = eddy_server_port(srv, i);
+        ports[i] = p > 0 ? p : 0;
+    }
+    if (write(ctx->port_pipe, ports, sizeof(ports)) < 0) abort();
+    close(ctx->port_pipe);
+}
+
+static void ev_shutdown(eddy_server_t *srv) { note(srv, "shutdown\n"); }
+
+static void ev_worker_error(eddy_server_t *srv, int id, int pid, int code, int signo) {
+    note(srv, "werror %d %d code=%d signal=%d\n", id, pid, code, signo);
+}
+
+static void ev_connect(eddy_server_t *srv, int fd, int reactor_id) {
+    note(srv, "connect %d reactor=%d worker=%d\n", fd, reactor_id, eddy_server_worker_id(srv));
+}
+
+static void ev_close(eddy_server_t *srv, int fd, int reactor_id) {
+    (void)reactor_id;
+    int rc = eddy_server_send(srv, fd, "x", 1); /* closed: must be refused */
+    note(srv, "close %d send=%d\n", fd, rc);
+}
+
+typedef struct {
+    eddy_timer_t t;
+    eddy_server_t *srv;
+    int fd;
+} slow_t;
+
+static void slow_done(eddy_timer_t *t) {
+    slow_t *s = t->data;
+    eddy_server_send(s->srv, s->fd, "slow-done\n", 10);
+    free(s);
+}
+
+#define BIG_TOTAL (8 << 20)
+#define BIG_CHUNK (256 << 10)
+
+static int send_big(eddy_server_t *srv, int fd) {
+    static char chunk[BIG_CHUNK];
+    int sent = 0, rc = 0;
+    while (sent < BIG_TOTAL) {
+        for (int i = 0; i < BIG_CHUNK; i++) chunk[i] = (char)((sent + i) % 251);
+        if ((rc = eddy_server_send(srv, fd, chunk, BIG_CHUNK)) < 0) break;
+        sent += BIG_CHUNK;
+    }
+    note(srv, "big sent=%d rc=%d\n", sent, rc);
+    return 1;
+}
+
+static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
+    char out[160];
+    int n = -1;
+    if (len == 4 && memcmp(data, "PID?", 4) == 0) {
+        n = snprintf(out, sizeof(out), "pid=%d worker=%d\n", getpid(),
+                     eddy_server_worker_id(srv));
+    } else if (len == 12 && memcmp(data, "SEND-UNKNOWN", 12) == 0) {
+        int other = fd + 100000;
+        n = snprintf(out, sizeof(out), "rc=%d exists=%d self=%d\n",
+                     eddy_server_send(srv, other, "x", 1), eddy_server_exists(srv, other),
+                     eddy_server_exists(srv, fd));
+    } else if (len == 4 && memcmp(data, "SLOW", 4) == 0) {
+        slow_t *s = calloc(1, sizeof(*s));
+        s->srv = srv;
+        s->fd = fd;
+        eddy_timer_init(eddy_server_loop(srv), &s->t, slow_done);
+        s->t.data = s;
+        eddy_timer_start(&s->t, 300, 0);
+        return 1;
+    } else if (len == 4 && memcmp(data, "INFO", 4) == 0) {
+        eddy_server_client_info_t ci;
+        int rc = eddy_server_client_info(srv, fd, &ci);
+        n = snprintf(out, sizeof(out), "rc=%d ip=%s port=%d reactor=%d recent=%d\n", rc,
+                     ci.remote_ip, ci.remote_port, ci.reactor_id,
+                     ci.connect_time > 0 && ci.last_time >= ci.connect_time);
+    } else if (len == 3 && memcmp(data, "BIG", 3) == 0) {
+        return send_big(srv, fd);
+    } else if (len == 5 && memcmp(data, "CLOSE", 5) == 0) {
+        eddy_server_send(srv, fd, "bye\n", 4);
+        note(srv, "close-call rc=%d\n", eddy_server_close(srv, fd));
+        return 1;
+    }
+    if (n < 0) return 0;
+    eddy_server_send(srv, fd, out, (size_t)n);
+    return 1;
+}
+
+static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
+    const eddy_server_config_t *cfg = eddy_server_config(srv);
+    (void)reactor_id;
+    if (!(cfg->open_eof_check || cfg->open_length_check)) {
+        if (!command(srv, fd, data, len)) eddy_server_send(srv, fd, data, len);
+        return;
+    }
+    eddy_server_send(srv, fd, "[", 1);
+    eddy_server_send(srv, fd, data, len);
+    eddy_server_send(srv, fd, "]", 1);
+}
+
+static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
+    eddy_server_config_set(&cfg, "reactor_num", "2", err, sizeof(err));
+    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
+    for (int i = 0; spec->opts[i]; i += 2)
+        if (eddy_server_config_set(&cfg, spec->opts[i], spec->opts[i + 1], err, sizeof(err)) < 0)
+            return 2;
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    if (eddy_server_set_mode(srv, EDDY_SERVER_PROCESS) < 0) return 5;
+    child_ctx_t ctx = {.port_pipe = port_pipe};
+    snprintf(ctx.events, sizeof(ctx.events), "%s", proc->events);
+    eddy_server_events_t ev = {.data = &ctx, .on_start = ev_start, .on_shutdown = ev_shutdown,
+                               .on_receive = ev_receive, .on_connect = ev_connect,
+                               .on_worker_error = ev_worker_error, .on_close = ev_close};
+    eddy_server_set_events(srv, &ev);
+    for (int i = 0; i < spec->ntypes; i++) {
+        const char *host = spec->types[i] == EDDY_SOCK_TCP6 ? "::1" : "127.0.0.1";
+        if (eddy_server_listen(srv, spec->types[i], host, 0) < 0) return 3;
+    }
+    int rc = eddy_server_start(srv);
+    eddy_server_free(srv);
+    return rc == 0 ? 0 : 4;
+}
+
+/* ---- the test side ----------------------------------------------------- */
+
+static void start_server(const spec_t *spec, proc_t *proc) {
+    memset(proc, 0, sizeof(*proc));
+    snprintf(proc->events, sizeof(proc->events), "/tmp/eddy-sp-%d.events", getpid());
+    snprintf(proc->unix_path, sizeof(proc->unix_path), "/tmp/eddy-sp-%d.sock", getpid());
+    snprintf(proc->pid_file, sizeof(proc->pid_file), "/tmp/eddy-sp-%d.pid", getpid());
+    unlink(proc->events);
+    int p[2];
+    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+    proc->pid = fork();
+    cr_assert_geq(proc->pid, 0);
+    if (proc->pid == 0) {
+        close(p[0]);
+        /* _exit: Criterion's atexit handlers belong to the test process. */
+        _exit(child_main(spec, proc, p[1]));
+    }
+    close(p[1]);
+    struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
+    cr_assert_eq(read(p[0], proc->ports, sizeof(proc->ports)), (ssize_t)sizeof(proc->ports),
+                 "server did not report its ports");
+    close(p[0]);
+}
+
+/* Waits (bounded) for the exit status; -1 on timeout. */
+static int wait_exit(proc_t *proc) {
+    int status = 0;
+    for (int i = 0; i < 1000; i++) { /* 10 s */
+        pid_t r = waitpid(proc->pid, &status, WNOHANG);
+        if (r == proc->pid) {
+            unlink(proc->events);
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        usleep(10000);
+    }
+    kill(proc->pid, SIGKILL);
+    waitpid(proc->pid, &status, 0);
+    return -1;
+}
+
+static int stop_server(proc_t *proc) {
+    kill(proc->pid, SIGTERM);
+    return wait_exit(proc);
+}
+
+static void set_timeout(int fd, int ms) {
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int dial_addr(int family, int type, const struct sockaddr *sa, socklen_t len) {
+    int fd = socket(family, type | SOCK_CLOEXEC, 0);
+    set_timeout(fd, 5000);
+    if (connect(fd, sa, len) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int dial(int type, int port) {
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return dial_addr(AF_INET, type, (struct sockaddr *)&sa, sizeof(sa));
+}
+
+static int send_all(int fd, const void *p, size_t n) {
+    const char *c = p;
+    while (n) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w <= 0) return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Reads exactly n bytes; returns n, or what arrived before EOF/timeout. */
+static size_t recv_n(int fd, char *buf, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, buf + got, n - got, 0);
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+/* Reads one '\n'-terminated line (NUL-terminated in buf); its length or -1. */
+static int recv_line(int fd, char *buf, size_t cap) {
+    size_t got = 0;
+    while (got + 1 < cap) {
+        ssize_t r = recv(fd, buf + got, 1, 0);
+        if (r <= 0) return -1;
+        if (buf[got++] == '\n') break;
+    }
+    buf[got] = 0;
+    return (int)got;
+}
+
+static int ask(int port, const char *cmd, char *reply, size_t cap) {
+    int fd = dial(SOCK_STREAM, port);
+    if (fd < 0) return -1;
+    int rc = send_all(fd, cmd, strlen(cmd)) == 0 ? recv_line(fd, reply, cap) : -1;
+    close(fd);
+    return rc;
+}
+
+static int events_have(const proc_t *proc, const char *what, int wait_ms) {
+    for (int waited = 0; waited <= wait_ms; waited += 20) {
+        char buf[8192] = {0};
+        int fd = open(proc->events, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t n = read(fd, buf, sizeof(buf) - 1);
+            close(fd);
+            if (n > 0 && strstr(buf, what)) return 1;
+        }
+        usleep(20000);
+    }
+    return 0;
+}
+
+/* The integer after `key` in the events file, waiting for it; -1 if absent. */
+static long events_value(const proc_t *proc, const char *key, int wait_ms) {
+    if (!events_have(proc, key, wait_ms)) return -1;
+    char buf[8192] = {0};
+    int fd = open(proc->events, O_RDONLY | O_CLOEXEC);
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    char *at = n > 0 ? strstr(buf, key) : NULL;
+    return at ? strtol(at + strlen(key), NULL, 10) : -1;
+}
+
+static int peer_closed(int fd) {
+    char c;
+    ssize_t r = recv(fd, &c, 1, 0);
+    return r == 0 || (r < 0 && errno == ECONNRESET);
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+/* "PID?" on an open connection: the worker's pid, or -1. */
+static int conn_pid(int fd) {
+    char line[64];
+    int pid = -1;
+    if (send_all(fd, "PID?", 4) < 0 || recv_line(fd, line, sizeof(line)) < 0) return -1;
+    return sscanf(line, "pid=%d", &pid) == 1 ? pid : -1;
+}
+
+static int count_distinct(const int *v, int n) {
+    int d = 0;
+    for (int i = 0; i < n; i++) {
+        int seen = 0;
+        for (int j = 0; j < i; j++) seen |= v[j] == v[i];
+        d += !seen && v[i] > 0;
+    }
+    return d;
+}
+
+#define NCONN 1000
+
+EDDY_TEST(server_process, echo_many_concurrent_connections_byte_exact) {
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    spec_t spec = {.opts = {"worker_num", "2", "backlog", "2048", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    static int fds[NCONN];
+    char msg[128], got[128];
+    for (int i = 0; i < NCONN; i++) {
+        fds[i] = dial(SOCK_STREAM, proc.ports[0]);
+        cr_assert_geq(fds[i], 0, "connect %d failed", i);
+    }
+    for (int i = 0; i < NCONN; i++) {
+        int n = snprintf(msg, sizeof(msg), "hello from connection %d, payload %08x", i, i * 7919);
+        cr_assert_eq(send_all(fds[i], msg, (size_t)n), 0);
+    }
+    for (int i = 0; i < NCONN; i++) {
+        int n = snprintf(msg, sizeof(msg), "hello from connection %d, payload %08x", i, i * 7919);
+        cr_assert_eq(recv_n(fds[i], got, (size_t)n), (size_t)n, "short reply on %d", i);
+        cr_assert_eq(memcmp(got, msg, (size_t)n), 0, "wrong bytes on connection %d", i);
+        close(fds[i]);
+    }
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, eof_split_coalesced_and_split_packets) {
+    spec_t spec = {.opts = {"open_eof_split", "1", "package_eof", "\r\n", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    cr_assert_geq(fd, 0);
+    const char *coalesced = "a\r\nbb\r\nccc\r\n";
+    const char *want1 = "[a\r\n][bb\r\n][ccc\r\n]";
+    char got[64] = {0};
+    send_all(fd, coalesced, strlen(coalesced));
+    cr_assert_eq(recv_n(fd, got, strlen(want1)), strlen(want1));
+    cr_assert_str_eq(got, want1);
+    const char *parts[] = {"dd", "d\r", "\ne", "e\r\n"};
+    for (int i = 0; i < 4; i++) {
+        send_all(fd, parts[i], strlen(parts[i]));
+        usleep(30000);
+    }
+    const char *want2 = "[ddd\r\n][ee\r\n]";
+    memset(got, 0, sizeof(got));
+    cr_assert_eq(recv_n(fd, got, strlen(want2)), strlen(want2));
+    cr_assert_str_eq(got, want2);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+static size_t length_packet(char *out, const char *body) {
+    uint32_t n = htonl((uint32_t)strlen(body));
+    memcpy(out, &n, 4);
+    memcpy(out + 4, body, strlen(body));
+    return 4 + strlen(body);
+}
+
+EDDY_TEST(server_process, length_framing_coalesced_and_split) {
+    spec_t spec = {.opts = {"open_length_check", "1", "package_length_type", "N",
+                            "package_length_offset", "0", "package_body_offset", "4", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    char pkt[64], want[128], got[128];
+    size_t a = length_packet(pkt, "one");
+    size_t b = length_packet(pkt + a, "second");
+    send_all(fd, pkt, a + b); /* two messages in one write */
+    size_t wl = 0;
+    want[wl++] = '[';
+    memcpy(want + wl, pkt, a), wl += a;
+    want[wl++] = ']', want[wl++] = '[';
+    memcpy(want + wl, pkt + a, b), wl += b;
+    want[wl++] = ']';
+    cr_assert_eq(recv_n(fd, got, wl), wl);
+    cr_assert_eq(memcmp(got, want, wl), 0);
+    for (size_t i = 0; i < a; i++) { /* one message, a byte at a time */
+        send_all(fd, pkt + i, 1);
+        usleep(5000);
+    }
+    cr_assert_eq(recv_n(fd, got, a + 2), a + 2);
+    cr_assert_eq(memcmp(got + 1, pkt, a), 0);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, oversize_packet_closes_only_that_connection) {
+    spec_t spec = {.opts = {"open_length_check", "1", "package_max_length", "65536", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int bad = dial(SOCK_STREAM, proc.ports[0]);
+    int good = dial(SOCK_STREAM, proc.ports[0]);
+    uint32_t huge = htonl(1u << 20);
+    send_all(bad, &huge, 4);
+    cr_assert(peer_closed(bad), "oversize connection was not closed");
+    close(bad);
+    char pkt[32], got[32];
+    size_t n = length_packet(pkt, "still-ok");
+    send_all(good, pkt, n);
+    cr_assert_eq(recv_n(good, got, n + 2), n + 2);
+    cr_assert_eq(memcmp(got + 1, pkt, n), 0);
+    close(good);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+static void read_big(int fd, long total) {
+    static char buf[1 << 16];
+    long got = 0, bad = -1;
+    while (got < total) {
+        ssize_t r = recv(fd, buf, sizeof(buf), 0);
+        cr_assert_gt(r, 0, "stream ended after %ld of %ld bytes", got, total);
+        for (ssize_t i = 0; i < r && bad < 0; i++)
+            if (buf[i] != (char)((got + i) % 251)) bad = got + i;
+        got += r;
+    }
+    cr_assert_eq(bad, -1, "byte %ld differs", bad);
+}
+
+EDDY_TEST(server_process, large_reply_arrives_intact) {
+    spec_t spec = {.opts = {"socket_buffer_size", "33554432", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    send_all(fd, "BIG", 3);
+    read_big(fd, BIG_TOTAL);
+    cr_assert_eq(events_value(&proc, "big sent=", 5000), BIG_TOTAL);
+    cr_assert(events_have(&proc, "rc=0", 0));
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+/* A 3 MiB message crosses the channel in many records each way. */
+EDDY_TEST(server_process, large_message_is_reassembled_in_the_worker) {
+    spec_t spec = {.opts = {"open_length_check", "1", "package_max_length", "8388608",
+                            "socket_buffer_size", "33554432", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    size_t body = 3u << 20;
+    char *pkt = malloc(4 + body), *got = malloc(4 + body + 2);
+    uint32_t n = htonl((uint32_t)body);
+    memcpy(pkt, &n, 4);
+    for (size_t i = 0; i < body; i++) pkt[4 + i] = (char)(i * 31 % 253);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    cr_assert_eq(send_all(fd, pkt, 4 + body), 0);
+    size_t r = recv_n(fd, got, 4 + body + 2);
+    int same = r == 4 + body + 2 && got[0] == '[' && memcmp(got + 1, pkt, 4 + body) == 0;
+    free(pkt), free(got);
+    cr_assert_eq(r, 4 + body + 2, "got %zu bytes", r);
+    cr_assert(same, "reply differs");
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+#define NPLACE 6
+
+EDDY_TEST(server_process, dispatch_fdmod_keeps_a_connection_on_one_worker) {
+    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", "2", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fds[NPLACE], pids[NPLACE];
+    for (int i = 0; i < NPLACE; i++) {
+        fds[i] = dial(SOCK_STREAM, proc.ports[0]);
+        pids[i] = conn_pid(fds[i]);
+        cr_assert_gt(pids[i], 0);
+    }
+    for (int round = 0; round < 5; round++)
+        for (int i = 0; i < NPLACE; i++)
+            cr_assert_eq(conn_pid(fds[i]), pids[i], "connection %d moved", i);
+    cr_assert_eq(count_distinct(pids, NPLACE), 3, "connections not spread by session id");
+    for (int i = 0; i < NPLACE; i++) close(fds[i]);
+    cr_assert(events_have(&proc, "connect ", 2000), "on_connect did not fire");
+    cr_assert(events_have(&proc, "send=-1004", 2000), "on_close did not fire");
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, dispatch_ipmod_sends_one_client_to_one_worker) {
+    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", "4", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int pids[NPLACE];
+    for (int i = 0; i < NPLACE; i++) {
+        int fd = dial(SOCK_STREAM, proc.ports[0]);
+        pids[i] = conn_pid(fd);
+        cr_assert_gt(pids[i], 0);
+        cr_assert_eq(conn_pid(fd), pids[i]);
+        close(fd);
+    }
+    cr_assert_eq(count_distinct(pids, NPLACE), 1, "one client address reached several workers");
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, dispatch_round_robin_spreads_and_masks_connect_close) {
+    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", "1", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int pids[NPLACE];
+    for (int i = 0; i < NPLACE; i++) {
+        int fd = dial(SOCK_STREAM, proc.ports[0]);
+        pids[i] = conn_pid(fd);
+        cr_assert_gt(pids[i], 0);
+        close(fd);
+    }
+    cr_assert_eq(count_distinct(pids, NPLACE), 3, "round robin did not use every worker");
+    usleep(100000);
+    cr_assert_not(events_have(&proc, "connect ", 0), "stateless mode fired on_connect");
+    cr_assert_not(events_have(&proc, "close ", 0), "stateless mode fired on_close");
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, dispatch_idle_worker_serves_every_request) {
+    spec_t spec = {.opts = {"worker_num", "2", "dispatch_mode", "3", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    int pids[40];
+    for (int i = 0; i < 40; i++) {
+        pids[i] = conn_pid(fd);
+        cr_assert_gt(pids[i], 0, "request %d failed", i);
+    }
+    /* Each reply comes after the worker reported the message done, so both
+     * workers are idle at every dispatch and the rotating scan uses both. */
+    cr_assert_eq(count_distinct(pids, 40), 2);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, killed_worker_connection_survives) {
+    spec_t spec = {.opts = {"reactor_num", "1", NULL}, .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    int load = dial(SOCK_STREAM, proc.ports[0]);
+    int old = conn_pid(fd);
+    cr_assert_gt(old, 0);
+    /* Load in flight: requests queued on another connection at the kill. */
+    for (int i = 0; i < 200; i++) send_all(load, "0123456789abcdef", 16);
+    kill(old, SIGKILL);
+    int fresh = -1;
+    for (int i = 0; i < 50 && fresh <= 0; i++) { /* 5 s */
+        int pid = conn_pid(fd);
+        if (pid > 0 && pid != old) fresh = pid;
+        else if (pid < 0) usleep(100000);
+    }
+    cr_assert_gt(fresh, 0, "the connection got no reply from a new worker");
+    for (int i = 0; i < 20; i++) cr_assert_eq(conn_pid(fd), fresh, "request %d", i);
+    char want[64];
+    snprintf(want, sizeof(want), "werror 0 %d code=-1 signal=9", old);
+    cr_assert(events_have(&proc, want, 2000), "on_worker_error did not fire");
+    close(load);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, graceful_shutdown_finishes_in_flight_request) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    send_all(fd, "SLOW", 4);
+    usleep(100000);
+    kill(proc.pid, SIGTERM);
+    char line[32];
+    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0, "in-flight reply lost");
+    cr_assert_str_eq(line, "slow-done\n");
+    cr_assert(peer_closed(fd), "connection not closed at shutdown");
+    close(fd);
+    cr_assert(events_have(&proc, "shutdown", 5000), "on_shutdown did not fire");
+    cr_assert_eq(wait_exit(&proc), 0);
+}
+
+EDDY_TEST(server_process, session_errors_and_client_info) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    char line[128], want[128];
+    cr_assert_gt(ask(proc.ports[0], "SEND-UNKNOWN", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "rc=-1005 exists=0 self=1\n");
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    struct sockaddr_in me;
+    socklen_t len = sizeof(me);
+    getsockname(fd, (struct sockaddr *)&me, &len);
+    send_all(fd, "INFO", 4);
+    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0);
+    int reactor = -1;
+    cr_assert_eq(sscanf(strstr(line, "reactor=") ? strstr(line, "reactor=") : "", "reactor=%d",
+                        &reactor), 1, "%s", line);
+    cr_assert(reactor == 0 || reactor == 1, "reactor id %d", reactor);
+    snprintf(want, sizeof(want), "rc=0 ip=127.0.0.1 port=%d reactor=%d recent=1\n",
+             ntohs(me.sin_port), reactor);
+    cr_assert_str_eq(line, want);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, close_from_worker_closes_in_master) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    char line[16];
+    send_all(fd, "CLOSE", 5);
+    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0, "reply before close lost");
+    cr_assert_str_eq(line, "bye\n");
+    cr_assert(peer_closed(fd), "connection not closed");
+    cr_assert(events_have(&proc, "close-call rc=0", 2000));
+    cr_assert(events_have(&proc, "send=-1004", 2000), "on_close did not fire");
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, heartbeat_closes_idle_connection) {
+    spec_t spec = {.opts = {"heartbeat_check_interval", "1", "heartbeat_idle_time", "1", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    char got[8];
+    send_all(fd, "hi", 2);
+    cr_assert_eq(recv_n(fd, got, 2), 2);
+    cr_assert(peer_closed(fd), "idle connection was not closed");
+    cr_assert(events_have(&proc, "send=-1004", 2000), "on_close did not fire");
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, dispatch_mode_5_is_refused) {
+    spec_t spec = {.opts = {"dispatch_mode", "5", NULL}, .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc = {0};
+    snprintf(proc.events, sizeof(proc.events), "/tmp/eddy-sp-%d.events", getpid());
+    int p[2];
+    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+    proc.pid = fork();
+    if (proc.pid == 0) {
+        close(p[0]);
+        eddy_log_set_level(EDDY_LOG_NONE);
+        _exit(child_main(&spec, &proc, p[1]));
+    }
+    close(p[1]);
+    close(p[0]);
+    cr_assert_eq(wait_exit(&proc), 4, "start did not refuse dispatch_mode 5");
+}
