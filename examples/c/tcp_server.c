@@ -1,6 +1,8 @@
 /*
- * tcp_server [port]: a BASE-mode, length-framed echo server on eddy's
- * server engine (Swoole\Server with SWOOLE_BASE).
+ * tcp_server [--process] [port]: a length-framed echo server on eddy's
+ * server engine (Swoole\Server with SWOOLE_BASE, or with --process
+ * SWOOLE_PROCESS: reactor threads in the master read and frame, workers
+ * behind socketpairs answer).
  *
  * Each message is a 4-byte big-endian length followed by that many bytes
  * (package_length_type 'N', as pack('N')); the server sends every message
@@ -15,6 +17,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "eddy/server.h"
 
@@ -49,11 +52,13 @@ static int configure(eddy_server_config_t *cfg) {
 }
 
 int main(int argc, char **argv) {
-    int port = argc > 1 ? atoi(argv[1]) : DEFAULT_PORT;
+    int process = argc > 1 && strcmp(argv[1], "--process") == 0;
+    int port = argc > 1 + process ? atoi(argv[1 + process]) : DEFAULT_PORT;
     eddy_server_config_t cfg;
     if (configure(&cfg) < 0) return 1;
     eddy_server_t *srv = eddy_server_new(&cfg);
     eddy_server_config_free(&cfg);
+    if (process) eddy_server_set_mode(srv, EDDY_SERVER_PROCESS);
     eddy_server_events_t ev = {.on_start = on_start, .on_receive = on_receive};
     eddy_server_set_events(srv, &ev);
     int rc = eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", port);

@@ -100,6 +100,8 @@ void eddy__process_free(eddy_server_t *srv) {
     eddy_free((void *)p->busy);
     for (int r = 0; p->wasm && r < p->nreactors; r++) eddy_buf_free(&p->wasm[r]);
     eddy_free(p->wasm);
+    for (int r = 0; p->wout && r < p->nreactors; r++) eddy_buf_free(&p->wout[r]);
+    eddy_free(p->wout);
     eddy_free(p->wio);
     eddy_free(p->wstate);
     eddy_free(p->wbuf);
@@ -136,18 +138,65 @@ int eddy__session_alloc(eddy_server_t *srv) {
 
 /* ---- records ----------------------------------------------------------- */
 
-/* Worker side: the master reads its channels whatever its clients do, so
- * waiting for room here always ends; the wait is the back-pressure that
- * keeps a fast worker from queueing without bound. */
-int eddy__msg_send_wait(int fd, const eddy__msg_t *h, const void *payload) {
-    struct iovec iov[2] = {{(void *)h, sizeof(*h)}, {(void *)payload, h->len}};
-    struct msghdr mh = {.msg_iov = iov, .msg_iovlen = h->len ? 2 : 1};
-    for (;;) {
-        ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n >= 0) return 0;
-        if (errno == EINTR) continue;
-        if (errno != EAGAIN) return -errno;
+void eddy__records_put(eddy_buf_t *q, const eddy__msg_t *h, const void *payload) {
+    uint32_t n = (uint32_t)sizeof(*h) + h->len;
+    eddy_buf_reserve(q, 4 + n);
+    eddy_buf_append(q, &n, 4);
+    eddy_buf_append(q, h, sizeof(*h));
+    if (h->len) eddy_buf_append(q, payload, h->len);
+}
+
+/* One sendmmsg for up to EDDY__BATCH records; records sent, or -errno. */
+static int send_batch(int fd, eddy_buf_t *q, size_t *off) {
+    struct mmsghdr mm[EDDY__BATCH];
+    struct iovec iov[EDDY__BATCH];
+    int k = 0;
+    for (size_t at = *off; at < q->len && k < EDDY__BATCH; k++) {
+        uint32_t n;
+        memcpy(&n, q->data + at, 4);
+        iov[k] = (struct iovec){q->data + at + 4, n};
+        mm[k] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[k], .msg_iovlen = 1}};
+        at += 4 + n;
+    }
+    int sent;
+    do sent = sendmmsg(fd, mm, (unsigned)k, MSG_DONTWAIT | MSG_NOSIGNAL);
+    while (sent < 0 && errno == EINTR);
+    if (sent < 0) return -errno;
+    for (int i = 0; i < sent; i++) *off += 4 + iov[i].iov_len;
+    return sent;
+}
+
+/* The worker waits for room: the master reads its channels whatever its
+ * clients do, so the wait ends, and it is the back-pressure that keeps a
+ * fast worker from queueing without bound. The master never waits. */
+int eddy__records_send(int fd, eddy_buf_t *q, size_t *off, int wait) {
+    int rc = 0;
+    while (*off < q->len) {
+        rc = send_batch(fd, q, off);
+        if (rc >= 0) continue;
+        if (rc != -EAGAIN || !wait) break;
         struct pollfd pfd = {.fd = fd, .events = POLLOUT};
         if (poll(&pfd, 1, 1000) < 0 && errno != EINTR) return -errno;
+        rc = 0;
     }
+    if (*off == q->len) { /* compact only when empty: no memmove per record */
+        eddy_buf_clear(q);
+        *off = 0;
+    }
+    return rc == -EAGAIN ? 0 : (rc < 0 ? rc : 0);
+}
+
+int eddy__records_recv(int fd, char *buf, size_t *lens) {
+    struct mmsghdr mm[EDDY__BATCH];
+    struct iovec iov[EDDY__BATCH];
+    for (int i = 0; i < EDDY__BATCH; i++) {
+        iov[i] = (struct iovec){buf + (size_t)i * EDDY__RECORD_MAX, EDDY__RECORD_MAX};
+        mm[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+    }
+    int n;
+    do n = recvmmsg(fd, mm, EDDY__BATCH, MSG_DONTWAIT, NULL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) return -errno;
+    for (int i = 0; i < n; i++) lens[i] = mm[i].msg_len;
+    return n;
 }

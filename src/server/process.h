@@ -28,6 +28,10 @@
 #include "server/internal.h"
 
 #define EDDY__CHUNK (60 * 1024) /* payload per record; far below the socket's sndbuf */
+#define EDDY__RECORD_MAX (16 + EDDY__CHUNK)
+/* Records moved per recvmmsg / sendmmsg: under load one system call
+ * carries many messages, which is most of PROCESS mode's cost. */
+#define EDDY__BATCH 16
 
 /* Record types. Master -> worker: CONNECT, DATA, CLOSE (the connection is
  * gone). Worker -> master: SEND, CLOSE (please close), DONE (one message
@@ -97,6 +101,8 @@ typedef struct eddy__reactor_s {
     int stopping;
     eddy__chan_t *chans; /* [worker_num] */
     char *scratch;
+    char *rbuf; /* EDDY__BATCH records from workers */
+    int flush_queued; /* a deferred flush of the channels is pending */
     eddy_timer_t heartbeat;
 } eddy__reactor_t;
 
@@ -117,7 +123,9 @@ typedef struct eddy__proc_s {
     eddy_io_t *wio;      /* [nreactors] */
     eddy_buf_t *wasm;    /* [nreactors]: message being reassembled */
     unsigned char *wstate; /* [nreactors]: 0 between messages, 1 assembling, 2 skipping */
-    char *wbuf;
+    char *wbuf;       /* EDDY__BATCH records */
+    eddy_buf_t *wout; /* [nreactors]: records to send, flushed after each batch */
+    int wbatch;       /* inside a batch: sends are queued */
     eddy_signal_t sigterm;
     eddy_timer_t drain;
     uint64_t requests, max_requests;
@@ -129,8 +137,15 @@ int eddy__process_prepare(eddy_server_t *srv);
 void eddy__process_free(eddy_server_t *srv);
 eddy__session_t *eddy__session_get(eddy_server_t *srv, int session);
 int eddy__session_alloc(eddy_server_t *srv);
-/* Sends one record on a blocking-if-needed fd (worker side). 0 or -errno. */
-int eddy__msg_send_wait(int fd, const eddy__msg_t *h, const void *payload);
+/* Sends the queued records of q (u32 length, then the record, each) from
+ * *off on, with sendmmsg; advances *off past what the socket took. With
+ * wait, polls until all are sent (worker side). 0 or -errno. */
+int eddy__records_send(int fd, eddy_buf_t *q, size_t *off, int wait);
+/* Appends one record (header + payload) to q in that format. */
+void eddy__records_put(eddy_buf_t *q, const eddy__msg_t *h, const void *payload);
+/* Receives up to EDDY__BATCH records into buf (EDDY__BATCH slots of
+ * EDDY__RECORD_MAX); lens[i] gets each size. Count, or -errno (-EAGAIN). */
+int eddy__records_recv(int fd, char *buf, size_t *lens);
 
 /* reactor.c (master) */
 int eddy__reactors_start(eddy_server_t *srv);

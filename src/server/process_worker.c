@@ -28,23 +28,43 @@ static int chan_fd(eddy_server_t *srv, int reactor) {
     return P(srv)->worker_fds[reactor * P(srv)->nworkers + srv->worker_id];
 }
 
+/* Sends what is queued for one reactor, waiting for room if need be. */
+static int flush_out(eddy_server_t *srv, int reactor) {
+    eddy__proc_t *p = P(srv);
+    size_t off = 0;
+    int rc = eddy__records_send(chan_fd(srv, reactor), &p->wout[reactor], &off, 1);
+    if (rc < 0) {
+        eddy_log_error("worker #%d: channel to reactor #%d: %s", srv->worker_id, reactor,
+                       eddy_strerror(rc));
+        eddy_buf_clear(&p->wout[reactor]);
+        return EDDY_ESYSCALL;
+    }
+    return 0;
+}
+
+static void flush_all(eddy_server_t *srv) {
+    for (int r = 0; r < P(srv)->nreactors; r++)
+        if (P(srv)->wout[r].len) flush_out(srv, r);
+}
+
+/* Inside a batch of incoming records the replies are queued and leave
+ * together after it (one sendmmsg for many); elsewhere (timers) at once.
+ * A queue that grows large is flushed early, so memory stays bounded. */
 static int send_record(eddy_server_t *srv, int reactor, int type, int session, const char *data,
                        size_t len) {
+    eddy__proc_t *p = P(srv);
+    eddy_buf_t *q = &p->wout[reactor];
     size_t off = 0;
     do {
         size_t n = len - off > EDDY__CHUNK ? EDDY__CHUNK : len - off;
         eddy__msg_t h = {.type = (uint8_t)type, .reactor = (uint16_t)reactor,
                          .session = session, .len = (uint32_t)n};
         h.flags = (uint8_t)((off == 0 ? MSG_BEGIN : 0) | (off + n == len ? MSG_END : 0));
-        int rc = eddy__msg_send_wait(chan_fd(srv, reactor), &h, data + off);
-        if (rc < 0) {
-            eddy_log_error("worker #%d: channel to reactor #%d: %s", srv->worker_id, reactor,
-                           eddy_strerror(rc));
-            return EDDY_ESYSCALL;
-        }
+        eddy__records_put(q, &h, data + off);
         off += n;
+        if (q->len >= 4 * EDDY__CHUNK && flush_out(srv, reactor) < 0) return EDDY_ESYSCALL;
     } while (off < len);
-    return 0;
+    return p->wbatch ? 0 : flush_out(srv, reactor);
 }
 
 /* ---- stop -------------------------------------------------------------- */
@@ -140,27 +160,44 @@ static void on_record(eddy_server_t *srv, int r, const eddy__msg_t *h, const cha
     else eddy_buf_clear(b);
 }
 
-static void on_chan(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
-    eddy_server_t *srv = loop->data;
+static void handle_batch(eddy_server_t *srv, eddy_io_t *io, int r, int n, const size_t *lens) {
     eddy__proc_t *p = P(srv);
-    int r = (int)(intptr_t)io->data;
-    (void)events;
-    for (int i = 0; i < READ_BATCH && io->events; i++) {
-        ssize_t n = recv(io->fd, p->wbuf, sizeof(eddy__msg_t) + EDDY__CHUNK, MSG_DONTWAIT);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EAGAIN) return;
-        if (n <= 0) { /* the master is gone */
+    for (int k = 0; k < n; k++) {
+        const char *rec = p->wbuf + (size_t)k * EDDY__RECORD_MAX;
+        eddy__msg_t h;
+        if (lens[k] < sizeof(h)) continue;
+        memcpy(&h, rec, sizeof(h));
+        if (h.len != lens[k] - sizeof(h)) continue;
+        on_record(srv, r, &h, rec + sizeof(h));
+    }
+    /* Stopping: what is still unread goes to the successor, but only at a
+     * message boundary: records once read cannot go back. */
+    if (p->stopping && p->wstate[r] == 0) eddy_io_stop(io);
+}
+
+static void read_chan(eddy_server_t *srv, eddy_io_t *io, int r) {
+    eddy__proc_t *p = P(srv);
+    for (int i = 0; i < READ_BATCH / EDDY__BATCH && io->events; i++) {
+        size_t lens[EDDY__BATCH];
+        int n = eddy__records_recv(io->fd, p->wbuf, lens);
+        if (n == -EAGAIN) return;
+        if (n <= 0 || lens[0] == 0) { /* the master is gone */
             eddy_io_stop(io);
             begin_stop(srv, "master gone");
             return;
         }
-        eddy__msg_t h;
-        if ((size_t)n < sizeof(h)) continue;
-        memcpy(&h, p->wbuf, sizeof(h));
-        if (h.len != (size_t)n - sizeof(h)) continue;
-        on_record(srv, r, &h, p->wbuf + sizeof(h));
-        if (p->stopping && p->wstate[r] == 0) eddy_io_stop(io); /* the rest is the successor's */
+        handle_batch(srv, io, r, n, lens);
+        if (n < EDDY__BATCH) return;
     }
+}
+
+static void on_chan(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
+    eddy_server_t *srv = loop->data;
+    (void)events;
+    P(srv)->wbatch = 1;
+    read_chan(srv, io, (int)(intptr_t)io->data);
+    P(srv)->wbatch = 0;
+    flush_all(srv);
 }
 
 /* ---- process ----------------------------------------------------------- */
@@ -190,12 +227,14 @@ static int setup(eddy_server_t *srv, int id) {
     if (rc < 0) return rc;
     srv->loop.data = srv;
     close_foreign_fds(srv);
-    p->wbuf = eddy_malloc(sizeof(eddy__msg_t) + EDDY__CHUNK);
+    p->wbuf = eddy_malloc((size_t)EDDY__BATCH * EDDY__RECORD_MAX);
+    p->wout = eddy_calloc((size_t)p->nreactors, sizeof(*p->wout));
     p->wio = eddy_calloc((size_t)p->nreactors, sizeof(*p->wio));
     p->wasm = eddy_calloc((size_t)p->nreactors, sizeof(*p->wasm));
     p->wstate = eddy_calloc((size_t)p->nreactors, 1);
     for (int r = 0; r < p->nreactors; r++) {
         eddy_buf_init(&p->wasm[r]);
+        eddy_buf_init(&p->wout[r]);
         eddy_io_init(&p->wio[r], chan_fd(srv, r), on_chan);
         p->wio[r].data = (void *)(intptr_t)r;
         if ((rc = eddy_io_set(&srv->loop, &p->wio[r], EDDY_READ)) < 0) return rc;

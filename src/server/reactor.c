@@ -19,7 +19,6 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <time.h>
 
 #include "server/process.h"
@@ -36,51 +35,32 @@ static void chan_watch(eddy__reactor_t *r, eddy__chan_t *ch) {
 }
 
 static void chan_flush(eddy__reactor_t *r, eddy__chan_t *ch) {
-    while (ch->qoff < ch->q.len) {
-        uint32_t n;
-        memcpy(&n, ch->q.data + ch->qoff, 4);
-        ssize_t w = send(ch->fd, ch->q.data + ch->qoff + 4, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0 && errno == EAGAIN) break;
-        if (w < 0) {
-            eddy_log_error("reactor #%d: worker channel: %s", r->id, strerror(errno));
-            ch->qoff = ch->q.len;
-            break;
-        }
-        ch->qoff += 4 + n;
-    }
-    if (ch->qoff == ch->q.len) { /* compact only when empty: no memmove per record */
+    int rc = eddy__records_send(ch->fd, &ch->q, &ch->qoff, 0);
+    if (rc < 0) {
+        eddy_log_error("reactor #%d: worker channel: %s", r->id, eddy_strerror(rc));
         eddy_buf_clear(&ch->q);
         ch->qoff = 0;
     }
     chan_watch(r, ch);
 }
 
-static void chan_queue(eddy__chan_t *ch, const eddy__msg_t *h, const char *payload) {
-    uint32_t n = (uint32_t)sizeof(*h) + h->len;
-    eddy_buf_append(&ch->q, &n, 4);
-    eddy_buf_append(&ch->q, h, sizeof(*h));
-    if (h->len) eddy_buf_append(&ch->q, payload, h->len);
+/* Records wait until the end of the loop iteration and then leave in one
+ * sendmmsg per channel, whatever number of clients produced them. */
+static void flush_chans(void *arg) {
+    eddy__reactor_t *r = arg;
+    r->flush_queued = 0;
+    for (int w = 0; w < r->srv->proc->nworkers; w++) {
+        eddy__chan_t *ch = &r->chans[w];
+        if (ch->q.len > ch->qoff && !(ch->io.events & EDDY_WRITE)) chan_flush(r, ch);
+    }
 }
 
-/* One record, straight to the socket unless records are already queued
- * (order on a channel is the order of a connection's messages). */
 static void chan_record(eddy__reactor_t *r, eddy__chan_t *ch, const eddy__msg_t *h,
                         const char *payload) {
-    if (ch->q.len == ch->qoff) {
-        struct iovec iov[2] = {{(void *)h, sizeof(*h)}, {(void *)payload, h->len}};
-        struct msghdr mh = {.msg_iov = iov, .msg_iovlen = h->len ? 2 : 1};
-        ssize_t n;
-        do n = sendmsg(ch->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
-        while (n < 0 && errno == EINTR);
-        if (n >= 0) return;
-        if (errno != EAGAIN) {
-            eddy_log_error("reactor #%d: worker channel: %s", r->id, strerror(errno));
-            return;
-        }
-    }
-    chan_queue(ch, h, payload);
-    chan_watch(r, ch);
+    eddy__records_put(&ch->q, h, payload);
+    if (r->flush_queued || (ch->io.events & EDDY_WRITE)) return; /* EPOLLOUT will flush */
+    r->flush_queued = 1;
+    eddy_loop_defer(&r->loop, flush_chans, r);
 }
 
 static void chan_send(eddy__reactor_t *r, int worker, int type, int session, uint32_t aux,
@@ -385,19 +365,23 @@ static void on_chan_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     int w = (int)(ch - r->chans);
     if (events & EDDY_WRITE) chan_flush(r, ch);
     if (!(events & EDDY_READ)) return;
-    for (int i = 0; i < BATCH; i++) {
-        ssize_t n = recv(ch->fd, r->scratch, SCRATCH_SIZE, MSG_DONTWAIT);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EAGAIN) return;
-        if (n <= 0) { /* every worker end closed: the manager is gone */
+    for (int i = 0; i < BATCH / EDDY__BATCH; i++) {
+        size_t lens[EDDY__BATCH];
+        int n = eddy__records_recv(ch->fd, r->rbuf, lens);
+        if (n == -EAGAIN) return;
+        if (n <= 0 || lens[0] == 0) { /* every worker end closed: the manager is gone */
             eddy_io_set(loop, io, 0);
             return;
         }
-        eddy__msg_t h;
-        if ((size_t)n < sizeof(h)) continue;
-        memcpy(&h, r->scratch, sizeof(h));
-        if (h.len != (size_t)n - sizeof(h)) continue; /* not a record of ours */
-        on_record(r, w, &h, r->scratch + sizeof(h));
+        for (int k = 0; k < n; k++) {
+            const char *rec = r->rbuf + (size_t)k * EDDY__RECORD_MAX;
+            eddy__msg_t h;
+            if (lens[k] < sizeof(h)) continue;
+            memcpy(&h, rec, sizeof(h));
+            if (h.len != lens[k] - sizeof(h)) continue; /* not a record of ours */
+            on_record(r, w, &h, rec + sizeof(h));
+        }
+        if (n < EDDY__BATCH) return;
     }
 }
 
@@ -469,6 +453,7 @@ static int reactor_setup(eddy_server_t *srv, eddy__reactor_t *r) {
     if (rc < 0) return rc;
     r->loop.data = r;
     r->scratch = eddy_malloc(SCRATCH_SIZE);
+    r->rbuf = eddy_malloc((size_t)EDDY__BATCH * EDDY__RECORD_MAX);
     r->chans = eddy_calloc((size_t)p->nworkers, sizeof(*r->chans));
     for (int w = 0; w < p->nworkers; w++) {
         eddy__chan_t *ch = &r->chans[w];
@@ -516,6 +501,7 @@ static void reactor_free(eddy__reactor_t *r) {
     eddy_free(r->chans);
     if (r->scratch) eddy_loop_close(&r->loop); /* scratch is set once the loop is */
     eddy_free(r->scratch);
+    eddy_free(r->rbuf);
     eddy__server_close_fd(r->accept_epfd);
     eddy__server_close_fd(r->stop_fd);
 }
