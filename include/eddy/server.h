@@ -210,10 +210,16 @@ void eddy_server_free(eddy_server_t *srv);
  * a unix socketpair; replies go back the same way. Connection ids are then
  * increasing numbers (not worker/fd pairs), valid from any worker, and a
  * connection survives the restart of a worker. PROCESS mode serves stream
- * listeners only and refuses dispatch_mode 5 at start. EDDY_EINVAL for an
- * unknown mode, EDDY_EWRONG_OP once started. */
+ * listeners only. EDDY_EINVAL for an unknown mode, EDDY_EWRONG_OP once
+ * started. */
 int eddy_server_set_mode(eddy_server_t *srv, int mode);
 int eddy_server_mode(const eddy_server_t *srv);
+/* dispatch_mode 5 (PROCESS mode): from then on the connection's messages
+ * and its close go to worker uid % worker_num (until bound: as mode 2).
+ * Once per connection (binding the same uid again is 0). 0, EDDY_EINVAL
+ * (uid 0), EDDY_EWRONG_OP (other mode, or bound to another uid), or a
+ * session error. Takes effect for messages the master reads afterwards. */
+int eddy_server_bind(eddy_server_t *srv, int session, uint32_t uid);
 /* Copies the callbacks. Call before eddy_server_start(). */
 void eddy_server_set_events(eddy_server_t *srv, const eddy_server_events_t *ev);
 /* Binds (and for streams listens) at once, so the port can be read before

@@ -5,6 +5,8 @@
  *   2 fd modulo     session id % worker_num: a connection stays on one worker
  *   3 idle worker   the worker with the fewest messages in flight (stateless)
  *   4 ip modulo     client address hash % worker_num: one client, one worker
+ *   5 uid modulo    uid % worker_num once eddy_server_bind() gave the
+ *                   connection a uid; until then as mode 2
  *
  * Stateless modes may spread one connection's messages over workers, so
  * they are not ordered against each other; as in Swoole, connect and close
@@ -45,6 +47,7 @@ int eddy__dispatch_fixed(eddy_server_t *srv, eddy__pconn_t *c) {
     uint32_t nw = srv->cfg.worker_num;
     switch (srv->cfg.dispatch_mode) {
     case EDDY_DISPATCH_FDMOD:
+    case EDDY_DISPATCH_UIDMOD: /* unbound yet */
         return (int)((uint32_t)c->session % nw);
     case EDDY_DISPATCH_IPMOD:
         return (int)(c->ip_hash % nw);

@@ -24,11 +24,6 @@ int eddy_server_mode(const eddy_server_t *srv) { return srv->mode; }
 
 /* Rules only PROCESS mode has; config validation knows nothing of modes. */
 static int check_process(const eddy_server_t *srv) {
-    if (srv->cfg.dispatch_mode == EDDY_DISPATCH_UIDMOD) {
-        eddy_log_error("server: dispatch_mode 5 (uid) is not supported in PROCESS mode yet; "
-                       "use 1, 2, 3 or 4");
-        return EDDY_EINVAL;
-    }
     for (int i = 0; i < srv->nlisteners; i++) {
         if (srv->listeners[i].stream) continue;
         eddy_log_error("server: listener %d is a datagram socket: PROCESS mode serves stream "

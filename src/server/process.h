@@ -35,8 +35,9 @@
 
 /* Record types. Master -> worker: CONNECT, DATA, CLOSE (the connection is
  * gone). Worker -> master: SEND, CLOSE (please close), DONE (one message
- * handled: dispatch_mode 3 accounting), HELLO (a fresh worker started). */
-enum { MSG_CONNECT = 1, MSG_DATA, MSG_CLOSE, MSG_SEND, MSG_DONE, MSG_HELLO };
+ * handled: dispatch_mode 3 accounting), HELLO (a fresh worker started),
+ * BIND (aux: the uid for dispatch_mode 5). */
+enum { MSG_CONNECT = 1, MSG_DATA, MSG_CLOSE, MSG_SEND, MSG_DONE, MSG_HELLO, MSG_BIND };
 enum { MSG_BEGIN = 1, MSG_END = 2 };
 
 typedef struct {
@@ -45,7 +46,7 @@ typedef struct {
     uint16_t reactor;
     int32_t session;
     uint32_t len; /* payload bytes in this record */
-    uint32_t aux; /* CONNECT: listener index */
+    uint32_t aux; /* CONNECT: listener index; BIND: uid */
 } eddy__msg_t;
 
 /* One connection as every process sees it (shared memory). */
@@ -54,7 +55,8 @@ typedef struct {
     _Atomic int closed;  /* set by the master when the fd is gone: slot reusable */
     int reactor;
     int listener;
-    int worker; /* fixed target (dispatch modes 2, 4), else -1 */
+    int worker; /* fixed target (dispatch modes 2, 4, 5), else -1 */
+    _Atomic uint32_t uid; /* dispatch_mode 5: bound uid, 0 while unbound */
     eddy_addr_t peer;
     int64_t connect_time;
     _Atomic int64_t last_time;

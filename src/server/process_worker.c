@@ -333,3 +333,24 @@ int eddy__pworker_info(eddy_server_t *srv, int session, eddy_server_client_info_
     info->last_time = atomic_load(&e->last_time);
     return 0;
 }
+
+int eddy_server_bind(eddy_server_t *srv, int session, uint32_t uid) {
+    int err;
+    if (srv->mode != EDDY_SERVER_PROCESS || srv->cfg.dispatch_mode != EDDY_DISPATCH_UIDMOD) {
+        eddy_log_warn("server: bind() needs PROCESS mode with dispatch_mode 5");
+        return EDDY_EWRONG_OP;
+    }
+    if (uid == 0) return EDDY_EINVAL;
+    eddy__session_t *e = lookup(srv, session, &err);
+    if (!e) return err;
+    uint32_t bound = atomic_load(&e->uid);
+    if (bound) {
+        eddy_log(EDDY_LOG_NOTICE, "server: session#%d is already bound to uid %u", session, bound);
+        return bound == uid ? 0 : EDDY_EWRONG_OP;
+    }
+    eddy__proc_t *p = P(srv);
+    eddy__msg_t h = {.type = MSG_BIND, .flags = MSG_BEGIN | MSG_END,
+                     .reactor = (uint16_t)e->reactor, .session = session, .aux = uid};
+    eddy__records_put(&p->wout[e->reactor], &h, NULL);
+    return p->wbatch ? 0 : flush_out(srv, e->reactor);
+}

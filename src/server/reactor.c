@@ -246,6 +246,7 @@ static void publish(eddy__reactor_t *r, eddy__pconn_t *c, const eddy_addr_t *pee
     e->reactor = r->id;
     e->listener = c->listener;
     e->worker = c->worker;
+    atomic_store(&e->uid, 0);
     e->peer = *peer;
     e->connect_time = (int64_t)time(NULL);
     atomic_store(&e->last_time, e->connect_time);
@@ -331,8 +332,7 @@ static eddy__pconn_t *conn_of(eddy__reactor_t *r, int session) {
 
 static void on_record(eddy__reactor_t *r, int w, const eddy__msg_t *h, const char *payload) {
     eddy__chan_t *ch = &r->chans[w];
-    eddy__pconn_t *c = (h->type == MSG_SEND || h->type == MSG_CLOSE) ? conn_of(r, h->session)
-                                                                        : NULL;
+    eddy__pconn_t *c = h->session > 0 ? conn_of(r, h->session) : NULL;
     switch (h->type) {
     case MSG_SEND:
         if (c && !c->close_after_flush) conn_write(r, c, payload, h->len);
@@ -345,6 +345,12 @@ static void on_record(eddy__reactor_t *r, int w, const eddy__msg_t *h, const cha
         } else {
             conn_close(r, c, 1);
         }
+        break;
+    case MSG_BIND: /* the first bind wins; later messages follow the uid */
+        if (!c || atomic_load(&r->srv->proc->table[c->slot].uid)) break;
+        c->worker = (int)(h->aux % (uint32_t)r->srv->proc->nworkers);
+        r->srv->proc->table[c->slot].worker = c->worker;
+        atomic_store(&r->srv->proc->table[c->slot].uid, h->aux);
         break;
     case MSG_DONE:
         if (ch->inflight > 0) {

@@ -151,6 +151,11 @@ static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
                      ci.connect_time > 0 && ci.last_time >= ci.connect_time);
     } else if (len == 3 && memcmp(data, "BIG", 3) == 0) {
         return send_big(srv, fd);
+    } else if (len > 5 && len < 16 && memcmp(data, "BIND ", 5) == 0) {
+        char num[16] = {0};
+        memcpy(num, data + 5, len - 5);
+        n = snprintf(out, sizeof(out), "bind rc=%d\n",
+                     eddy_server_bind(srv, fd, (uint32_t)strtoul(num, NULL, 10)));
     } else if (len == 5 && memcmp(data, "CLOSE", 5) == 0) {
         eddy_server_send(srv, fd, "bye\n", 4);
         note(srv, "close-call rc=%d\n", eddy_server_close(srv, fd));
@@ -700,19 +705,95 @@ EDDY_TEST(server_process, heartbeat_closes_idle_connection) {
     cr_assert_eq(stop_server(&proc), 0);
 }
 
-EDDY_TEST(server_process, dispatch_mode_5_is_refused) {
-    spec_t spec = {.opts = {"dispatch_mode", "5", NULL}, .types = {EDDY_SOCK_TCP}, .ntypes = 1};
-    proc_t proc = {0};
-    snprintf(proc.events, sizeof(proc.events), "/tmp/eddy-sp-%d.events", getpid());
-    int p[2];
-    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
-    proc.pid = fork();
-    if (proc.pid == 0) {
-        close(p[0]);
-        eddy_log_set_level(EDDY_LOG_NONE);
-        _exit(child_main(&spec, &proc, p[1]));
+/* "PID?" on an open connection: the worker id in the reply, or -1. */
+static int conn_worker(int fd) {
+    char line[64];
+    int pid, worker = -1;
+    if (send_all(fd, "PID?", 4) < 0 || recv_line(fd, line, sizeof(line)) < 0) return -1;
+    return sscanf(line, "pid=%d worker=%d", &pid, &worker) == 2 ? worker : -1;
+}
+
+static void bind_expect(int fd, const char *uid, const char *want) {
+    char cmd[32], line[32];
+    int n = snprintf(cmd, sizeof(cmd), "BIND %s", uid);
+    cr_assert_eq(send_all(fd, cmd, (size_t)n), 0);
+    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0);
+    cr_assert_str_eq(line, want, "BIND %s", uid);
+}
+
+EDDY_TEST(server_process, dispatch_uid_follows_bind) {
+    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", "5", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    static const char *uids[3] = {"7", "8", "9"}; /* workers 1, 2, 0 */
+    int fds[3];
+    for (int i = 0; i < 3; i++) {
+        fds[i] = dial(SOCK_STREAM, proc.ports[0]);
+        cr_assert_geq(conn_worker(fds[i]), 0, "unbound connection not served");
+        bind_expect(fds[i], uids[i], "bind rc=0\n");
     }
-    close(p[1]);
-    close(p[0]);
-    cr_assert_eq(wait_exit(&proc), 4, "start did not refuse dispatch_mode 5");
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 3; i++)
+            cr_assert_eq(conn_worker(fds[i]), atoi(uids[i]) % 3, "uid %s", uids[i]);
+    bind_expect(fds[0], "8", "bind rc=-509\n"); /* bound once */
+    bind_expect(fds[0], "7", "bind rc=0\n");
+    bind_expect(fds[0], "0", "bind rc=-22\n");
+    cr_assert_eq(conn_worker(fds[0]), 1);
+    for (int i = 0; i < 3; i++) close(fds[i]);
+    cr_assert(events_have(&proc, "send=-1004", 2000), "on_close did not fire");
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+static int ask_pid(int port) {
+    char line[64];
+    int pid = -1;
+    if (ask(port, "PID?", line, sizeof(line)) < 0) return -1;
+    return sscanf(line, "pid=%d", &pid) == 1 ? pid : -1;
+}
+
+/* Records left in a stopping worker's channels go to its successor: a
+ * reload under a request loop loses nothing. */
+EDDY_TEST(server_process, reload_under_load_loses_no_request) {
+    spec_t spec = {.opts = {"worker_num", "2", "reload_async", "1", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int keep = dial(SOCK_STREAM, proc.ports[0]);
+    int before = conn_pid(keep), failures = 0, changed = 0;
+    cr_assert_gt(before, 0);
+    for (int i = 0; i < 200; i++) {
+        if (i == 20) kill(proc.pid, SIGUSR1);
+        int pid = ask_pid(proc.ports[0]);
+        failures += pid < 0;
+        usleep(2000);
+    }
+    for (int i = 0; i < 100 && !changed; i++) { /* the kept connection moved over */
+        int pid = conn_pid(keep);
+        failures += pid < 0;
+        changed = pid > 0 && pid != before;
+        if (!changed) usleep(20000);
+    }
+    cr_assert_eq(failures, 0, "%d requests failed during reload", failures);
+    cr_assert(changed, "the kept connection is still served by the old worker");
+    close(keep);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_process, max_request_recycles_worker_and_keeps_connection) {
+    spec_t spec = {.opts = {"max_request", "5", "max_request_grace", "0", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    int first = conn_pid(fd), changed = 0;
+    cr_assert_gt(first, 0);
+    for (int i = 0; i < 12; i++) {
+        int pid = conn_pid(fd);
+        cr_assert_gt(pid, 0, "request %d failed", i);
+        changed |= pid != first;
+    }
+    cr_assert(changed, "worker pid never changed after max_request");
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
 }
