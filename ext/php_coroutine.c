@@ -213,7 +213,9 @@ static void coro_catch(void) {
     }
     if (!G.bailout && !G.exiting && !G.destroying) {
         G.exiting = true;
-        eddy_loop_stop(eddy_loop_default());
+        if (G.loop_depth > 0) { /* else a stale stop would cut a later run short */
+            eddy_loop_stop(eddy_loop_default());
+        }
     }
     zend_clear_exception();
 }
@@ -317,7 +319,7 @@ static void coro_finish(php_coro_t *c) {
     load_vm(&G.root);
     coro_unlink(c);
     efree(c);
-    if (G.bailout || G.exiting) {
+    if ((G.bailout || G.exiting) && G.loop_depth > 0) {
         eddy_loop_stop(eddy_loop_default());
     }
 }
@@ -335,6 +337,64 @@ static void coro_main(void *arg) {
         G.bailout = true;
     } zend_end_try();
     coro_finish(c);
+}
+
+/* Wakes a coroutine so that it unwinds (the switch hook throws unwind_exit
+ * into it): out of yield by resume, out of any engine wait by cancel. */
+static bool coro_wake_to_unwind(php_coro_t *c) {
+    int64_t cid = c->cid;
+
+    if (eddy_coro_resume(c->co) == 0) {
+        return true;
+    }
+    if (eddy_coro_cancel(cid) == 0) {
+        return true;
+    }
+    return php_coro_find(cid) != c;
+}
+
+/* Ends a coroutine that must not run PHP code again: its frames are dropped
+ * with its VM stack, as PHP drops them after a fatal error, and the engine
+ * coroutine is killed, so nothing (a socket closed, a channel push, a timer)
+ * can wake it into the freed state later. */
+static void coro_drop(php_coro_t *c) {
+    zend_vm_stack current = EG(vm_stack);
+    int64_t cid = c->cid;
+
+    EG(vm_stack) = c->vm.vm_stack;
+    zend_vm_stack_destroy();
+    EG(vm_stack) = current;
+    c->fiber.status = ZEND_FIBER_STATUS_DEAD;
+    zend_observer_fiber_destroy_notify(&c->fiber);
+    coro_unlink(c);
+    /* Only fails for a coroutine on the current chain of callers, which
+     * this is never called with: we run in the root. */
+    eddy_coro_kill(cid);
+    if (c->defers) {
+        efree(c->defers);
+    }
+    if (c->argv) {
+        efree(c->argv);
+    }
+    efree(c);
+}
+
+/* Ends every coroutine left, from the root: each is made to unwind (woken
+ * with unwind_exit thrown into it, see kill_if_ending) unless `drop`, or
+ * when it cannot be woken, or does not end when woken; those are dropped. */
+static void coro_end_all(bool drop) {
+    while (G.head) {
+        php_coro_t *c = G.head;
+
+        if (drop || !coro_wake_to_unwind(c)) {
+            coro_drop(c);
+        } else if (G.head == c) {
+            coro_drop(c); /* woke but did not end: give up on it */
+        }
+        if (EG(exception)) {
+            zend_clear_exception();
+        }
+    }
 }
 
 /* ---- API for the extension ----------------------------------------------- */
@@ -364,10 +424,15 @@ bool php_coro_after_switch(void) {
         return true; /* the loop returns first; php_coro_loop_run() decides */
     }
     if (G.bailout) {
+        /* The fatal error ends the script: the other coroutines are dropped
+         * now, not at request shutdown, so that the loop a shutdown function
+         * may run cannot bring them back to life. */
+        coro_end_all(true);
         G.bailout = false;
         zend_bailout();
     }
     if (G.exiting) {
+        coro_end_all(false); /* they unwind, as the main script does */
         G.exiting = false;
         if (!EG(exception)) {
             zend_throw_unwind_exit();
@@ -467,54 +532,9 @@ void php_coro_apply_defaults(void) {
 
 /* ---- request shutdown ---------------------------------------------------- */
 
-/* Wakes a coroutine so that it unwinds (the switch hook throws unwind_exit
- * into it): out of yield by resume, out of any engine wait by cancel. */
-static bool coro_wake_to_unwind(php_coro_t *c) {
-    int64_t cid = c->cid;
-
-    if (eddy_coro_resume(c->co) == 0) {
-        return true;
-    }
-    if (eddy_coro_cancel(cid) == 0) {
-        return true;
-    }
-    return php_coro_find(cid) != c;
-}
-
-/* Frees the PHP state of a coroutine that cannot run again: its frames are
- * dropped with its VM stack, as PHP drops them after a fatal error. */
-static void coro_drop(php_coro_t *c) {
-    zend_vm_stack current = EG(vm_stack);
-
-    EG(vm_stack) = c->vm.vm_stack;
-    zend_vm_stack_destroy();
-    EG(vm_stack) = current;
-    c->fiber.status = ZEND_FIBER_STATUS_DEAD;
-    zend_observer_fiber_destroy_notify(&c->fiber);
-    coro_unlink(c);
-    if (c->defers) {
-        efree(c->defers);
-    }
-    if (c->argv) {
-        efree(c->argv);
-    }
-    efree(c);
-}
-
 void php_swoole_coroutine_rshutdown(void) {
     G.destroying = true;
-    while (G.head) {
-        php_coro_t *c = G.head;
-
-        if (CG(unclean_shutdown) || G.bailout || !coro_wake_to_unwind(c)) {
-            coro_drop(c);
-        } else if (G.head == c) {
-            coro_drop(c); /* woke but did not end: give up on it */
-        }
-        if (EG(exception)) {
-            zend_clear_exception();
-        }
-    }
+    coro_end_all(CG(unclean_shutdown) || G.bailout);
     if (G.options) {
         zend_array_destroy(G.options);
         G.options = NULL;

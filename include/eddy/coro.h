@@ -63,6 +63,18 @@ int64_t eddy_coro_create_ex(eddy_coro_fn fn, void *arg, size_t stack_size);
  * Aborts if called outside a coroutine. */
 void eddy_coro_exit(void) __attribute__((noreturn));
 
+/* Ends coroutine `cid` without running it again, for an embedder that must
+ * drop coroutines it can no longer run (PHP after a fatal error). It must
+ * be suspended in eddy_coro_yield() or eddy_coro_wait(): a wait is aborted
+ * first (its timer stopped, the owner's on_abort unlinks it, so a later
+ * close, push or timeout cannot wake it), then its defer callbacks and
+ * local destructors run here, in the caller's context, and its stack is
+ * freed without unwinding: free what its frames hold by other means.
+ * Works from the root context too. 0, EDDY_ECO_NOT_EXISTS, or
+ * EDDY_EWRONG_OP for the current coroutine or one that is running (a
+ * caller of the current one, switched away in create, resume or wake). */
+int eddy_coro_kill(int64_t cid);
+
 /* Suspends the current coroutine until eddy_coro_resume(). Returns
  * EDDY_ECO_OUT_OF_COROUTINE outside a coroutine, 0 after resumption. Not
  * cancelable: cancel targets coroutines in eddy_coro_wait(). */

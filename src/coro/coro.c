@@ -87,10 +87,8 @@ eddy_coro_t *eddy_coro_get(int64_t cid) {
 
 /* ---- switching ----------------------------------------------------------- */
 
-static void reap(eddy__sched_t *s) {
-    eddy_coro_t *co = s->zombie;
-    if (co == NULL) return;
-    s->zombie = NULL;
+/* Frees a coroutine that no context runs on any more. */
+static void free_coro(eddy__sched_t *s, eddy_coro_t *co) {
 #ifdef EDDY__CORO_ASAN
     /* Frames abandoned by eddy_coro_exit() and the final switch never ran
      * their epilogues, so their redzones are still poisoned and would fire
@@ -102,6 +100,13 @@ static void reap(eddy__sched_t *s) {
 #endif
     eddy__stack_free(&s->stacks, &co->stack);
     eddy_free(co);
+}
+
+static void reap(eddy__sched_t *s) {
+    eddy_coro_t *co = s->zombie;
+    if (co == NULL) return;
+    s->zombie = NULL;
+    free_coro(s, co);
 }
 
 #ifdef EDDY__CORO_ASAN
@@ -235,6 +240,31 @@ int eddy_coro_yield(void) {
     if (co == NULL) return EDDY_ECO_OUT_OF_COROUTINE;
     co->state = EDDY__CORO_SUSPENDED;
     eddy__coro_suspend(co);
+    return 0;
+}
+
+/* The coroutine's frames are dropped where they stand, as eddy_coro_exit()
+ * drops the ones above it: nothing on its stack runs again. Only a
+ * coroutine parked in yield or wait can go, because any other one is a
+ * caller of the current context (it switched away in create, resume or
+ * wake) and its frames are still in use when control unwinds back. */
+int eddy_coro_kill(int64_t cid) {
+    eddy__sched_t *s = &eddy__sched;
+    eddy_coro_t *co = eddy_coro_get(cid);
+    if (co == NULL) return EDDY_ECO_NOT_EXISTS;
+    if (co->state == EDDY__CORO_WAITING) {
+        eddy__coro_abort_wait(co);
+    } else if (co->state != EDDY__CORO_SUSPENDED) {
+        return EDDY_EWRONG_OP;
+    }
+    eddy__coro_run_cleanups(co);
+    co->state = EDDY__CORO_DEAD;
+    unregister_coro(s, co);
+#ifdef EDDY__CORO_ASAN
+    /* Every frame it had is left poisoned: clear the whole stack. */
+    co->asan_dirty = co->stack.lo;
+#endif
+    free_coro(s, co);
     return 0;
 }
 

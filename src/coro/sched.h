@@ -80,6 +80,10 @@ void eddy__coro_run(eddy_coro_t *co);
  * is run again. The caller sets the state it suspends in first. */
 void eddy__coro_suspend(eddy_coro_t *co);
 
+/* wait.c: ends co's wait without running it (timer stopped, on_abort
+ * called), for eddy_coro_kill(). */
+void eddy__coro_abort_wait(eddy_coro_t *co);
+
 /* local.c: defer callbacks then local destructors, before a coroutine ends. */
 void eddy__coro_run_cleanups(eddy_coro_t *co);
 

@@ -31,6 +31,14 @@ static void end_wait(eddy_wait_t *w, int result, int aborted) {
     eddy__coro_run(co);
 }
 
+void eddy__coro_abort_wait(eddy_coro_t *co) {
+    eddy_wait_t *w = co->wait;
+    eddy_timer_stop(&w->timer);
+    co->wait = NULL;
+    if (w->on_abort) w->on_abort(w);
+    w->result = EDDY_ECANCELED;
+}
+
 static void on_timeout(eddy_timer_t *t) {
     eddy_wait_t *w = (eddy_wait_t *)((char *)t - offsetof(eddy_wait_t, timer));
     end_wait(w, EDDY_ETIMEDOUT, 1);

@@ -441,6 +441,91 @@ static void waker(void *arg) {
     mark('K');
 }
 
+/* ---- kill ---------------------------------------------------------------- */
+
+static void local_dtor(void *v) { mark(*(char *)v); }
+
+static int kill_key = -1;
+
+/* Waits on `queue` forever with a defer and a local to clean up; marks 'x'
+ * if it ever runs again. */
+static void wait_forever_with_cleanups(void *arg) {
+    static char d = 'd', l = 'l';
+    (void)arg;
+    eddy_wait_t w = {0};
+    eddy_coro_defer(defer_mark, &d);
+    cr_assert_eq(eddy_coro_set_local(NULL, kill_key, &l), 0);
+    eddy_waitq_push(&queue, &w);
+    eddy_coro_wait(&w, EDDY_WAIT_FOREVER, unlink_waiter);
+    mark('x');
+}
+
+EDDY_TEST(coro, kill_aborts_a_wait_runs_cleanups_and_never_resumes) {
+    if (kill_key < 0) kill_key = eddy_coro_key_create(local_dtor);
+    int64_t cid = go(wait_forever_with_cleanups, NULL);
+    cr_assert_eq(queue.len, 1);
+    cr_assert_eq(eddy_coro_kill(cid), 0);
+    cr_assert_eq(aborts, 1, "on_abort ran");
+    cr_assert_eq(queue.len, 0, "the waiter left the owner's queue");
+    cr_assert_str_eq(trace, "dl", "defers, then local destructors; no 'x'");
+    cr_assert_null(eddy_coro_get(cid));
+    cr_assert_eq(eddy_coro_kill(cid), EDDY_ECO_NOT_EXISTS);
+    run_loop();
+    cr_assert_str_eq(trace, "dl");
+    finish_test();
+}
+
+static void sleep_then_mark(void *arg) {
+    (void)arg;
+    eddy_coro_sleep(10);
+    mark('x');
+}
+
+EDDY_TEST(coro, kill_of_a_sleeper_stops_its_timer_so_the_loop_ends_at_once) {
+    int64_t cid = go(sleep_then_mark, NULL);
+    cr_assert_eq(eddy_coro_kill(cid), 0);
+    uint64_t t0 = eddy_now_ms();
+    run_loop();
+    cr_assert_lt(eddy_now_ms() - t0, 10, "no timer left to wait for");
+    cr_assert_str_eq(trace, "");
+    finish_test();
+}
+
+static void yield_then_mark(void *arg) {
+    (void)arg;
+    eddy_coro_yield();
+    mark('x');
+}
+
+typedef struct {
+    int64_t victim;
+    int rc_self, rc_parent, rc_victim;
+} kill_res_t;
+
+static void killer_child(void *arg) {
+    kill_res_t *r = arg;
+    r->rc_parent = eddy_coro_kill(eddy_coro_pcid(eddy_coro_current()));
+    r->rc_victim = eddy_coro_kill(r->victim);
+}
+
+static void killer(void *arg) {
+    kill_res_t *r = arg;
+    r->rc_self = eddy_coro_kill(eddy_coro_cid());
+    go(killer_child, r);
+}
+
+EDDY_TEST(coro, kill_ends_a_yielded_coroutine_but_refuses_self_and_running_ones) {
+    kill_res_t r = {.rc_self = UNSET, .rc_parent = UNSET, .rc_victim = UNSET};
+    r.victim = go(yield_then_mark, NULL);
+    go(killer, &r);
+    cr_assert_eq(r.rc_self, EDDY_EWRONG_OP);
+    cr_assert_eq(r.rc_parent, EDDY_EWRONG_OP, "the creator is running (switched away)");
+    cr_assert_eq(r.rc_victim, 0, "a coroutine in yield can be killed from another one");
+    cr_assert_null(eddy_coro_get(r.victim));
+    cr_assert_str_eq(trace, "");
+    finish_test();
+}
+
 EDDY_TEST(coro, wake_runs_the_waiter_at_once_and_the_waker_continues_after) {
     wait_res_t a = {.timeout = EDDY_WAIT_FOREVER, .rc = UNSET};
     wait_res_t b = {.timeout = 5000, .rc = UNSET};
