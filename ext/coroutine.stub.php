@@ -35,6 +35,9 @@ namespace Swoole\Coroutine {
 
     /** What Coroutine::list() returns: the live coroutine ids. */
     class Iterator extends \ArrayIterator {}
+
+    /** Thrown into a coroutine by Coroutine::cancel($cid, true). */
+    class CanceledException extends \Swoole\Exception {}
 }
 
 namespace Swoole {
@@ -58,7 +61,7 @@ namespace Swoole {
 
         public static function resume(int $cid): bool {}
 
-        public static function cancel(int $cid): bool {}
+        public static function cancel(int $cid, bool $throw_exception = false): bool {}
 
         public static function isCanceled(): bool {}
 

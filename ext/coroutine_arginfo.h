@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 45f1b263597e6057f2c24309d27353bc94c31382 */
+ * Stub hash: acf7e9615ea9102f396a0378ba0b20c1ade43ced */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_swoole_coroutine_create, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO(0, func, IS_CALLABLE, 0)
@@ -41,7 +41,10 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Swoole_Coroutine_resume arginfo_class_Swoole_Coroutine_exists
 
-#define arginfo_class_Swoole_Coroutine_cancel arginfo_class_Swoole_Coroutine_exists
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Coroutine_cancel, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, cid, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, throw_exception, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
 
 #define arginfo_class_Swoole_Coroutine_isCanceled arginfo_class_Swoole_Coroutine_yield
 
@@ -128,6 +131,11 @@ static const zend_function_entry class_Swoole_Coroutine_Iterator_methods[] = {
 };
 
 
+static const zend_function_entry class_Swoole_Coroutine_CanceledException_methods[] = {
+	ZEND_FE_END
+};
+
+
 static const zend_function_entry class_Swoole_Coroutine_methods[] = {
 	ZEND_ME_MAPPING(create, swoole_coroutine_create, arginfo_class_Swoole_Coroutine_create, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME_MAPPING(defer, swoole_coroutine_defer, arginfo_class_Swoole_Coroutine_defer, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
@@ -169,6 +177,16 @@ static zend_class_entry *register_class_Swoole_Coroutine_Iterator(zend_class_ent
 
 	INIT_NS_CLASS_ENTRY(ce, "Swoole\\Coroutine", "Iterator", class_Swoole_Coroutine_Iterator_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_ArrayIterator);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Swoole_Coroutine_CanceledException(zend_class_entry *class_entry_Swoole_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Swoole\\Coroutine", "CanceledException", class_Swoole_Coroutine_CanceledException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Swoole_Exception);
 
 	return class_entry;
 }

@@ -71,6 +71,53 @@ static void load_vm(const php_coro_vm_t *vm) {
     EG(exception_class) = vm->exception_class;
 }
 
+/* Output buffering per context: a context that switches away with buffers
+ * open takes its stack of handlers along, leaving OG() empty for the next
+ * one, so ob_start() in one coroutine never captures another's output. */
+static void save_og(php_coro_vm_t *vm) {
+    if (zend_stack_count(&OG(handlers)) == 0) {
+        return;
+    }
+    vm->og_handlers = OG(handlers);
+    vm->og_active = OG(active);
+    vm->og_saved = true;
+    zend_stack_init(&OG(handlers), sizeof(php_output_handler *));
+    OG(active) = NULL;
+}
+
+static void load_og(php_coro_vm_t *vm) {
+    if (!vm->og_saved) {
+        return;
+    }
+    zend_stack_destroy(&OG(handlers)); /* empty: its owner saved or ended it */
+    OG(handlers) = vm->og_handlers;
+    OG(active) = vm->og_active;
+    vm->og_saved = false;
+}
+
+/* A coroutine's buffers when it ends: flushed, as Swoole does. */
+static void end_og(void) {
+    if (zend_stack_count(&OG(handlers)) > 0) {
+        php_output_end_all();
+    }
+}
+
+/* Buffers of a coroutine dropped without running again: freed unflushed,
+ * since no user code (output callbacks) may run for it. */
+static void free_og(php_coro_vm_t *vm) {
+    php_output_handler **h;
+
+    if (!vm->og_saved) {
+        return;
+    }
+    while ((h = zend_stack_top(&vm->og_handlers)) != NULL) {
+        php_output_handler_free(h);
+        zend_stack_del_top(&vm->og_handlers);
+    }
+    zend_stack_destroy(&vm->og_handlers);
+    vm->og_saved = false;
+}
+
 /* Statuses are kept for our contexts and the main one only: a PHP Fiber's
  * status is the Fiber's business (it checks it before resuming). */
 static bool owns_status(const zend_fiber_context *ctx) {
@@ -117,12 +164,14 @@ static void kill_if_ending(void) {
 static void switch_hook(eddy_coro_t *from, eddy_coro_t *to) {
     php_coro_t *src = from ? eddy_coro_get_local(from, G.key) : NULL;
     php_coro_t *dst = to ? eddy_coro_get_local(to, G.key) : NULL;
-    const php_coro_vm_t *next;
+    php_coro_vm_t *next;
 
     if (!from) {
         save_vm(&G.root);
+        save_og(&G.root);
     } else if (src) {
         save_vm(&src->vm);
+        save_og(&src->vm);
     }
     if (to && !dst) {
         return;
@@ -130,8 +179,14 @@ static void switch_hook(eddy_coro_t *from, eddy_coro_t *to) {
     next = dst ? &dst->vm : &G.root;
     notify_switch(EG(current_fiber_context), next->fiber_context);
     load_vm(next);
+    load_og(next);
     if (dst) {
         kill_if_ending();
+        if (dst->cancel_throw && !EG(exception)) {
+            dst->cancel_throw = false;
+            zend_throw_exception(php_coro_canceled_ce, "the coroutine was canceled",
+                                 -EDDY_ECANCELED);
+        }
     }
 }
 
@@ -311,6 +366,11 @@ static void coro_unlink(php_coro_t *c) {
 /* Ends the coroutine's PHP life while still on its stack, then leaves the
  * root's state installed: the switch hook finds no state to save for it. */
 static void coro_finish(php_coro_t *c) {
+    zend_try {
+        end_og(); /* output callbacks may fail: the coroutine ends anyway */
+    } zend_catch {
+        G.bailout = true;
+    } zend_end_try();
     coro_release(c);
     zend_vm_stack_destroy();
     c->fiber.status = ZEND_FIBER_STATUS_DEAD;
@@ -366,6 +426,7 @@ static void coro_drop(php_coro_t *c) {
     EG(vm_stack) = current;
     c->fiber.status = ZEND_FIBER_STATUS_DEAD;
     zend_observer_fiber_destroy_notify(&c->fiber);
+    free_og(&c->vm);
     coro_unlink(c);
     /* Only fails for a coroutine on the current chain of callers, which
      * this is never called with: we run in the root. */

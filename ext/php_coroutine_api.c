@@ -29,6 +29,7 @@
 
 zend_class_entry *php_coro_context_ce;
 zend_class_entry *php_coro_iterator_ce;
+zend_class_entry *php_coro_canceled_ce;
 static zend_class_entry *coroutine_ce;
 
 /* Swoole's minimum timer, for sleep(). */
@@ -396,15 +397,44 @@ PHP_METHOD(Swoole_Coroutine, resume) {
     RETURN_TRUE;
 }
 
+/* With $throw_exception (Swoole 6.1), a Swoole\Coroutine\CanceledException
+ * is thrown in the target when it next runs (the switch hook throws it): it
+ * is woken at once out of a wait or a yield; one that is running (a caller
+ * of ours) gets it when control returns to it. */
+static int cancel_throwing(zend_long cid) {
+    php_coro_t *c = php_coro_find(cid);
+
+    if (!c) {
+        return EDDY_ECO_NOT_EXISTS;
+    }
+    if (c == php_coro_current()) {
+        return EDDY_ECO_CANNOT_CANCEL;
+    }
+    if (c->cancel_throw) {
+        return EDDY_ECANCELED; /* already canceled this way, not run since */
+    }
+    c->cancel_throw = true;
+    if (c->user_yield) {
+        c->user_yield = false;
+        eddy_coro_resume(c->co);
+    } else {
+        eddy_coro_cancel(cid); /* fails for a running one: it throws later */
+    }
+    return 0;
+}
+
 PHP_METHOD(Swoole_Coroutine, cancel) {
     zend_long cid;
+    bool throw_exception = false;
     int rc;
 
-    ZEND_PARSE_PARAMETERS_START(1, 1)
+    ZEND_PARSE_PARAMETERS_START(1, 2)
         Z_PARAM_LONG(cid)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(throw_exception)
     ZEND_PARSE_PARAMETERS_END();
 
-    rc = php_swoole_check(eddy_coro_cancel(cid));
+    rc = php_swoole_check(throw_exception ? cancel_throwing(cid) : eddy_coro_cancel(cid));
     if (!php_coro_after_switch()) {
         RETURN_THROWS();
     }
@@ -483,6 +513,19 @@ static void register_error_class(void) {
     php_swoole_error_ce = zend_register_internal_class_ex(&ce, zend_ce_error);
 }
 
+/* Swoole\Exception is shared with the socket family: whichever registers
+ * first makes it, the other finds it. */
+static zend_class_entry *find_or_register_exception(void) {
+    zend_class_entry ce, *found;
+
+    found = zend_hash_str_find_ptr(CG(class_table), ZEND_STRL("swoole\\exception"));
+    if (found) {
+        return found;
+    }
+    INIT_NS_CLASS_ENTRY(ce, "Swoole", "Exception", NULL);
+    return zend_register_internal_class_ex(&ce, zend_ce_exception);
+}
+
 void php_coro_api_minit(int module_number);
 
 void php_coro_api_minit(int module_number) {
@@ -494,6 +537,8 @@ void php_coro_api_minit(int module_number) {
     /* Swoole's documented use: $context->key = ... as well as $context['key']. */
     php_coro_context_ce->ce_flags |= ZEND_ACC_ALLOW_DYNAMIC_PROPERTIES;
     php_coro_iterator_ce = register_class_Swoole_Coroutine_Iterator(spl_ce_ArrayIterator);
+    php_coro_canceled_ce =
+        register_class_Swoole_Coroutine_CanceledException(find_or_register_exception());
     zend_register_functions(NULL, ext_functions, NULL, MODULE_PERSISTENT);
     loop_fn_init();
     if (use_shortname()) {

@@ -7,6 +7,7 @@
 
 #include "php.h"
 #include "zend_fibers.h"
+#include "main/php_output.h"
 
 #include "eddy/coro.h"
 
@@ -25,6 +26,11 @@ typedef struct {
     zend_fiber_context *fiber_context;
     zend_error_handling_t error_handling;
     zend_class_entry *exception_class;
+    /* Output buffers (ob_start()) are per context, as in Swoole: moved out
+     * of OG() when it switches away with any open, moved back in on return. */
+    zend_stack og_handlers;
+    php_output_handler *og_active;
+    bool og_saved;
 } php_coro_vm_t;
 
 typedef struct php_coro_s php_coro_t;
@@ -43,6 +49,7 @@ struct php_coro_s {
     zval *defers;                /* Coroutine::defer() callables, run LIFO */
     uint32_t ndefers, defers_cap;
     bool user_yield;             /* suspended in Coroutine::yield() */
+    bool cancel_throw;           /* cancel($cid, true): throw when it runs */
     php_coro_t *prev, *next;     /* php_coro_g.head list */
 };
 
@@ -68,6 +75,7 @@ typedef struct {
 extern php_coro_globals_t php_coro_g;
 extern zend_class_entry *php_coro_context_ce;
 extern zend_class_entry *php_coro_iterator_ce;
+extern zend_class_entry *php_coro_canceled_ce; /* Swoole\Coroutine\CanceledException */
 /* Swoole\Coroutine::create, named by the bottom frame of coroutines made from C. */
 extern zend_function *php_coro_create_fn;
 
