@@ -19,40 +19,43 @@ done
 
 wait_port() {
   for _ in $(seq 1 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.05
   done
   return 1
 }
 
-# run_server <label> <command...>: prints "<label> <median requests/s>"
-run_server() {
-  local label=$1; shift
-  taskset -c 0 "$@" &
-  local pid=$!
-  if ! wait_port; then echo "$label: server did not start" >&2; kill "$pid"; return 1; fi
-  local results=()
-  for _ in $(seq 1 "$RUNS"); do
-    r=$(taskset -c 1 "$B/bench_echo_load" "$PORT" "$CONNS" "$SECS" | awk '{print $2}')
-    results+=("$r")
-  done
-  kill -TERM "$pid"; wait "$pid" 2>/dev/null
-  local median
-  median=$(printf '%s\n' "${results[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$label $median ${results[*]}"
-  sleep 0.3
-}
+# The three servers run side by side (idle ones cost nothing) and the runs
+# are interleaved, so that load from elsewhere on the machine hits all three
+# alike instead of skewing whichever ran during it.
+names=(epoll base process)
+ports=($PORT $((PORT + 1)) $((PORT + 2)))
+taskset -c 0 "$B/bench_epoll_echo" "${ports[0]}" & pids=($!)
+taskset -c 0 "$B/bench_server_echo" "${ports[1]}" base 1 & pids+=($!)
+taskset -c 0 "$B/bench_server_echo" "${ports[2]}" process 1 1 & pids+=($!)
+trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait' EXIT
+for p in "${ports[@]}"; do
+  wait_port "$p" || { echo "server on port $p did not start" >&2; exit 1; }
+done
 
-out=$(
-  run_server epoll "$B/bench_epoll_echo" "$PORT"
-  run_server base "$B/bench_server_echo" "$PORT" base 1
-  run_server process "$B/bench_server_echo" "$PORT" process 1 1
-)
-echo "$out" | awk -v c="$CONNS" -v s="$SECS" '
-  {m[$1]=$2; runs[$1]=$3" "$4" "$5}
+declare -A res
+for _ in $(seq 1 "$RUNS"); do
+  for i in 0 1 2; do
+    r=$(taskset -c 1 "$B/bench_echo_load" "${ports[$i]}" "$CONNS" "$SECS" | awk '{print $2}')
+    res[${names[$i]}]+="$r "
+  done
+done
+
+for n in "${names[@]}"; do echo "$n ${res[$n]}"; done | awk -v c="$CONNS" -v s="$SECS" '
+  function median(   k, j, t, a) {
+    for (k = 2; k <= NF; k++) a[k - 1] = $k
+    for (k = 1; k < NF; k++) for (j = k + 1; j < NF; j++) if (a[j] < a[k]) { t = a[k]; a[k] = a[j]; a[j] = t }
+    return a[int(NF / 2)]
+  }
+  { m[$1] = median(); $1 = ""; runs[$1 == "" ? "" : ""] = ""; all[NR] = $0 }
   END {
-    printf "connections=%s, %s s per run, 64-byte messages; median of runs (all runs)\n", c, s
-    printf "%-36s %10d req/s  (%s)\n", "epoll echo (limit)", m["epoll"], runs["epoll"]
-    printf "%-36s %10d req/s  (%s)  %.0f%% of limit\n", "BASE, 1 worker", m["base"], runs["base"], 100*m["base"]/m["epoll"]
-    printf "%-36s %10d req/s  (%s)  %.0f%% of BASE\n", "PROCESS, 1 reactor + 1 worker", m["process"], runs["process"], 100*m["process"]/m["base"]
+    printf "connections=%s, %s s per run, 64-byte messages, runs interleaved; median (all runs)\n", c, s
+    printf "%-32s %8d req/s  (%s)\n", "epoll echo (limit)", m["epoll"], all[1]
+    printf "%-32s %8d req/s  (%s)  %.0f%% of limit\n", "BASE, 1 worker", m["base"], all[2], 100 * m["base"] / m["epoll"]
+    printf "%-32s %8d req/s  (%s)  %.0f%% of BASE\n", "PROCESS, 1 reactor + 1 worker", m["process"], all[3], 100 * m["process"] / m["base"]
   }'

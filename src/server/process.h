@@ -105,6 +105,7 @@ typedef struct eddy__reactor_s {
     char *scratch;
     char *rbuf; /* EDDY__BATCH records from workers */
     int flush_queued; /* a deferred flush of the channels is pending */
+    int paused;       /* a worker channel is over CHAN_HIGH: clients are not read */
     eddy_timer_t heartbeat;
 } eddy__reactor_t;
 

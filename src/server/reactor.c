@@ -27,8 +27,19 @@
 #define BATCH 64
 #define STOP_CHECK_MS 20
 #define STOP_LIMIT_MS 2000 /* shutdown: longest wait for queued output */
+/* Input back-pressure: when a worker falls behind and the records queued
+ * for it pass CHAN_HIGH, this reactor stops reading its clients (TCP then
+ * pushes back on them) until every channel is under CHAN_LOW again. One
+ * message is always queued whole, so the bound is CHAN_HIGH plus one
+ * package_max_length. */
+#define CHAN_HIGH (16u << 20)
+#define CHAN_LOW (4u << 20)
 
 /* ---- channels to workers ---------------------------------------------- */
+
+static void set_paused(eddy__reactor_t *r, int paused);
+
+static size_t chan_pending(const eddy__chan_t *ch) { return ch->q.len - ch->qoff; }
 
 static void chan_watch(eddy__reactor_t *r, eddy__chan_t *ch) {
     eddy_io_set(&r->loop, &ch->io, EDDY_READ | (ch->q.len > ch->qoff ? EDDY_WRITE : 0));
@@ -42,6 +53,7 @@ static void chan_flush(eddy__reactor_t *r, eddy__chan_t *ch) {
         ch->qoff = 0;
     }
     chan_watch(r, ch);
+    if (r->paused && chan_pending(ch) < CHAN_LOW) set_paused(r, 0);
 }
 
 /* Records wait until the end of the loop iteration and then leave in one
@@ -58,6 +70,7 @@ static void flush_chans(void *arg) {
 static void chan_record(eddy__reactor_t *r, eddy__chan_t *ch, const eddy__msg_t *h,
                         const char *payload) {
     eddy__records_put(&ch->q, h, payload);
+    if (!r->paused && chan_pending(ch) > CHAN_HIGH) set_paused(r, 1);
     if (r->flush_queued || (ch->io.events & EDDY_WRITE)) return; /* EPOLLOUT will flush */
     r->flush_queued = 1;
     eddy_loop_defer(&r->loop, flush_chans, r);
@@ -102,7 +115,7 @@ static void conn_close(eddy__reactor_t *r, eddy__pconn_t *c, int notify) {
 }
 
 static void conn_watch(eddy__reactor_t *r, eddy__pconn_t *c) {
-    unsigned ev = (c->close_after_flush || r->stopping) ? 0 : EDDY_READ;
+    unsigned ev = (c->close_after_flush || r->stopping || r->paused) ? 0 : EDDY_READ;
     if (c->out.len > c->outoff) ev |= EDDY_WRITE;
     eddy_io_set(&r->loop, &c->io, ev);
 }
@@ -198,7 +211,7 @@ static void feed(eddy__reactor_t *r, eddy__pconn_t *c, const char *buf, size_t n
 }
 
 static void read_conn(eddy__reactor_t *r, eddy__pconn_t *c) {
-    for (int i = 0; i < 16 && !c->closed && !c->close_after_flush; i++) {
+    for (int i = 0; i < 16 && !c->closed && !c->close_after_flush && !r->paused; i++) {
         ssize_t n = recv(c->fd, r->scratch, SCRATCH_SIZE, 0);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN) return;
@@ -221,7 +234,7 @@ static void on_conn_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     if ((events & EDDY_WRITE) && c->out.len > c->outoff && flush_out(r, c) < 0)
         conn_close(r, c, 1);
     if (!c->closed && c->close_after_flush && c->out.len == c->outoff) conn_close(r, c, 1);
-    if (!c->closed && (events & EDDY_READ) && !r->stopping) read_conn(r, c);
+    if (!c->closed && (events & EDDY_READ) && !r->stopping && !r->paused) read_conn(r, c);
     c->dispatching--;
     if (c->closed && !c->dispatching) conn_free(c);
 }
@@ -280,7 +293,7 @@ static void add_conn(eddy__reactor_t *r, int li, int fd, const struct sockaddr_s
     tune(srv, fd, srv->listeners[li].type);
     eddy_io_init(&c->io, fd, on_conn_io);
     c->io.data = c;
-    eddy_io_set(&r->loop, &c->io, EDDY_READ);
+    conn_watch(r, c);
     if (c->worker >= 0) chan_send(r, c->worker, MSG_CONNECT, session, (uint32_t)li, NULL, 0);
 }
 
@@ -412,6 +425,25 @@ static void quiet_conn(eddy__reactor_t *r, eddy__pconn_t *c) {
 }
 
 static void drop_conn(eddy__reactor_t *r, eddy__pconn_t *c) { conn_close(r, c, 0); }
+
+static void rewatch(eddy__reactor_t *r, eddy__pconn_t *c) {
+    if (!c->closed) conn_watch(r, c);
+}
+
+/* Pausing walks this reactor's connections once; it happens only when a
+ * worker is far behind, not per message. */
+static void set_paused(eddy__reactor_t *r, int paused) {
+    if (!paused)
+        for (int w = 0; w < r->srv->proc->nworkers; w++)
+            if (chan_pending(&r->chans[w]) >= CHAN_LOW) return;
+    if (r->paused == paused) return;
+    r->paused = paused;
+    eddy_log(paused ? EDDY_LOG_WARNING : EDDY_LOG_INFO,
+             "reactor #%d: %s reading clients (a worker channel holds %s than %u MiB)", r->id,
+             paused ? "paused" : "resumed", paused ? "more" : "less",
+             (paused ? CHAN_HIGH : CHAN_LOW) >> 20);
+    each_conn(r, rewatch);
+}
 
 static void on_stop_check(eddy_timer_t *t) {
     eddy__reactor_t *r = t->data;

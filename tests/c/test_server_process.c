@@ -156,6 +156,9 @@ static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
         memcpy(num, data + 5, len - 5);
         n = snprintf(out, sizeof(out), "bind rc=%d\n",
                      eddy_server_bind(srv, fd, (uint32_t)strtoul(num, NULL, 10)));
+    } else if (len == 5 && memcmp(data, "SLEEP", 5) == 0) {
+        usleep(1500000); /* a worker stuck in blocking work */
+        n = snprintf(out, sizeof(out), "awake\n");
     } else if (len == 5 && memcmp(data, "CLOSE", 5) == 0) {
         eddy_server_send(srv, fd, "bye\n", 4);
         note(srv, "close-call rc=%d\n", eddy_server_close(srv, fd));
@@ -796,4 +799,50 @@ EDDY_TEST(server_process, max_request_recycles_worker_and_keeps_connection) {
     cr_assert(changed, "worker pid never changed after max_request");
     close(fd);
     cr_assert_eq(stop_server(&proc), 0);
+}
+
+#define FLOOD_TOTAL (48 << 20)
+
+/* A worker that blocks while a client floods: the reactor stops reading
+ * that client once 16 MiB wait for the worker, instead of buffering the
+ * whole flood, and every byte is echoed once the worker is back. */
+EDDY_TEST(server_process, slow_worker_pauses_input_without_losing_data) {
+    char logf[64];
+    snprintf(logf, sizeof(logf), "/tmp/eddy-sp-%d.log", getpid());
+    unlink(logf);
+    spec_t spec = {.opts = {"socket_buffer_size", "134217728", "log_file", logf, NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int slow = dial(SOCK_STREAM, proc.ports[0]);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    set_timeout(fd, 10000);
+    send_all(slow, "SLEEP", 5);
+    usleep(100000);
+    pid_t writer = fork();
+    if (writer == 0) {
+        static char chunk[1 << 16];
+        for (long sent = 0; sent < FLOOD_TOTAL; sent += (long)sizeof(chunk)) {
+            for (size_t i = 0; i < sizeof(chunk); i++) chunk[i] = (char)((sent + (long)i) % 251);
+            if (send_all(fd, chunk, sizeof(chunk)) < 0) _exit(1);
+        }
+        _exit(0);
+    }
+    read_big(fd, FLOOD_TOTAL);
+    int status = -1;
+    waitpid(writer, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer failed");
+    char line[16];
+    cr_assert_gt(recv_line(slow, line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "awake\n");
+    close(slow);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+    char buf[16384] = {0};
+    int lf = open(logf, O_RDONLY | O_CLOEXEC);
+    cr_assert_geq(lf, 0, "log_file not written");
+    cr_assert_gt(read(lf, buf, sizeof(buf) - 1), 0);
+    close(lf);
+    unlink(logf);
+    cr_assert_not_null(strstr(buf, "paused reading clients"), "input was never paused");
 }
