@@ -5,10 +5,9 @@
  * Swoole\Coroutine\Socket. Signatures follow Swoole 5.1; scripts/gen_stubs.sh
  * turns this file into client_arginfo.h.
  *
- * The framing options of set() (open_eof_check, open_length_check...) are
- * not applied yet: recv() returns data as it arrives, and set() warns.
- * sendto()/recvfrom()/peek()/enableSSL() are not provided; exportSocket()
- * gives the Socket, which has sendto()/recvfrom().
+ * The framing options of set() (open_eof_check, open_eof_split,
+ * open_length_check and their package_* settings) make recv() return one
+ * complete message. peek()/enableSSL() are not provided.
  *
  * @generate-class-entries
  */
@@ -34,6 +33,18 @@ namespace Swoole\Coroutine {
         public function recv(float $timeout = 0): string|false {}
 
         public function send(string $data, float $timeout = 0): int|false {}
+
+        /** $length 0: to the end of the file. */
+        public function sendfile(string $filename, int $offset = 0, int $length = 0): bool {}
+
+        /** UDP / unix dgram: no connect() needed. */
+        public function sendto(string $address, int $port, string $data): bool {}
+
+        /**
+         * @param string $address set to the sender's address
+         * @param int $port set to the sender's port
+         */
+        public function recvfrom(int $length, mixed &$address, mixed &$port = 0): string|false {}
 
         public function exportSocket(): Socket|false {}
 

@@ -8,10 +8,10 @@
  * connect timeout and also the read/write timeout unless set() gave those;
  * a method's own $timeout wins for that call.
  *
- * The framing options (open_eof_check, open_length_check...) need the
- * engine's framing module (include/eddy/framing.h), which the extension does
- * not link yet: set() warns that they are ignored and recv() returns data
- * as it arrives.
+ * The framing options (open_eof_check, open_eof_split, open_length_check and
+ * their package_* settings) go to the engine socket (eddy_socket_set_framing)
+ * and recv() returns one complete message (eddy_socket_recv_packet), as
+ * Swoole's client does; parsing them is the engine's option table's job.
  */
 #include "php_swoole.h"
 #include "php_coroutine.h"
@@ -35,6 +35,7 @@ typedef struct {
     eddy_sock_type_t kind;
     bool connected;
     int64_t timeout[T_KINDS]; /* from set(); EDDY_TIMEOUT_DEFAULT if not given */
+    eddy_framing_t framing;   /* from set(); mode NONE: recv() returns what arrives */
     zend_object std;
 } php_client_t;
 
@@ -57,6 +58,7 @@ static zend_object *client_create_object(zend_class_entry *ce) {
     for (int i = 0; i < T_KINDS; i++) {
         c->timeout[i] = EDDY_TIMEOUT_DEFAULT;
     }
+    eddy_framing_init_none(&c->framing);
     return &c->std;
 }
 
@@ -124,6 +126,7 @@ static void drop_socket(php_client_t *c) {
     zval_ptr_dtor(&old);
 }
 
+/* Timeouts and framing from set() onto the connection's socket. */
 static void apply_timeouts(php_client_t *c, eddy_socket_t *s) {
     static const unsigned which[T_KINDS] = {EDDY_TIMEOUT_CONNECT, EDDY_TIMEOUT_READ,
                                             EDDY_TIMEOUT_WRITE};
@@ -132,6 +135,7 @@ static void apply_timeouts(php_client_t *c, eddy_socket_t *s) {
             eddy_socket_set_timeout(s, which[i], c->timeout[i]);
         }
     }
+    eddy_socket_set_framing(s, &c->framing);
 }
 
 /* ---- methods -------------------------------------------------------------- */
@@ -159,10 +163,9 @@ PHP_METHOD(Swoole_Coroutine_Client, __construct) {
     zend_update_property_long(client_ce, &c->std, ZEND_STRL("type"), type);
 }
 
-/* Framing options Swoole's client applies in recv(); see the top note. */
-static const char *const framing_options[] = {
-    "open_eof_check", "open_eof_split", "open_length_check", "open_mqtt_protocol",
-    "open_fastcgi_protocol", "open_ssl", NULL,
+/* Protocols Swoole's client parses that this build does not. */
+static const char *const unsupported_options[] = {
+    "open_mqtt_protocol", "open_fastcgi_protocol", "open_ssl", NULL,
 };
 
 static void set_timeout_option(php_client_t *c, HashTable *opts, const char *key, int from,
@@ -186,6 +189,8 @@ PHP_METHOD(Swoole_Coroutine_Client, set) {
     HashTable *opts;
     php_client_t *c = THIS_CLIENT();
     zval *setting, merged;
+    eddy_framing_t framing;
+    bool ok;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ARRAY_HT(opts)
@@ -195,17 +200,11 @@ PHP_METHOD(Swoole_Coroutine_Client, set) {
     set_timeout_option(c, opts, "connect_timeout", T_CONNECT, T_CONNECT);
     set_timeout_option(c, opts, "read_timeout", T_READ, T_READ);
     set_timeout_option(c, opts, "write_timeout", T_WRITE, T_WRITE);
-    for (int i = 0; framing_options[i]; i++) {
-        zval *v = zend_hash_str_find(opts, framing_options[i], strlen(framing_options[i]));
+    for (int i = 0; unsupported_options[i]; i++) {
+        zval *v = zend_hash_str_find(opts, unsupported_options[i], strlen(unsupported_options[i]));
         if (v && zend_is_true(v)) {
             php_error_docref(NULL, E_WARNING, "option '%s' is not supported yet and is ignored",
-                             framing_options[i]);
-        }
-    }
-    if (Z_TYPE(c->socket) == IS_OBJECT) {
-        eddy_socket_t *s = php_cosocket_engine(php_cosocket_from_obj(Z_OBJ(c->socket)));
-        if (s) {
-            apply_timeouts(c, s);
+                             unsupported_options[i]);
         }
     }
     /* $this->setting = array_merge($this->setting ?? [], $settings) */
@@ -216,9 +215,21 @@ PHP_METHOD(Swoole_Coroutine_Client, set) {
         array_init(&merged);
     }
     php_array_merge(Z_ARRVAL(merged), opts);
-    zend_update_property(client_ce, &c->std, ZEND_STRL("setting"), &merged);
+    /* Framing from all settings so far: a later set(['timeout' => 1])
+     * keeps the protocol. */
+    ok = php_coio_framing_from_array(Z_ARRVAL(merged), &framing);
+    if (ok) {
+        c->framing = framing;
+        zend_update_property(client_ce, &c->std, ZEND_STRL("setting"), &merged);
+    }
     zval_ptr_dtor(&merged);
-    RETURN_TRUE;
+    if (Z_TYPE(c->socket) == IS_OBJECT) {
+        eddy_socket_t *s = php_cosocket_engine(php_cosocket_from_obj(Z_OBJ(c->socket)));
+        if (s) {
+            apply_timeouts(c, s);
+        }
+    }
+    RETURN_BOOL(ok);
 }
 
 PHP_METHOD(Swoole_Coroutine_Client, connect) {
@@ -299,7 +310,11 @@ PHP_METHOD(Swoole_Coroutine_Client, recv) {
     if (!(ps = hold_socket(c))) {
         RETURN_FALSE;
     }
-    php_cosocket_recv(ps, CLIENT_RECV_SIZE, php_coio_timeout(timeout), false, return_value);
+    if (c->framing.mode != EDDY_FRAMING_NONE) {
+        php_cosocket_recv_packet(ps, php_coio_timeout(timeout), return_value);
+    } else {
+        php_cosocket_recv(ps, CLIENT_RECV_SIZE, php_coio_timeout(timeout), false, return_value);
+    }
     sync_error(c, ps);
     OBJ_RELEASE(php_cosocket_obj(ps));
 }
@@ -330,6 +345,132 @@ PHP_METHOD(Swoole_Coroutine_Client, send) {
     php_cosocket_send(ps, data, php_coio_timeout(timeout), true, return_value);
     sync_error(c, ps);
     OBJ_RELEASE(php_cosocket_obj(ps));
+}
+
+PHP_METHOD(Swoole_Coroutine_Client, sendfile) {
+    zend_string *file;
+    zend_long offset = 0, length = 0;
+    php_client_t *c = THIS_CLIENT();
+    php_cosocket_t *ps;
+    bool ok;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_PATH_STR(file)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(offset)
+        Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!php_coro_require()) {
+        RETURN_THROWS();
+    }
+    if (!(ps = hold_socket(c))) {
+        RETURN_FALSE;
+    }
+    ok = php_cosocket_sendfile(ps, file, offset, length);
+    sync_error(c, ps);
+    OBJ_RELEASE(php_cosocket_obj(ps));
+    if (EG(exception)) {
+        RETURN_THROWS();
+    }
+    RETURN_BOOL(ok);
+}
+
+static bool is_dgram(eddy_sock_type_t kind) {
+    return kind == EDDY_SOCK_UDP || kind == EDDY_SOCK_UDP6 || kind == EDDY_SOCK_UNIX_DGRAM;
+}
+
+/* A datagram client needs no connect() for sendto()/recvfrom(): its socket
+ * is made on first use. Returns it held, as hold_socket() does. */
+static php_cosocket_t *hold_dgram_socket(php_client_t *c) {
+    php_cosocket_t *ps;
+    int err = 0;
+
+    if (!is_dgram(c->kind)) {
+        php_error_docref(NULL, E_WARNING, "only a UDP or unix dgram client can use this method");
+        return NULL;
+    }
+    if (Z_TYPE(c->socket) != IS_OBJECT) {
+        if (!php_cosocket_create(&c->socket, c->kind, &err)) {
+            set_error(c, -err, eddy_strerror(err));
+            return NULL;
+        }
+        eddy_socket_t *s = php_cosocket_engine(php_cosocket_from_obj(Z_OBJ(c->socket)));
+        /* No connect() to take a timeout from: Swoole's defaults, then set()'s. */
+        eddy_socket_set_timeout(s, EDDY_TIMEOUT_READ, php_coio_default_timeout("read"));
+        eddy_socket_set_timeout(s, EDDY_TIMEOUT_WRITE, php_coio_default_timeout("write"));
+        apply_timeouts(c, s);
+    }
+    ps = php_cosocket_from_obj(Z_OBJ(c->socket));
+    GC_ADDREF(php_cosocket_obj(ps));
+    return ps;
+}
+
+PHP_METHOD(Swoole_Coroutine_Client, sendto) {
+    zend_string *addr, *data;
+    zend_long port;
+    php_client_t *c = THIS_CLIENT();
+    php_cosocket_t *ps;
+
+    ZEND_PARSE_PARAMETERS_START(3, 3)
+        Z_PARAM_PATH_STR(addr)
+        Z_PARAM_LONG(port)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!php_coro_require()) {
+        RETURN_THROWS();
+    }
+    if (!(ps = hold_dgram_socket(c))) {
+        RETURN_FALSE;
+    }
+    php_cosocket_sendto(ps, addr, port, data, return_value);
+    sync_error(c, ps);
+    OBJ_RELEASE(php_cosocket_obj(ps));
+    if (EG(exception)) {
+        RETURN_THROWS();
+    }
+    RETURN_BOOL(Z_TYPE_P(return_value) == IS_LONG);
+}
+
+PHP_METHOD(Swoole_Coroutine_Client, recvfrom) {
+    zend_long length;
+    zval *address, *port = NULL;
+    php_client_t *c = THIS_CLIENT();
+    php_cosocket_t *ps;
+    eddy_addr_t from;
+
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+        Z_PARAM_LONG(length)
+        Z_PARAM_ZVAL(address)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ZVAL(port)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (length <= 0 || (zend_ulong) length > ZSTR_MAX_LEN) {
+        zend_argument_value_error(1, "must be greater than 0");
+        RETURN_THROWS();
+    }
+    if (!php_coro_require()) {
+        RETURN_THROWS();
+    }
+    if (!(ps = hold_dgram_socket(c))) {
+        RETURN_FALSE;
+    }
+    php_cosocket_recvfrom(ps, length, EDDY_TIMEOUT_DEFAULT, &from, return_value);
+    sync_error(c, ps);
+    OBJ_RELEASE(php_cosocket_obj(ps));
+    if (EG(exception)) {
+        RETURN_THROWS();
+    }
+    if (Z_TYPE_P(return_value) == IS_STRING) {
+        zval host, p;
+        php_coio_addr_parts(&from, &host, &p);
+        ZEND_TRY_ASSIGN_REF_TMP(address, &host);
+        if (port) {
+            ZEND_TRY_ASSIGN_REF_TMP(port, &p);
+        }
+    }
 }
 
 PHP_METHOD(Swoole_Coroutine_Client, exportSocket) {

@@ -74,6 +74,23 @@ void php_cosocket_recv(php_cosocket_t *ps, zend_long length, int64_t timeout, bo
 void php_cosocket_send(php_cosocket_t *ps, zend_string *data, int64_t timeout, bool all,
                      zval *return_value);
 void php_cosocket_name(php_cosocket_t *ps, bool peer, zval *return_value);
+/* One framed message (Socket::recvPacket): string, '' at end, or false. */
+void php_cosocket_recv_packet(php_cosocket_t *ps, int64_t timeout, zval *return_value);
+/* Sends a file (Socket::sendFile); false with errCode set, or an exception. */
+bool php_cosocket_sendfile(php_cosocket_t *ps, zend_string *path, zend_long offset,
+                           zend_long length);
+/* A datagram and its sender (no wait limit beyond `timeout`): string or false. */
+void php_cosocket_recvfrom(php_cosocket_t *ps, zend_long length, int64_t timeout,
+                           eddy_addr_t *from, zval *return_value);
+/* Socket::sendto: bytes sent or false. */
+void php_cosocket_sendto(php_cosocket_t *ps, zend_string *addr, zend_long port, zend_string *data,
+                         zval *return_value);
+/* "address" and "port" of an engine address. */
+void php_coio_addr_parts(const eddy_addr_t *a, zval *host, zval *port);
+/* The framing options of Swoole\Server in `opts`, through the engine's
+ * option parser (include/eddy/server.h); false with a warning if one is
+ * invalid. Keys it does not know are ignored. */
+bool php_coio_framing_from_array(HashTable *opts, eddy_framing_t *f);
 /* Wakes the coroutine waiting to read and/or write (event bits) with
  * ECANCELED; false if none was waiting. */
 bool php_cosocket_cancel(php_cosocket_t *ps, zend_long events);

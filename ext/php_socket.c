@@ -29,6 +29,7 @@
 
 #include "eddy/base.h"
 #include "eddy/coro.h"
+#include "eddy/server.h" /* the option parser, for setProtocol() */
 
 /* Swoole's built-in socket timeouts (swoole_config.h), in ms. */
 #define COIO_CONNECT_TIMEOUT_MS 2000
@@ -659,18 +660,474 @@ PHP_METHOD(Swoole_Coroutine_Socket, sendAll) {
     send_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
 }
 
+/* ---- buffered, framed and vectored I/O ------------------------------------ */
+
+typedef ssize_t (*op_fn)(eddy_socket_t *s, void *ctx);
+
+/* One engine call that may wait, run as every method runs one: coroutine
+ * check, the reader/writer mark for cancel(), the outcome in errCode.
+ * False when the method must stop: an exception is pending or the socket
+ * is closed (return false then). Otherwise *rc is the engine's result. */
+static bool run_op(php_cosocket_t *ps, int dir, op_fn fn, void *ctx, ssize_t *rc) {
+    eddy_socket_t *s = op_begin(ps, true);
+    bool marked;
+
+    if (!s) {
+        return false;
+    }
+    marked = wait_mark(ps, dir);
+    *rc = fn(s, ctx);
+    wait_unmark(ps, dir, marked);
+    if (!php_coro_after_switch()) {
+        return false;
+    }
+    set_result(ps, s, *rc < 0 ? (long) *rc : 0);
+    return !EG(exception);
+}
+
+#define RETURN_OP_FAILED()      \
+    do {                        \
+        if (EG(exception)) {    \
+            RETURN_THROWS();    \
+        }                       \
+        RETURN_FALSE;           \
+    } while (0)
+
+typedef struct {
+    char *buf;
+    size_t len;
+    int64_t timeout;
+    const char *msg; /* recv_packet's result */
+} buf_op_t;
+
+static ssize_t op_recv_line(eddy_socket_t *s, void *ctx) {
+    buf_op_t *o = ctx;
+    return eddy_socket_recv_line(s, o->buf, o->len, o->timeout);
+}
+
+static ssize_t op_recv_with_buffer(eddy_socket_t *s, void *ctx) {
+    buf_op_t *o = ctx;
+    return eddy_socket_recv_with_buffer(s, o->buf, o->len, o->timeout);
+}
+
+static ssize_t op_recv_packet(eddy_socket_t *s, void *ctx) {
+    buf_op_t *o = ctx;
+    return eddy_socket_recv_packet(s, &o->msg, o->timeout);
+}
+
+/* recvLine / recvWithBuffer: a string of what was read, '' at end. */
+static void recv_buffered_method(INTERNAL_FUNCTION_PARAMETERS, op_fn fn) {
+    zend_long length = 65535;
+    double timeout = 0;
+    zend_string *buf;
+    ssize_t n;
+
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(length)
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (length <= 0 || (zend_ulong) length > ZSTR_MAX_LEN) {
+        zend_argument_value_error(1, "must be greater than 0");
+        RETURN_THROWS();
+    }
+    buf = zend_string_alloc((size_t) length, 0);
+    buf_op_t o = {ZSTR_VAL(buf), (size_t) length, php_coio_timeout(timeout), NULL};
+    if (!run_op(THIS_SOCKET(), DIR_READ, fn, &o, &n) || n < 0) {
+        zend_string_efree(buf);
+        RETURN_OP_FAILED();
+    }
+    buf = zend_string_truncate(buf, (size_t) n, 0);
+    ZSTR_VAL(buf)[n] = '\0';
+    RETURN_NEW_STR(buf);
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, recvLine) {
+    recv_buffered_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, op_recv_line);
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, recvWithBuffer) {
+    recv_buffered_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, op_recv_with_buffer);
+}
+
+void php_cosocket_recv_packet(php_cosocket_t *ps, int64_t timeout, zval *return_value) {
+    buf_op_t o = {NULL, 0, timeout, NULL};
+    ssize_t n;
+
+    if (!run_op(ps, DIR_READ, op_recv_packet, &o, &n) || n < 0) {
+        if (!EG(exception)) {
+            RETVAL_FALSE;
+        }
+        return;
+    }
+    /* The message is lent from the engine's buffer until the next read. */
+    RETVAL_STRINGL(n > 0 ? o.msg : "", (size_t) n);
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, recvPacket) {
+    double timeout = 0;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+
+    php_cosocket_recv_packet(THIS_SOCKET(), php_coio_timeout(timeout), return_value);
+    if (EG(exception)) {
+        RETURN_THROWS();
+    }
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, peek) {
+    zend_long length = 65535;
+    php_cosocket_t *ps = THIS_SOCKET();
+    eddy_socket_t *s;
+    zend_string *buf;
+    ssize_t n;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (length <= 0 || (zend_ulong) length > ZSTR_MAX_LEN) {
+        zend_argument_value_error(1, "must be greater than 0");
+        RETURN_THROWS();
+    }
+    if (!(s = op_begin(ps, false))) {
+        RETURN_FALSE;
+    }
+    buf = zend_string_alloc((size_t) length, 0);
+    n = eddy_socket_peek(s, ZSTR_VAL(buf), (size_t) length);
+    set_result(ps, s, n < 0 ? (long) n : 0);
+    if (n < 0) {
+        zend_string_efree(buf);
+        RETURN_FALSE;
+    }
+    buf = zend_string_truncate(buf, (size_t) n, 0);
+    ZSTR_VAL(buf)[n] = '\0';
+    RETURN_NEW_STR(buf);
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, checkLiveness) {
+    php_cosocket_t *ps = THIS_SOCKET();
+    eddy_socket_t *s;
+    int alive;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!(s = op_begin(ps, false))) {
+        RETURN_FALSE;
+    }
+    alive = eddy_socket_check_liveness(s);
+    set_result(ps, s, alive ? 0 : eddy_socket_errcode(s));
+    RETURN_BOOL(alive);
+}
+
+/* The framing options, passed through the server's option parser so the
+ * names, aliases, defaults and messages are Swoole\Server's. */
+static const char *const framing_keys[] = {
+    "open_eof_check",        "open_eof_split",      "package_eof",
+    "open_length_check",     "package_length_type", "package_length_offset",
+    "package_body_offset",   "package_body_start",  "package_max_length",
+    NULL,
+};
+
+bool php_coio_framing_from_array(HashTable *opts, eddy_framing_t *f) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    bool ok = true;
+
+    eddy_server_config_init(&cfg);
+    for (int i = 0; ok && framing_keys[i]; i++) {
+        zval *v = zend_hash_str_find(opts, framing_keys[i], strlen(framing_keys[i]));
+        if (!v) {
+            continue;
+        }
+        zend_string *str = zval_get_string(v);
+        if (eddy_server_config_setn(&cfg, framing_keys[i], ZSTR_VAL(str), ZSTR_LEN(str), err,
+                                    sizeof(err)) < 0) {
+            php_error_docref(NULL, E_WARNING, "%s", err);
+            ok = false;
+        }
+        zend_string_release(str);
+    }
+    if (ok) {
+        eddy_server_config_framing(&cfg, f);
+    }
+    eddy_server_config_free(&cfg);
+    return ok;
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, setProtocol) {
+    HashTable *opts;
+    php_cosocket_t *ps = THIS_SOCKET();
+    eddy_socket_t *s;
+    eddy_framing_t f;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(opts)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!(s = op_begin(ps, false))) {
+        RETURN_FALSE;
+    }
+    if (!php_coio_framing_from_array(opts, &f)) {
+        set_result(ps, s, EDDY_EINVAL);
+        RETURN_FALSE;
+    }
+    rc = eddy_socket_set_framing(s, &f);
+    set_result(ps, s, rc);
+    RETURN_BOOL(rc == 0);
+}
+
+typedef struct {
+    eddy_iov_t *iov;
+    size_t cnt;
+    bool all;
+    int64_t timeout;
+} vec_op_t;
+
+static ssize_t op_readv(eddy_socket_t *s, void *ctx) {
+    vec_op_t *o = ctx;
+    return o->all ? eddy_socket_readv_all(s, o->iov, o->cnt, o->timeout)
+                  : eddy_socket_readv(s, o->iov, o->cnt, o->timeout);
+}
+
+static ssize_t op_writev(eddy_socket_t *s, void *ctx) {
+    vec_op_t *o = ctx;
+    return o->all ? eddy_socket_writev_all(s, o->iov, o->cnt, o->timeout)
+                  : eddy_socket_writev(s, o->iov, o->cnt, o->timeout);
+}
+
+/* Swoole's IOV_MAX check, before anything is allocated. */
+static bool vector_size_ok(HashTable *v) {
+    uint32_t n = zend_hash_num_elements(v);
+    if (n == 0 || n > 1024) {
+        zend_argument_value_error(1, "must hold between 1 and 1024 (IOV_MAX) items");
+        return false;
+    }
+    return true;
+}
+
+/* One string per piece, each cut to what arrived; pieces nothing reached
+ * are left out, so the peer closing gives []. */
+static void vector_result(zend_string **bufs, size_t cnt, size_t got, zval *return_value) {
+    array_init(return_value);
+    for (size_t i = 0; i < cnt; i++) {
+        size_t take = got < ZSTR_LEN(bufs[i]) ? got : ZSTR_LEN(bufs[i]);
+        got -= take;
+        if (take == 0) {
+            zend_string_efree(bufs[i]);
+            continue;
+        }
+        bufs[i] = zend_string_truncate(bufs[i], take, 0);
+        ZSTR_VAL(bufs[i])[take] = '\0';
+        add_next_index_str(return_value, bufs[i]);
+    }
+}
+
+static void read_vector_method(INTERNAL_FUNCTION_PARAMETERS, bool all) {
+    HashTable *vec;
+    double timeout = 0;
+    zval *len;
+    size_t cnt = 0;
+    ssize_t n;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_ARRAY_HT(vec)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!vector_size_ok(vec)) {
+        RETURN_THROWS();
+    }
+    ZEND_HASH_FOREACH_VAL(vec, len) {
+        if (Z_TYPE_P(len) != IS_LONG || Z_LVAL_P(len) <= 0) {
+            zend_argument_value_error(1, "must hold positive integer lengths");
+            RETURN_THROWS();
+        }
+    } ZEND_HASH_FOREACH_END();
+    zend_string **bufs = ecalloc(zend_hash_num_elements(vec), sizeof(*bufs));
+    eddy_iov_t *iov = ecalloc(zend_hash_num_elements(vec), sizeof(*iov));
+    ZEND_HASH_FOREACH_VAL(vec, len) {
+        bufs[cnt] = zend_string_alloc((size_t) Z_LVAL_P(len), 0);
+        iov[cnt].base = ZSTR_VAL(bufs[cnt]);
+        iov[cnt].len = (size_t) Z_LVAL_P(len);
+        cnt++;
+    } ZEND_HASH_FOREACH_END();
+    vec_op_t o = {iov, cnt, all, php_coio_timeout(timeout)};
+    bool ok = run_op(THIS_SOCKET(), DIR_READ, op_readv, &o, &n) && n >= 0;
+    efree(iov);
+    if (ok) {
+        vector_result(bufs, cnt, (size_t) n, return_value);
+    } else {
+        for (size_t i = 0; i < cnt; i++) {
+            zend_string_efree(bufs[i]);
+        }
+    }
+    efree(bufs);
+    if (!ok) {
+        RETURN_OP_FAILED();
+    }
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, readVector) {
+    read_vector_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, readVectorAll) {
+    read_vector_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+}
+
+static void write_vector_method(INTERNAL_FUNCTION_PARAMETERS, bool all) {
+    HashTable *vec;
+    double timeout = 0;
+    zval *piece;
+    size_t cnt = 0;
+    ssize_t n;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_ARRAY_HT(vec)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!vector_size_ok(vec)) {
+        RETURN_THROWS();
+    }
+    ZEND_HASH_FOREACH_VAL(vec, piece) {
+        if (Z_TYPE_P(piece) != IS_STRING) {
+            zend_argument_type_error(1, "must hold only strings, %s given",
+                                     zend_zval_type_name(piece));
+            RETURN_THROWS();
+        }
+    } ZEND_HASH_FOREACH_END();
+    /* Each string is held for the call: another coroutine may overwrite
+     * the array while this one waits. */
+    zend_string **strs = ecalloc(zend_hash_num_elements(vec), sizeof(*strs));
+    eddy_iov_t *iov = ecalloc(zend_hash_num_elements(vec), sizeof(*iov));
+    ZEND_HASH_FOREACH_VAL(vec, piece) {
+        strs[cnt] = zend_string_copy(Z_STR_P(piece));
+        iov[cnt].base = ZSTR_VAL(strs[cnt]);
+        iov[cnt].len = ZSTR_LEN(strs[cnt]);
+        cnt++;
+    } ZEND_HASH_FOREACH_END();
+    vec_op_t o = {iov, cnt, all, php_coio_timeout(timeout)};
+    bool ok = run_op(THIS_SOCKET(), DIR_WRITE, op_writev, &o, &n) && n >= 0;
+    for (size_t i = 0; i < cnt; i++) {
+        zend_string_release(strs[i]);
+    }
+    efree(strs);
+    efree(iov);
+    if (!ok) {
+        RETURN_OP_FAILED();
+    }
+    RETURN_LONG(n);
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, writeVector) {
+    write_vector_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, writeVectorAll) {
+    write_vector_method(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+}
+
+typedef struct {
+    const char *path;
+    int64_t offset;
+    size_t length;
+} file_op_t;
+
+static ssize_t op_sendfile(eddy_socket_t *s, void *ctx) {
+    file_op_t *o = ctx;
+    return eddy_socket_sendfile_path(s, o->path, o->offset, o->length, EDDY_TIMEOUT_DEFAULT);
+}
+
+bool php_cosocket_sendfile(php_cosocket_t *ps, zend_string *path, zend_long offset,
+                           zend_long length) {
+    ssize_t n;
+
+    if (offset < 0 || length < 0) {
+        zend_value_error("offset and length must not be negative");
+        return false;
+    }
+    /* The path is held: another coroutine may free the string meanwhile. */
+    zend_string_addref(path);
+    file_op_t o = {ZSTR_VAL(path), (int64_t) offset, (size_t) length};
+    bool ok = run_op(ps, DIR_WRITE, op_sendfile, &o, &n) && n >= 0;
+    zend_string_release(path);
+    return ok;
+}
+
+PHP_METHOD(Swoole_Coroutine_Socket, sendFile) {
+    zend_string *file;
+    zend_long offset = 0, length = 0;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_PATH_STR(file)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(offset)
+        Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (php_cosocket_sendfile(THIS_SOCKET(), file, offset, length)) {
+        RETURN_TRUE;
+    }
+    RETURN_OP_FAILED();
+}
+
 /* Datagrams are at most 64 KiB; a larger one is truncated, as in Swoole. */
 #define COIO_DGRAM_MAX 65536
+
+typedef struct {
+    char *buf;
+    size_t len;
+    eddy_addr_t *from;
+    int64_t timeout;
+} dgram_op_t;
+
+static ssize_t op_recvfrom(eddy_socket_t *s, void *ctx) {
+    dgram_op_t *o = ctx;
+    return eddy_socket_recvfrom(s, o->buf, o->len, o->from, o->timeout);
+}
+
+void php_cosocket_recvfrom(php_cosocket_t *ps, zend_long length, int64_t timeout,
+                           eddy_addr_t *from, zval *return_value) {
+    zend_string *buf = zend_string_alloc((size_t) length, 0);
+    dgram_op_t o = {ZSTR_VAL(buf), (size_t) length, from, timeout};
+    ssize_t n;
+
+    if (!run_op(ps, DIR_READ, op_recvfrom, &o, &n) || n < 0) {
+        zend_string_efree(buf);
+        if (!EG(exception)) {
+            RETVAL_FALSE;
+        }
+        return;
+    }
+    buf = zend_string_truncate(buf, (size_t) n, 0);
+    ZSTR_VAL(buf)[n] = '\0';
+    RETVAL_NEW_STR(buf);
+}
+
+void php_coio_addr_parts(const eddy_addr_t *a, zval *host, zval *port) {
+    char text[COIO_ADDR_MAX];
+    int p = 0;
+
+    if (eddy_addr_format(a, text, sizeof(text), &p) < 0) {
+        text[0] = '\0';
+    }
+    ZVAL_STRING(host, text);
+    ZVAL_LONG(port, p);
+}
 
 PHP_METHOD(Swoole_Coroutine_Socket, recvfrom) {
     zval *peer;
     double timeout = 0;
-    php_cosocket_t *ps = THIS_SOCKET();
-    eddy_socket_t *s;
-    zend_string *buf;
     eddy_addr_t from;
-    bool marked;
-    ssize_t n;
 
     ZEND_PARSE_PARAMETERS_START(1, 2)
         Z_PARAM_ZVAL(peer)
@@ -678,45 +1135,59 @@ PHP_METHOD(Swoole_Coroutine_Socket, recvfrom) {
         Z_PARAM_DOUBLE(timeout)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!(s = op_begin(ps, true))) {
-        if (EG(exception)) {
-            RETURN_THROWS();
-        }
-        RETURN_FALSE;
-    }
-    buf = zend_string_alloc(COIO_DGRAM_MAX, 0);
-    marked = wait_mark(ps, DIR_READ);
-    n = eddy_socket_recvfrom(s, ZSTR_VAL(buf), COIO_DGRAM_MAX, &from, php_coio_timeout(timeout));
-    wait_unmark(ps, DIR_READ, marked);
-    if (!php_coro_after_switch()) {
-        zend_string_efree(buf);
+    php_cosocket_recvfrom(THIS_SOCKET(), COIO_DGRAM_MAX, php_coio_timeout(timeout), &from,
+                          return_value);
+    if (EG(exception)) {
         RETURN_THROWS();
     }
-    set_result(ps, s, n < 0 ? (long) n : 0);
-    if (n < 0) {
-        zend_string_efree(buf);
-        if (EG(exception)) {
-            RETURN_THROWS();
-        }
-        RETURN_FALSE;
-    }
-    buf = zend_string_truncate(buf, (size_t) n, 0);
-    ZSTR_VAL(buf)[n] = '\0';
-    {
+    if (Z_TYPE_P(return_value) == IS_STRING) {
         zval arr;
         addr_to_array(&from, &arr);
         ZEND_TRY_ASSIGN_REF_VALUE(peer, &arr);
     }
-    RETURN_NEW_STR(buf);
+}
+
+typedef struct {
+    const char *host;
+    int port;
+    zend_string *data;
+} sendto_op_t;
+
+static ssize_t op_sendto(eddy_socket_t *s, void *ctx) {
+    sendto_op_t *o = ctx;
+    return eddy_socket_sendto(s, o->host, o->port, ZSTR_VAL(o->data), ZSTR_LEN(o->data));
+}
+
+void php_cosocket_sendto(php_cosocket_t *ps, zend_string *addr, zend_long port, zend_string *data,
+                         zval *return_value) {
+    ssize_t n;
+    bool ok;
+
+    if (port < 0 || port > 65535) {
+        if (ps->sock) {
+            set_result(ps, ps->sock, EDDY_EINVAL);
+        }
+        RETURN_FALSE;
+    }
+    /* Held for the call: another coroutine may free them while this waits. */
+    zend_string_addref(addr);
+    zend_string_addref(data);
+    sendto_op_t o = {ZSTR_VAL(addr), (int) port, data};
+    ok = run_op(ps, DIR_WRITE, op_sendto, &o, &n) && n >= 0;
+    zend_string_release(data);
+    zend_string_release(addr);
+    if (!ok) {
+        if (!EG(exception)) {
+            RETVAL_FALSE;
+        }
+        return;
+    }
+    RETVAL_LONG(n);
 }
 
 PHP_METHOD(Swoole_Coroutine_Socket, sendto) {
     zend_string *addr, *data;
     zend_long port;
-    php_cosocket_t *ps = THIS_SOCKET();
-    eddy_socket_t *s;
-    bool marked;
-    ssize_t n;
 
     ZEND_PARSE_PARAMETERS_START(3, 3)
         Z_PARAM_PATH_STR(addr)
@@ -724,32 +1195,10 @@ PHP_METHOD(Swoole_Coroutine_Socket, sendto) {
         Z_PARAM_STR(data)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!(s = op_begin(ps, true))) {
-        if (EG(exception)) {
-            RETURN_THROWS();
-        }
-        RETURN_FALSE;
-    }
-    if (port < 0 || port > 65535) {
-        set_result(ps, s, EDDY_EINVAL);
-        RETURN_FALSE;
-    }
-    zend_string_addref(data);
-    marked = wait_mark(ps, DIR_WRITE);
-    n = eddy_socket_sendto(s, ZSTR_VAL(addr), (int) port, ZSTR_VAL(data), ZSTR_LEN(data));
-    wait_unmark(ps, DIR_WRITE, marked);
-    zend_string_release(data);
-    if (!php_coro_after_switch()) {
-        RETURN_THROWS();
-    }
-    set_result(ps, s, n < 0 ? (long) n : 0);
+    php_cosocket_sendto(THIS_SOCKET(), addr, port, data, return_value);
     if (EG(exception)) {
         RETURN_THROWS();
     }
-    if (n < 0) {
-        RETURN_FALSE;
-    }
-    RETURN_LONG(n);
 }
 
 /* SO_RCVTIMEO / SO_SNDTIMEO set the coroutine timeouts, as in Swoole: the

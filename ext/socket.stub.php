@@ -6,9 +6,8 @@
  * turns this file into socket_arginfo.h. Timeouts are seconds: 0 uses the
  * socket's own timeout, a negative value waits forever.
  *
- * Not provided (the engine has no call for them): peek, checkLiveness,
- * recvLine, recvWithBuffer, recvPacket, setProtocol, readVector*,
- * writeVector*, sendFile, sslHandshake, import.
+ * Not provided: sslHandshake (no TLS in this build) and import() (taking
+ * over a PHP stream's fd cleanly needs the stream layer's cooperation).
  *
  * @generate-class-entries
  */
@@ -40,6 +39,40 @@ namespace Swoole\Coroutine {
         public function send(string $data, float $timeout = 0): int|false {}
 
         public function sendAll(string $data, float $timeout = 0): int|false {}
+
+        /** Never waits: bytes waiting to be read, left in place. */
+        public function peek(int $length = 65535): string|false {}
+
+        /** False once the peer has closed the connection. Never waits. */
+        public function checkLiveness(): bool {}
+
+        /** Up to and including "\n", or $length bytes; '' once the peer closed. */
+        public function recvLine(int $length = 65535, float $timeout = 0): string|false {}
+
+        public function recvWithBuffer(int $length = 65535, float $timeout = 0): string|false {}
+
+        /** One message as setProtocol() frames it; '' once the peer closed. */
+        public function recvPacket(float $timeout = 0): string|false {}
+
+        /** The framing options of Swoole\Server: open_eof_check, open_eof_split,
+         * package_eof, open_length_check, package_length_type,
+         * package_length_offset, package_body_offset, package_max_length. */
+        public function setProtocol(array $settings): bool {}
+
+        /** $io_vector: the length of each piece (ints). */
+        public function readVector(array $io_vector, float $timeout = 0): array|false {}
+
+        /** $io_vector: the length of each piece (ints). */
+        public function readVectorAll(array $io_vector, float $timeout = 0): array|false {}
+
+        /** $io_vector: the pieces (strings), sent in order. */
+        public function writeVector(array $io_vector, float $timeout = 0): int|false {}
+
+        /** $io_vector: the pieces (strings), sent in order. */
+        public function writeVectorAll(array $io_vector, float $timeout = 0): int|false {}
+
+        /** $length 0: to the end of the file. */
+        public function sendFile(string $file, int $offset = 0, int $length = 0): bool {}
 
         /** @param array $peername set to ['address' => ..., 'port' => ...] */
         public function recvfrom(mixed &$peername, float $timeout = 0): string|false {}

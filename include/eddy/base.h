@@ -30,6 +30,7 @@
 #define EDDY_ESYSCALL (-502)            /* a system call failed unexpectedly */
 #define EDDY_EPROTOCOL (-508)           /* malformed data from a peer */
 #define EDDY_EWRONG_OP (-509)           /* API used in the wrong state */
+#define EDDY_EPACKAGE_TOO_LARGE (-1201) /* framed message over package_max_length */
 #define EDDY_ECO_OUT_OF_COROUTINE (-10001) /* blocking call outside a coroutine */
 #define EDDY_ECO_HAS_BEEN_BOUND (-10002)   /* second reader/writer on a socket */
 #define EDDY_ECO_PROTECT_STACK (-10012)    /* stack mapping or guard page failed */

@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include "eddy/coro.h"
+#include "eddy/framing.h"
 
 typedef struct eddy_socket_s eddy_socket_t; /* opaque */
 
@@ -42,6 +43,17 @@ typedef enum {
 } eddy_sock_type_t;
 
 #define EDDY_TIMEOUT_DEFAULT (-2)
+
+/* Buffered reads (recv_with_buffer, recv_line, recv_packet) read ahead in
+ * chunks of this size. */
+#define EDDY_SOCKET_READ_CHUNK 65536
+
+/* One piece of a vectored transfer (struct iovec without the platform
+ * header). At most 1024 (IOV_MAX) pieces per call. */
+typedef struct {
+    void *base;
+    size_t len;
+} eddy_iov_t;
 
 /* A socket address of any family, without platform headers. */
 typedef struct {
@@ -102,6 +114,59 @@ ssize_t eddy_socket_recvfrom(eddy_socket_t *s, void *buf, size_t len, eddy_addr_
                              int64_t timeout_ms);
 ssize_t eddy_socket_sendto(eddy_socket_t *s, const char *host, int port, const void *buf,
                            size_t len);
+
+/* ---- buffered and framed reads ------------------------------------------
+ *
+ * The socket keeps a read buffer (filled by the calls below, in chunks of
+ * EDDY_SOCKET_READ_CHUNK). Every read call (recv, recv_all, readv*, peek)
+ * serves buffered bytes first, so mixing them never loses or reorders
+ * data. A caller waiting for more (a partial line or message) holds the
+ * read side: a second reader gets EDDY_ECO_HAS_BEEN_BOUND. */
+
+/* Up to len buffered bytes, or one recv into the buffer first when it is
+ * empty. 0: the peer closed. */
+ssize_t eddy_socket_recv_with_buffer(eddy_socket_t *s, void *buf, size_t len, int64_t timeout_ms);
+/* Bytes up to and including the first "\n", or exactly len bytes when no
+ * newline comes within len. If the peer closes first, what arrived is
+ * returned (0 if nothing). */
+ssize_t eddy_socket_recv_line(eddy_socket_t *s, void *buf, size_t len, int64_t timeout_ms);
+/* How recv_packet splits the stream; the socket keeps a copy. NULL (or
+ * EDDY_FRAMING_NONE) returns whatever arrives. EDDY_EINVAL for a bad mode. */
+int eddy_socket_set_framing(eddy_socket_t *s, const eddy_framing_t *f);
+/* One complete message as set_framing() defines it: its size, with *msg
+ * pointing into the socket's read buffer, valid until the next call on the
+ * socket (copy it out). 0: the peer closed (an incomplete message is not
+ * returned). EDDY_EPACKAGE_TOO_LARGE (base.h) over package_max_length,
+ * EDDY_EPROTOCOL for a malformed length field; after either the read
+ * buffer is dropped (the stream is out of step: close the socket). */
+ssize_t eddy_socket_recv_packet(eddy_socket_t *s, const char **msg, int64_t timeout_ms);
+/* Never waits (MSG_PEEK): up to len bytes without consuming them (buffered
+ * ones first); 0 when the peer closed, EDDY_EAGAIN when nothing is there. */
+ssize_t eddy_socket_peek(eddy_socket_t *s, void *buf, size_t len);
+/* 1 if the connection looks usable, 0 if the peer closed it (errcode
+ * EDDY_ECONNRESET), it failed, or the socket is closed. Never waits. */
+int eddy_socket_check_liveness(eddy_socket_t *s);
+
+/* ---- vectored I/O and files --------------------------------------------- */
+
+/* Scatter read: as recv, into the pieces in order. 0: the peer closed. */
+ssize_t eddy_socket_readv(eddy_socket_t *s, const eddy_iov_t *iov, size_t cnt, int64_t timeout_ms);
+/* Fills every piece unless the peer closes first (returns the bytes read). */
+ssize_t eddy_socket_readv_all(eddy_socket_t *s, const eddy_iov_t *iov, size_t cnt,
+                              int64_t timeout_ms);
+/* Gather write: as send (what fits now) / send_all (everything). */
+ssize_t eddy_socket_writev(eddy_socket_t *s, const eddy_iov_t *iov, size_t cnt, int64_t timeout_ms);
+ssize_t eddy_socket_writev_all(eddy_socket_t *s, const eddy_iov_t *iov, size_t cnt,
+                               int64_t timeout_ms);
+/* Sends length bytes of an open file from offset with sendfile(2), across
+ * partial writes, under one timeout; length 0 means "to the end of the
+ * file". Returns the bytes sent; EDDY_EINVAL for an offset/length outside
+ * the file. The file fd stays the caller's. */
+ssize_t eddy_socket_sendfile(eddy_socket_t *s, int file_fd, int64_t offset, size_t length,
+                             int64_t timeout_ms);
+/* The same for a path (opened read-only for the call); -ENOENT etc. */
+ssize_t eddy_socket_sendfile_path(eddy_socket_t *s, const char *path, int64_t offset,
+                                  size_t length, int64_t timeout_ms);
 
 /* ---- options and status ------------------------------------------------ */
 

@@ -9,6 +9,7 @@ const char *eddy_strerror(int code) {
     case EDDY_ESYSCALL: return "System call fail";
     case EDDY_EPROTOCOL: return "Protocol error";
     case EDDY_EWRONG_OP: return "Wrong operation";
+    case EDDY_EPACKAGE_TOO_LARGE: return "Package length too large";
     case EDDY_ECO_OUT_OF_COROUTINE: return "Coroutine out of coroutine";
     case EDDY_ECO_HAS_BEEN_BOUND: return "Coroutine has been bound";
     case EDDY_ECO_PROTECT_STACK: return "Coroutine protect stack failed";

@@ -50,7 +50,9 @@ int eddy__sock_check_bound(eddy_socket_t *s, unsigned ev) {
 /* ---- lifetime ---------------------------------------------------------- */
 
 static void sock_unref(eddy_socket_t *s) {
-    if (--s->refs == 0) eddy_free(s);
+    if (--s->refs) return;
+    eddy__sock_rbuf_free(s);
+    eddy_free(s);
 }
 
 int eddy__sock_enter(eddy_socket_t *s) {
@@ -150,6 +152,8 @@ eddy_socket_t *eddy__sock_alloc(int fd, eddy_sock_type_t type) {
     s->type = type;
     s->refs = 1; /* the owner's */
     s->timeout_connect = s->timeout_read = s->timeout_write = EDDY_WAIT_FOREVER;
+    eddy_buf_init(&s->rbuf);
+    eddy_framing_init_none(&s->framing);
     eddy_io_init(&s->io, fd, on_io);
     s->io.data = s;
     return s;

@@ -29,6 +29,12 @@ struct eddy_socket_s {
     int64_t timeout_connect, timeout_read, timeout_write;
     int errcode;
     char errmsg[EDDY__ERRMSG_MAX];
+    /* buffered reads (socket_buf.c) */
+    eddy_buf_t rbuf;         /* read ahead, not yet handed out */
+    size_t rbuf_hold;        /* head of rbuf lent out by recv_packet; dropped
+                                at the next read */
+    size_t scan_hint;        /* eddy_framing_parse resume point in rbuf */
+    eddy_framing_t framing;
 };
 
 /* An absolute point in time (eddy_now_ms), or forever (-1), so that
@@ -54,6 +60,19 @@ int eddy__sock_set_err(eddy_socket_t *s, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* New handle for an open non-blocking fd (owner ref only). */
 eddy_socket_t *eddy__sock_alloc(int fd, eddy_sock_type_t type);
+
+/* One non-blocking attempt: >= 0 done, EDDY_EAGAIN to wait, < 0 error. */
+typedef ssize_t (*eddy__attempt_fn)(eddy_socket_t *s, void *ctx);
+/* Tries `attempt`, waiting for `ev` readiness on EDDY_EAGAIN, until it
+ * succeeds, fails or the deadline passes. */
+ssize_t eddy__sock_io_retry(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl,
+                            eddy__attempt_fn attempt, void *ctx);
+/* errno after a failed call: EDDY_EAGAIN for would-block, else -errno. */
+ssize_t eddy__sock_sys_err(void);
+/* Moves up to len buffered bytes (socket_buf.c) into dst; the count. */
+size_t eddy__sock_rbuf_take(eddy_socket_t *s, void *dst, size_t len);
+/* Frees the read buffer (at the handle's release). */
+void eddy__sock_rbuf_free(eddy_socket_t *s);
 
 /* `timeout_ms` as given to a call, with EDDY_TIMEOUT_DEFAULT -> `dflt`. */
 eddy__deadline_t eddy__deadline(int64_t timeout_ms, int64_t dflt);

@@ -14,11 +14,10 @@
 
 #include "net/socket_int.h"
 
-/* One non-blocking attempt: >= 0 done, EDDY_EAGAIN to wait, < 0 error. */
-typedef ssize_t (*attempt_fn)(eddy_socket_t *s, void *ctx);
+typedef eddy__attempt_fn attempt_fn;
 
-static ssize_t io_retry(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl,
-                        attempt_fn attempt, void *ctx) {
+ssize_t eddy__sock_io_retry(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl,
+                            attempt_fn attempt, void *ctx) {
     for (;;) {
         ssize_t n = attempt(s, ctx);
         if (n != EDDY_EAGAIN) return n;
@@ -27,9 +26,11 @@ static ssize_t io_retry(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *d
     }
 }
 
-/* errno after a failed call as an eddy code; EWOULDBLOCK is EAGAIN on
- * Linux, so one comparison covers both. */
-static ssize_t sys_err(void) { return errno == EWOULDBLOCK ? EDDY_EAGAIN : -errno; }
+/* EWOULDBLOCK is EAGAIN on Linux, so one comparison covers both. */
+ssize_t eddy__sock_sys_err(void) { return errno == EWOULDBLOCK ? EDDY_EAGAIN : -errno; }
+
+#define io_retry eddy__sock_io_retry
+#define sys_err eddy__sock_sys_err
 
 /* ---- attempts ---------------------------------------------------------- */
 
@@ -181,7 +182,20 @@ static ssize_t transfer(eddy_socket_t *s, unsigned ev, int64_t timeout_ms, attem
     return eddy__sock_leave(s, rc);
 }
 
+/* Bytes a buffered read left behind come first (socket_buf.c); taking
+ * them needs no wait, but the read side must be free: a coroutine waiting
+ * for the rest of a line owns those bytes. */
+static ssize_t take_buffered(eddy_socket_t *s, void *buf, size_t len) {
+    ssize_t rc = eddy__sock_enter(s);
+    if (rc < 0) return rc;
+    if ((rc = eddy__sock_check_bound(s, EDDY_READ)) == 0)
+        rc = (ssize_t)eddy__sock_rbuf_take(s, buf, len);
+    return eddy__sock_leave(s, rc);
+}
+
 ssize_t eddy_socket_recv(eddy_socket_t *s, void *buf, size_t len, int64_t timeout_ms) {
+    ssize_t n = take_buffered(s, buf, len);
+    if (n != 0 || len == 0) return n;
     xfer_t x = {buf, len, NULL};
     return transfer(s, EDDY_READ, timeout_ms, try_recv, &x);
 }
@@ -233,7 +247,11 @@ static ssize_t transfer_all(eddy_socket_t *s, unsigned ev, int64_t timeout_ms,
 }
 
 ssize_t eddy_socket_recv_all(eddy_socket_t *s, void *buf, size_t len, int64_t timeout_ms) {
-    return transfer_all(s, EDDY_READ, timeout_ms, try_recv, buf, len);
+    ssize_t got = take_buffered(s, buf, len);
+    if (got < 0 || (size_t)got == len) return got;
+    ssize_t rc = transfer_all(s, EDDY_READ, timeout_ms, try_recv, (char *)buf + got,
+                              len - (size_t)got);
+    return rc < 0 ? rc : got + rc;
 }
 
 ssize_t eddy_socket_send_all(eddy_socket_t *s, const void *buf, size_t len, int64_t timeout_ms) {

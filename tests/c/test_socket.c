@@ -759,6 +759,371 @@ EDDY_TEST(socket, options_and_names_round_trip) {
     eddy_loop_default_close();
 }
 
+/* ---- buffered, framed and vectored reads ------------------------------- */
+
+/* A peer that writes its pieces with a pause between them, so that the
+ * reader sees them as separate reads, then optionally closes. */
+typedef struct {
+    eddy_socket_t *s;
+    const char *const *pieces; /* NULL-terminated */
+    const size_t *lens;        /* NULL: strlen of each piece */
+    int close_after;
+} script_t;
+
+static void script_co(void *arg) {
+    script_t *sc = arg;
+    for (size_t i = 0; sc->pieces[i]; i++) {
+        size_t len = sc->lens ? sc->lens[i] : strlen(sc->pieces[i]);
+        eddy_socket_send_all(sc->s, sc->pieces[i], len, 1000);
+        eddy_coro_sleep(15);
+    }
+    if (sc->close_after) eddy_socket_close(sc->s);
+}
+
+#define MAX_MSGS 8
+
+typedef struct {
+    eddy_socket_t *s;
+    int mode; /* 0 recv_line(maxlen), 1 recv_packet, 2 recv_with_buffer(maxlen) */
+    size_t maxlen;
+    int64_t timeout;
+    int count;
+    char msgs[MAX_MSGS][128];
+    ssize_t rcs[MAX_MSGS];
+    uint64_t elapsed;
+} reads_t;
+
+/* Reads until a result <= 0 (kept as the last rc) or MAX_MSGS. */
+static void reads_co(void *arg) {
+    reads_t *r = arg;
+    uint64_t t0 = eddy_now_ms();
+    for (r->count = 0; r->count < MAX_MSGS; r->count++) {
+        char *out = r->msgs[r->count];
+        const char *msg = NULL;
+        ssize_t n;
+        if (r->mode == 0) n = eddy_socket_recv_line(r->s, out, r->maxlen, r->timeout);
+        else if (r->mode == 2) n = eddy_socket_recv_with_buffer(r->s, out, r->maxlen, r->timeout);
+        else {
+            n = eddy_socket_recv_packet(r->s, &msg, r->timeout);
+            if (n > 0 && n < 128) memcpy(out, msg, (size_t)n);
+        }
+        r->rcs[r->count] = n;
+        if (n > 0 && n < 128) out[n] = '\0';
+        if (n <= 0) break;
+    }
+    r->elapsed = eddy_now_ms() - t0;
+}
+
+EDDY_TEST(socket, peek_never_waits_and_leaves_the_data, .timeout = 30) {
+    pair_t p = make_pair();
+    char buf[8] = {0};
+    /* No coroutine needed: peek never waits. */
+    cr_assert_eq(eddy_socket_peek(p.a, buf, sizeof(buf)), EDDY_EAGAIN);
+    cr_assert_eq(eddy_socket_errcode(p.a), EDDY_EAGAIN);
+    cr_assert_eq(eddy_socket_send(p.b, "abc", 3, 1000), 3);
+    usleep(10000);
+    cr_assert_eq(eddy_socket_peek(p.a, buf, 2), 2);
+    cr_assert_eq(memcmp(buf, "ab", 2), 0);
+    cr_assert_eq(eddy_socket_recv(p.a, buf, sizeof(buf), 1000), 3, "peek consumed nothing");
+    eddy_socket_close(p.b);
+    usleep(10000);
+    cr_assert_eq(eddy_socket_peek(p.a, buf, sizeof(buf)), 0, "peer closed reads as 0");
+    eddy_socket_close(p.a);
+    eddy_loop_default_close();
+}
+
+EDDY_TEST(socket, check_liveness_is_false_once_the_peer_closes, .timeout = 30) {
+    pair_t p = make_pair();
+    cr_assert_eq(eddy_socket_check_liveness(p.a), 1);
+    cr_assert_eq(eddy_socket_send(p.b, "x", 1, 1000), 1);
+    usleep(10000);
+    cr_assert_eq(eddy_socket_check_liveness(p.a), 1, "unread data: alive");
+    char c;
+    cr_assert_eq(eddy_socket_recv(p.a, &c, 1, 1000), 1);
+    eddy_socket_close(p.b);
+    usleep(10000);
+    cr_assert_eq(eddy_socket_check_liveness(p.a), 0);
+    cr_assert_eq(eddy_socket_errcode(p.a), EDDY_ECONNRESET);
+    eddy_socket_close(p.a);
+    eddy_loop_default_close();
+}
+
+EDDY_TEST(socket, recv_line_joins_split_writes_and_splits_coalesced_ones, .timeout = 30) {
+    pair_t p = make_pair();
+    static const char *const pieces[] = {"hel", "lo\nwor", "ld\nabcdefgh\nx\ny\n", "tail", NULL};
+    script_t sc = {.s = p.b, .pieces = pieces, .close_after = 1};
+    reads_t r = {.s = p.a, .mode = 0, .maxlen = 6, .timeout = 5000};
+    go(reads_co, &r);
+    go(script_co, &sc);
+    run_loop();
+    const char *want[] = {"hello\n", "world\n", "abcdef", "gh\n", "x\n", "y\n", "tail"};
+    cr_assert_eq(r.count, 7, "got %d reads", r.count);
+    for (int i = 0; i < 7; i++) cr_assert_str_eq(r.msgs[i], want[i], "line %d", i);
+    cr_assert_eq(r.rcs[7], 0, "then end of stream");
+    eddy_socket_close(p.a);
+}
+
+EDDY_TEST(socket, recv_line_times_out_holding_the_partial_line, .timeout = 30) {
+    pair_t p = make_pair();
+    cr_assert_eq(eddy_socket_send(p.b, "partial", 7, 1000), 7);
+    reads_t r = {.s = p.a, .mode = 0, .maxlen = 64, .timeout = 150};
+    go(reads_co, &r);
+    run_loop();
+    cr_assert_eq(r.rcs[0], EDDY_ETIMEDOUT);
+    cr_assert_geq(r.elapsed, 140);
+    /* The partial line stayed buffered: a plain recv gets it first. */
+    char buf[16];
+    cr_assert_eq(eddy_socket_recv(p.a, buf, sizeof(buf), 1000), 7);
+    cr_assert_eq(memcmp(buf, "partial", 7), 0);
+    eddy_socket_close(p.a);
+    eddy_socket_close(p.b);
+    eddy_loop_default_close();
+}
+
+EDDY_TEST(socket, recv_with_buffer_serves_read_ahead_in_order, .timeout = 30) {
+    pair_t p = make_pair();
+    cr_assert_eq(eddy_socket_send(p.b, "0123456789", 10, 1000), 10);
+    usleep(10000);
+    reads_t r = {.s = p.a, .mode = 2, .maxlen = 4, .timeout = 100};
+    go(reads_co, &r);
+    run_loop();
+    cr_assert_eq(r.count, 3);
+    cr_assert_str_eq(r.msgs[0], "0123");
+    cr_assert_str_eq(r.msgs[1], "4567");
+    cr_assert_str_eq(r.msgs[2], "89");
+    cr_assert_eq(r.rcs[3], EDDY_ETIMEDOUT);
+    eddy_socket_close(p.a);
+    eddy_socket_close(p.b);
+}
+
+EDDY_TEST(socket, recv_packet_eof_split_across_split_and_coalesced_writes, .timeout = 30) {
+    pair_t p = make_pair();
+    eddy_framing_t f;
+    cr_assert_eq(eddy_framing_init_eof(&f, "\r\n", 2, 1, 1024), 0);
+    cr_assert_eq(eddy_socket_set_framing(p.a, &f), 0);
+    static const char *const pieces[] = {"one\r", "\ntwo\r\nthree\r\nfo", "ur\r\n", "half", NULL};
+    script_t sc = {.s = p.b, .pieces = pieces, .close_after = 1};
+    reads_t r = {.s = p.a, .mode = 1, .timeout = 5000};
+    go(reads_co, &r);
+    go(script_co, &sc);
+    run_loop();
+    cr_assert_eq(r.count, 4);
+    cr_assert_str_eq(r.msgs[0], "one\r\n");
+    cr_assert_str_eq(r.msgs[1], "two\r\n");
+    cr_assert_str_eq(r.msgs[2], "three\r\n");
+    cr_assert_str_eq(r.msgs[3], "four\r\n");
+    cr_assert_eq(r.rcs[4], 0, "an incomplete message at close is not returned");
+    eddy_socket_close(p.a);
+}
+
+EDDY_TEST(socket, recv_packet_length_framing_across_partial_writes, .timeout = 30) {
+    pair_t p = make_pair();
+    eddy_framing_t f;
+    cr_assert_eq(eddy_framing_init_length(&f, 'N', 0, 4, 1024), 0);
+    cr_assert_eq(eddy_socket_set_framing(p.a, &f), 0);
+    /* "hello" and "hi" framed; header split, then two messages in one write. */
+    static const char *const pieces[] = {"\0\0", "\0\5hel", "lo\0\0\0\2hi\0\0\0\1!", NULL};
+    static const size_t lens[] = {2, 5, 13};
+    script_t sc = {.s = p.b, .pieces = pieces, .lens = lens, .close_after = 1};
+    reads_t r = {.s = p.a, .mode = 1, .timeout = 5000};
+    go(reads_co, &r);
+    go(script_co, &sc);
+    run_loop();
+    cr_assert_eq(r.count, 3);
+    cr_assert_eq(r.rcs[0], 9);
+    cr_assert_eq(memcmp(r.msgs[0] + 4, "hello", 5), 0);
+    cr_assert_eq(r.rcs[1], 6);
+    cr_assert_eq(memcmp(r.msgs[1] + 4, "hi", 2), 0);
+    cr_assert_eq(r.rcs[2], 5);
+    cr_assert_eq(r.rcs[3], 0);
+    eddy_socket_close(p.a);
+}
+
+EDDY_TEST(socket, recv_packet_over_package_max_length_fails_clearly, .timeout = 30) {
+    pair_t p = make_pair();
+    eddy_framing_t f;
+    cr_assert_eq(eddy_framing_init_length(&f, 'N', 0, 4, 64), 0);
+    cr_assert_eq(eddy_socket_set_framing(p.a, &f), 0);
+    cr_assert_eq(eddy_socket_send(p.b, "\0\0\1\0body", 8, 1000), 8); /* 256 + 4 bytes */
+    reads_t r = {.s = p.a, .mode = 1, .timeout = 1000};
+    go(reads_co, &r);
+    run_loop();
+    cr_assert_eq(r.rcs[0], EDDY_EPACKAGE_TOO_LARGE);
+    cr_assert_eq(eddy_socket_errcode(p.a), EDDY_EPACKAGE_TOO_LARGE);
+    cr_assert_not_null(strstr(eddy_socket_errmsg(p.a), "package_max_length (64)"),
+                       "message: %s", eddy_socket_errmsg(p.a));
+    cr_assert_str_eq(eddy_strerror(EDDY_EPACKAGE_TOO_LARGE), "Package length too large");
+    eddy_socket_close(p.a);
+    eddy_socket_close(p.b);
+}
+
+EDDY_TEST(socket, recv_packet_without_framing_returns_what_arrives_or_times_out,
+          .timeout = 30) {
+    pair_t p = make_pair();
+    cr_assert_eq(eddy_socket_set_framing(p.a, NULL), 0);
+    cr_assert_eq(eddy_socket_send(p.b, "raw", 3, 1000), 3);
+    reads_t r = {.s = p.a, .mode = 1, .timeout = 120};
+    go(reads_co, &r);
+    run_loop();
+    cr_assert_str_eq(r.msgs[0], "raw");
+    cr_assert_eq(r.rcs[1], EDDY_ETIMEDOUT);
+    cr_assert_geq(r.elapsed, 110);
+    eddy_socket_close(p.a);
+    eddy_socket_close(p.b);
+}
+
+typedef struct {
+    eddy_socket_t *s;
+    ssize_t rc;
+    char a[4], b[8];
+} vec_op_t;
+
+static void readv_all_co(void *arg) {
+    vec_op_t *o = arg;
+    eddy_iov_t iov[2] = {{o->a, sizeof(o->a)}, {o->b, sizeof(o->b)}};
+    o->rc = eddy_socket_readv_all(o->s, iov, 2, 5000);
+}
+
+static void writev_pieces_co(void *arg) {
+    eddy_socket_t *s = arg;
+    char x[] = "abcd", y[] = "efghij", z[] = "kl";
+    eddy_iov_t iov[3] = {{x, 4}, {y, 6}, {z, 2}};
+    eddy_socket_writev_all(s, iov, 2, 1000); /* abcdefghij */
+    eddy_coro_sleep(20);
+    eddy_socket_writev(s, iov + 2, 1, 1000); /* kl */
+}
+
+EDDY_TEST(socket, writev_and_readv_all_scatter_across_pieces, .timeout = 30) {
+    pair_t p = make_pair();
+    vec_op_t o = {.s = p.a};
+    go(readv_all_co, &o);
+    go(writev_pieces_co, p.b);
+    run_loop();
+    cr_assert_eq(o.rc, 12);
+    cr_assert_eq(memcmp(o.a, "abcd", 4), 0);
+    cr_assert_eq(memcmp(o.b, "efghijkl", 8), 0);
+    /* Plain readv returns after the first transfer; 0 once the peer closed. */
+    cr_assert_eq(eddy_socket_send(p.b, "xyz", 3, 1000), 3);
+    eddy_socket_close(p.b);
+    usleep(10000);
+    char a[2], b[8];
+    eddy_iov_t iov[2] = {{a, 2}, {b, 8}};
+    cr_assert_eq(eddy_socket_readv(p.a, iov, 2, 1000), 3);
+    cr_assert_eq(memcmp(a, "xy", 2), 0);
+    cr_assert_eq(b[0], 'z');
+    cr_assert_eq(eddy_socket_readv(p.a, iov, 2, 1000), 0);
+    cr_assert_eq(eddy_socket_readv(p.a, iov, 2000, 1000), EDDY_EINVAL, "over IOV_MAX");
+    eddy_socket_close(p.a);
+    eddy_loop_default_close();
+}
+
+EDDY_TEST(socket, readv_all_returns_short_count_when_peer_closes, .timeout = 30) {
+    pair_t p = make_pair();
+    vec_op_t o = {.s = p.a};
+    static const char *const pieces[] = {"abcde", NULL};
+    script_t sc = {.s = p.b, .pieces = pieces, .close_after = 1};
+    go(readv_all_co, &o);
+    go(script_co, &sc);
+    run_loop();
+    cr_assert_eq(o.rc, 5);
+    cr_assert_eq(memcmp(o.a, "abcd", 4), 0);
+    cr_assert_eq(o.b[0], 'e');
+    eddy_socket_close(p.a);
+}
+
+/* A temp file of n pseudo-random bytes; its contents in *data. */
+static int temp_file(size_t n, unsigned char **data) {
+    char path[] = "/tmp/eddy-sendfile-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    unlink(path);
+    unsigned seed = 7;
+    *data = malloc(n);
+    fill_random(*data, n, &seed);
+    cr_assert_eq(write(fd, *data, n), (ssize_t)n);
+    return fd;
+}
+
+typedef struct {
+    eddy_socket_t *s;
+    int fd;
+    int64_t offset;
+    size_t length;
+    int64_t timeout;
+    ssize_t rc;
+    unsigned char *got;
+    size_t got_len;
+} file_op_t;
+
+static void sendfile_co(void *arg) {
+    file_op_t *o = arg;
+    o->rc = eddy_socket_sendfile(o->s, o->fd, o->offset, o->length, o->timeout);
+}
+
+static void slow_reader_co(void *arg) {
+    file_op_t *o = arg; /* reads o->got_len bytes in small steps */
+    size_t done = 0;
+    while (done < o->got_len) {
+        ssize_t n = eddy_socket_recv(o->s, o->got + done, o->got_len - done, 5000);
+        if (n <= 0) break;
+        done += (size_t)n;
+        if (done < 1024 * 1024) eddy_coro_sleep(1); /* force partial writes */
+    }
+}
+
+EDDY_TEST(socket, sendfile_sends_a_range_across_partial_writes, .timeout = 60) {
+    pair_t p = make_pair();
+    size_t size = 8 * MiB;
+    unsigned char *data;
+    int fd = temp_file(size, &data);
+    file_op_t snd = {.s = p.b, .fd = fd, .offset = 1000, .length = 0, .timeout = 10000};
+    file_op_t rcv = {.s = p.a, .got = malloc(size), .got_len = size - 1000};
+    go(sendfile_co, &snd);
+    go(slow_reader_co, &rcv);
+    run_loop();
+    cr_assert_eq(snd.rc, (ssize_t)(size - 1000), "rc %zd", snd.rc);
+    cr_assert_eq(memcmp(rcv.got, data + 1000, size - 1000), 0);
+    /* Bad ranges fail before sending anything. */
+    cr_assert_eq(eddy_socket_sendfile(p.b, fd, (int64_t)size + 1, 0, 100), EDDY_EINVAL);
+    cr_assert_eq(eddy_socket_sendfile(p.b, fd, 10, size, 100), EDDY_EINVAL);
+    cr_assert_eq(eddy_socket_sendfile_path(p.b, "/nonexistent/x", 0, 0, 100), -ENOENT);
+    close(fd);
+    free(data);
+    free(rcv.got);
+    eddy_socket_close(p.a);
+    eddy_socket_close(p.b);
+    eddy_loop_default_close();
+}
+
+EDDY_TEST(socket, sendfile_times_out_when_nobody_reads, .timeout = 30) {
+    pair_t p = make_pair();
+    unsigned char *data;
+    int fd = temp_file(64 * MiB, &data);
+    file_op_t snd = {.s = p.b, .fd = fd, .timeout = 200};
+    uint64_t t0 = eddy_now_ms();
+    go(sendfile_co, &snd);
+    run_loop();
+    cr_assert_eq(snd.rc, EDDY_ETIMEDOUT, "rc %zd", snd.rc);
+    cr_assert_geq(eddy_now_ms() - t0, 190);
+    close(fd);
+    free(data);
+    eddy_socket_close(p.a);
+    eddy_socket_close(p.b);
+}
+
+EDDY_TEST(socket, second_line_reader_is_refused_while_first_waits, .timeout = 30) {
+    pair_t p = make_pair();
+    reads_t first = {.s = p.a, .mode = 0, .maxlen = 64, .timeout = 200};
+    reads_t second = {.s = p.a, .mode = 1, .timeout = 200};
+    go(reads_co, &first);
+    go(reads_co, &second);
+    run_loop();
+    cr_assert_eq(second.rcs[0], EDDY_ECO_HAS_BEEN_BOUND);
+    cr_assert_eq(first.rcs[0], EDDY_ETIMEDOUT);
+    eddy_socket_close(p.a);
+    eddy_socket_close(p.b);
+}
+
 /* ---- resolve ----------------------------------------------------------- */
 
 typedef struct {

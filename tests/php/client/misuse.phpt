@@ -29,6 +29,7 @@ Co\run(function () use ($c) {
     var_dump($c->recv(), $c->errCode, $c->errMsg);
     var_dump($c->send('x'), $c->getpeername(), $c->exportSocket(), $c->close());
     var_dump($c->set(['open_length_check' => true]));
+    var_dump($c->set(['open_length_check' => true, 'package_length_type' => 'q']));
 });
 ?>
 --EXPECTF--
@@ -43,6 +44,7 @@ bool(false)
 bool(false)
 bool(false)
 bool(false)
-
-Warning: Swoole\Coroutine\Client::set(): option 'open_length_check' is not supported yet and is ignored in %s on line %d
 bool(true)
+
+Warning: Swoole\Coroutine\Client::set(): %s in %s on line %d
+bool(false)
