@@ -14,12 +14,16 @@
  * defer; callbacks deferred while it runs join the same pass, as Swoole
  * documents ("always executed in this event cycle").
  *
- * cycle() and dispatch() need a hook at the end of every loop iteration,
- * which the engine does not have (loop.h has no prepare/check handles). They
- * are built on the PHP callbacks instead: the cycle callback runs after each
- * loop iteration that ran a Timer, Event or defer callback (before=true is
- * treated the same), and dispatch() runs the loop until one such iteration
- * is over. Iterations that only resume coroutines are not seen.
+ * cycle() and dispatch() ride on the engine's per-iteration callbacks
+ * (eddy_loop_set_cycle): cycle($cb) runs $cb at the end of every loop
+ * iteration, after its timers, events and defers; cycle($cb, true) at the
+ * start of every iteration, before them. Both may be set at once, as in
+ * Swoole; cycle(null, $before) clears the one $before names. A cycle
+ * callback does not keep the loop running by itself. dispatch() runs one
+ * blocking wait of the loop (Swoole's single epoll_wait) and what it made
+ * due: the loop's iteration order is timers, poll, defers, so dispatch()
+ * ends in the next iteration, whose poll does not block, right after the
+ * timers that came due during the wait have run.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -64,9 +68,10 @@ static struct {
     HashTable *watchers; /* fd -> watcher_t* */
     defer_t *defer_head, *defer_tail;
     bool defer_scheduled;
-    zval cycle_cb;       /* UNDEF when none */
-    bool cycle_scheduled;
+    zval cycle_cb[2];    /* EDDY_CYCLE_BEFORE / AFTER; UNDEF when none */
     bool dispatching;    /* inside Event::dispatch() */
+    int dispatch_iter;   /* iterations begun by the current dispatch() */
+    bool hooks_on;       /* on_cycle is installed in some slot */
     int callback_depth;  /* inside one of our loop callbacks */
     bool shutdown_registered;
 } event_g;
@@ -99,33 +104,51 @@ static void call_in_coroutine(zval *callable, uint32_t argc, zval *argv) {
     }
 }
 
-static void run_cycle(void *arg) {
+/* The engine's cycle callback for both slots; arg is the slot. */
+static void on_cycle(eddy_loop_t *loop, void *arg) {
+    int slot = (int) (intptr_t) arg;
     zval cb;
 
-    (void) arg;
-    event_g.cycle_scheduled = false;
-    if (Z_ISUNDEF(event_g.cycle_cb)) {
+    if (slot == EDDY_CYCLE_BEFORE && event_g.dispatching && ++event_g.dispatch_iter == 2) {
+        eddy_loop_stop(loop); /* this iteration's poll will not block */
+    }
+    if (Z_ISUNDEF(event_g.cycle_cb[slot])) {
         return;
     }
-    ZVAL_COPY(&cb, &event_g.cycle_cb); /* the callback may replace itself */
+    ZVAL_COPY(&cb, &event_g.cycle_cb[slot]); /* the callback may replace itself */
     call_in_coroutine(&cb, 0, NULL);
     zval_ptr_dtor(&cb);
     php_coro_after_switch();
 }
 
-void php_swoole_event_on_callback(void) {
-    eddy_loop_t *loop = eddy_loop_default();
+/* Installs the engine callbacks that the PHP state needs, and only them. */
+static void update_cycle_hooks(void) {
+    eddy_loop_t *loop;
+    bool before = !Z_ISUNDEF(event_g.cycle_cb[EDDY_CYCLE_BEFORE]) || event_g.dispatching;
+    bool after = !Z_ISUNDEF(event_g.cycle_cb[EDDY_CYCLE_AFTER]);
 
+    if (!before && !after && !event_g.hooks_on) {
+        return; /* nothing to undo: do not make a loop for nothing */
+    }
+    loop = eddy_loop_default();
     if (!loop) {
         return;
     }
-    if (event_g.dispatching) {
-        eddy_loop_stop(loop); /* takes effect once this iteration is over */
+    event_g.hooks_on = before || after;
+    eddy_loop_set_cycle(loop, EDDY_CYCLE_BEFORE, before ? on_cycle : NULL,
+                        (void *) (intptr_t) EDDY_CYCLE_BEFORE);
+    eddy_loop_set_cycle(loop, EDDY_CYCLE_AFTER, after ? on_cycle : NULL,
+                        (void *) (intptr_t) EDDY_CYCLE_AFTER);
+}
+
+static void cycle_clear(void) {
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        zval_ptr_dtor(&event_g.cycle_cb[i]);
+        ZVAL_UNDEF(&event_g.cycle_cb[i]);
     }
-    if (!Z_ISUNDEF(event_g.cycle_cb) && !event_g.cycle_scheduled) {
-        event_g.cycle_scheduled = true;
-        eddy_loop_defer(loop, run_cycle, NULL);
-    }
+    update_cycle_hooks();
 }
 
 void php_swoole_event_run_at_shutdown(void) {
@@ -242,7 +265,6 @@ static void watcher_ready(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
 
     (void) loop;
     w->running = true;
-    php_swoole_event_on_callback();
     if ((events & EDDY_READ) && (w->io.events & EDDY_READ) && !w->removed) {
         call_in_coroutine(&w->read_cb, 1, &w->sock);
     }
@@ -447,7 +469,6 @@ PHP_FUNCTION(swoole_event_isset) {
 static void run_defers(void *arg) {
     (void) arg;
     event_g.defer_scheduled = false;
-    php_swoole_event_on_callback();
     while (event_g.defer_head) {
         defer_t *d = event_g.defer_head;
 
@@ -502,6 +523,7 @@ PHP_FUNCTION(swoole_event_cycle) {
     zend_fcall_info_cache fcc = empty_fcall_info_cache;
     bool before = false;
     bool had;
+    int slot;
 
     ZEND_PARSE_PARAMETERS_START(1, 2)
         Z_PARAM_FUNC_OR_NULL(fci, fcc)
@@ -509,17 +531,16 @@ PHP_FUNCTION(swoole_event_cycle) {
         Z_PARAM_BOOL(before)
     ZEND_PARSE_PARAMETERS_END();
 
-    (void) before; /* see the file comment */
+    slot = before ? EDDY_CYCLE_BEFORE : EDDY_CYCLE_AFTER;
     zend_release_fcall_info_cache(&fcc);
-    had = !Z_ISUNDEF(event_g.cycle_cb);
-    if (!ZEND_FCI_INITIALIZED(fci)) {
-        zval_ptr_dtor(&event_g.cycle_cb);
-        ZVAL_UNDEF(&event_g.cycle_cb);
-        RETURN_BOOL(had);
+    had = !Z_ISUNDEF(event_g.cycle_cb[slot]);
+    zval_ptr_dtor(&event_g.cycle_cb[slot]);
+    ZVAL_UNDEF(&event_g.cycle_cb[slot]);
+    if (ZEND_FCI_INITIALIZED(fci)) {
+        ZVAL_COPY(&event_g.cycle_cb[slot], &fci.function_name);
     }
-    zval_ptr_dtor(&event_g.cycle_cb);
-    ZVAL_COPY(&event_g.cycle_cb, &fci.function_name);
-    RETURN_TRUE;
+    update_cycle_hooks();
+    RETURN_BOOL(had || ZEND_FCI_INITIALIZED(fci));
 }
 
 /* ---- running the loop ----------------------------------------------------------- */
@@ -534,14 +555,19 @@ PHP_FUNCTION(swoole_event_wait) {
 
 PHP_FUNCTION(swoole_event_dispatch) {
     bool saved = event_g.dispatching;
+    int saved_iter = event_g.dispatch_iter;
 
     ZEND_PARSE_PARAMETERS_NONE();
     if (php_coro_in()) {
         RETURN_FALSE;
     }
     event_g.dispatching = true;
+    event_g.dispatch_iter = 0;
+    update_cycle_hooks();
     php_coro_loop_run();
     event_g.dispatching = saved;
+    event_g.dispatch_iter = saved_iter;
+    update_cycle_hooks();
     if (EG(exception)) {
         RETURN_THROWS();
     }
@@ -565,8 +591,7 @@ static void event_clear(void) {
         efree(d);
     }
     event_g.defer_tail = NULL;
-    zval_ptr_dtor(&event_g.cycle_cb);
-    ZVAL_UNDEF(&event_g.cycle_cb);
+    cycle_clear();
 }
 
 /* As Swoole: clears every timer, and ends the loop. */
@@ -584,19 +609,21 @@ PHP_FUNCTION(swoole_event_exit) {
 /* ---- lifecycle ------------------------------------------------------------------- */
 
 void php_swoole_event_rshutdown(void) {
-    /* A deferred run_defers() or run_cycle() still queued in the engine
-     * finds empty state and does nothing. */
+    /* A deferred run_defers() still queued in the engine finds empty
+     * state and does nothing; the cycle hooks are cleared. */
     event_clear();
     if (event_g.watchers) {
         zend_array_destroy(event_g.watchers);
     }
     memset(&event_g, 0, sizeof(event_g));
-    ZVAL_UNDEF(&event_g.cycle_cb);
+    ZVAL_UNDEF(&event_g.cycle_cb[0]);
+    ZVAL_UNDEF(&event_g.cycle_cb[1]);
 }
 
 void php_swoole_event_minit(int module_number) {
     memset(&event_g, 0, sizeof(event_g));
-    ZVAL_UNDEF(&event_g.cycle_cb);
+    ZVAL_UNDEF(&event_g.cycle_cb[0]);
+    ZVAL_UNDEF(&event_g.cycle_cb[1]);
     REGISTER_LONG_CONSTANT("SWOOLE_EVENT_READ", EVENT_READ, CONST_CS | CONST_PERSISTENT);
     REGISTER_LONG_CONSTANT("SWOOLE_EVENT_WRITE", EVENT_WRITE, CONST_CS | CONST_PERSISTENT);
     event_ce = register_class_Swoole_Event();

@@ -93,7 +93,6 @@ static void timer_fire(eddy_timer_t *t) {
     pt->round = timer_g.round;
     pt->exec_count++;
     pt->running = true;
-    php_swoole_event_on_callback();
     if (php_swoole_callable_cache(&pt->callable, &fcc)) {
         php_coro_create(&fcc, &pt->callable, pt->argc, pt->argv);
     }

@@ -28,9 +28,6 @@ bool php_swoole_timer_clear_all(void);
  * coroutine gets the loop run when the main script ends (a shutdown
  * function calling Swoole\Event::wait()). Idempotent per request. */
 void php_swoole_event_run_at_shutdown(void);
-/* Called by every PHP-level loop callback (timer, watcher, defer) before it
- * runs: Event::dispatch() and Event::cycle() hang on it. */
-void php_swoole_event_on_callback(void);
 
 /* The call cache of a callable kept across calls. A stored cache could
  * hold a __call trampoline that its first call frees, so callables are

@@ -38,6 +38,11 @@ typedef struct eddy_defer_s eddy_defer_t;
 typedef void (*eddy_io_cb)(eddy_loop_t *loop, eddy_io_t *io, unsigned events);
 typedef void (*eddy_signal_cb)(eddy_loop_t *loop, eddy_signal_t *sig, int signo);
 typedef void (*eddy_defer_cb)(void *arg);
+typedef void (*eddy_cycle_cb)(eddy_loop_t *loop, void *arg);
+
+/* Slots for eddy_loop_set_cycle(). */
+#define EDDY_CYCLE_BEFORE 0 /* start of each iteration, before its timers and poll */
+#define EDDY_CYCLE_AFTER 1  /* end of each iteration, after its defer queue */
 typedef void (*eddy_work_fn)(eddy_work_t *w);             /* runs on a pool thread */
 typedef void (*eddy_work_done_cb)(eddy_work_t *w);        /* runs on the loop */
 
@@ -96,6 +101,8 @@ struct eddy_loop_s {
     void *epoll_events;    /* buffer for epoll_wait */
     int epoll_events_cap;
     int epoll_batch;       /* events of the batch being dispatched, else 0 */
+    eddy_cycle_cb cycle_cb[2]; /* EDDY_CYCLE_BEFORE / EDDY_CYCLE_AFTER */
+    void *cycle_arg[2];
 };
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -144,6 +151,16 @@ void eddy_signal_stop(eddy_signal_t *sig);
  * deferred from inside a deferred callback run on the next pass, so a
  * callback that re-defers itself cannot starve the loop. */
 void eddy_loop_defer(eddy_loop_t *loop, eddy_defer_cb cb, void *arg);
+
+/* ---- per-iteration callbacks ----------------------------------------- */
+
+/* Sets the callback run once per iteration in `slot` (EDDY_CYCLE_BEFORE or
+ * EDDY_CYCLE_AFTER), replacing the one there; a NULL cb clears it. Like
+ * libuv's prepare/check handles, a cycle callback alone does not keep the
+ * loop alive: iterations happen because something else is waited for.
+ * Calling eddy_loop_stop() from the BEFORE callback makes that iteration's
+ * poll non-blocking and ends the run after it. EDDY_EINVAL for a bad slot. */
+int eddy_loop_set_cycle(eddy_loop_t *loop, int slot, eddy_cycle_cb cb, void *arg);
 
 /* ---- blocking work on the thread pool --------------------------------- */
 

@@ -5,7 +5,8 @@
  * and work.c (the process-wide thread pool).
  *
  * One iteration of eddy_loop_run():
- *   1. refresh the cached time (eddy_loop_now);
+ *   1. refresh the cached time (eddy_loop_now), then run the BEFORE cycle
+ *      callback (eddy_loop_set_cycle);
  *   2. run the timers due at that time (timer.c; a timer started by one of
  *      these callbacks waits for the next pass, so a 0 ms timer that re-arms
  *      itself cannot spin the pass forever);
@@ -14,7 +15,8 @@
  *      time is refreshed on wake-up, then the ready fds are dispatched in the
  *      order epoll reports them: io callbacks, signal callbacks (signalfd)
  *      and work done callbacks (the wake eventfd);
- *   4. run the defer queue as it stood when the pass began (defer.c).
+ *   4. run the defer queue as it stood when the pass began (defer.c), then
+ *      the AFTER cycle callback.
  * Liveness (active io, timers, signal watchers, pending work, defers) and
  * the stop flag are checked before each iteration, so eddy_loop_stop() takes
  * effect when the current iteration ends.
@@ -98,15 +100,30 @@ static int poll_timeout(eddy_loop_t *loop) {
     return eddy__timer_timeout(loop);
 }
 
+/* Not part of alive(): a cycle callback only watches iterations that
+ * something else causes (libuv's prepare/check rule). */
+static void run_cycle(eddy_loop_t *loop, int slot) {
+    if (loop->cycle_cb[slot]) loop->cycle_cb[slot](loop, loop->cycle_arg[slot]);
+}
+
+int eddy_loop_set_cycle(eddy_loop_t *loop, int slot, eddy_cycle_cb cb, void *arg) {
+    if (slot != EDDY_CYCLE_BEFORE && slot != EDDY_CYCLE_AFTER) return EDDY_EINVAL;
+    loop->cycle_cb[slot] = cb;
+    loop->cycle_arg[slot] = cb ? arg : NULL;
+    return 0;
+}
+
 int eddy_loop_run(eddy_loop_t *loop) {
     int rc = 0;
     eddy__work_resume(loop);
     while (!loop->stop_flag && alive(loop)) {
         eddy_loop_update_time(loop);
+        run_cycle(loop, EDDY_CYCLE_BEFORE);
         eddy__timer_run(loop);
         rc = eddy__io_poll(loop, poll_timeout(loop));
         if (rc < 0) break;
         eddy__defer_run(loop);
+        run_cycle(loop, EDDY_CYCLE_AFTER);
     }
     loop->stop_flag = 0; /* consumed: a later run starts afresh */
     return rc;

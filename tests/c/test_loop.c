@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -560,4 +561,102 @@ EDDY_TEST(work, pool_restarts_in_a_forked_child, .timeout = 20) {
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+}
+
+/* ---- cycle callbacks ------------------------------------------------------ */
+
+static char cyc_trace[64];
+
+static void cyc_mark(char c) {
+    size_t n = strlen(cyc_trace);
+    cr_assert_lt(n, sizeof cyc_trace - 1);
+    cyc_trace[n] = c;
+    cyc_trace[n + 1] = '\0';
+}
+
+static void cyc_before(eddy_loop_t *loop, void *arg) {
+    (void)loop;
+    cyc_mark(*(char *)arg);
+}
+
+static void cyc_after(eddy_loop_t *loop, void *arg) {
+    (void)loop;
+    cyc_mark(*(char *)arg);
+}
+
+static void cyc_timer(eddy_timer_t *t) {
+    (void)t;
+    cyc_mark('t');
+}
+
+static void cyc_defer(void *arg) {
+    (void)arg;
+    cyc_mark('d');
+}
+
+static void cyc_timer_defers(eddy_timer_t *t) {
+    cyc_mark('t');
+    eddy_loop_defer(t->loop, cyc_defer, NULL);
+}
+
+EDDY_TEST(loop, cycle_callbacks_run_before_timers_and_after_defers_each_iteration, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_timer_t t;
+    static char b = 'b', a = 'a';
+    cyc_trace[0] = '\0';
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    cr_assert_eq(eddy_loop_set_cycle(&loop, EDDY_CYCLE_BEFORE, cyc_before, &b), 0);
+    cr_assert_eq(eddy_loop_set_cycle(&loop, EDDY_CYCLE_AFTER, cyc_after, &a), 0);
+    cr_assert_eq(eddy_loop_set_cycle(&loop, 2, cyc_after, &a), EDDY_EINVAL);
+    eddy_timer_init(&loop, &t, cyc_timer_defers);
+    eddy_timer_start(&t, 0, 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    /* One iteration: before, the due timer, its defer, after; then the loop
+     * has nothing left and the cycle callbacks do not keep it alive. */
+    cr_assert_str_eq(cyc_trace, "btda");
+    eddy_loop_close(&loop);
+}
+
+EDDY_TEST(loop, cycle_callback_alone_does_not_keep_the_loop_alive, .timeout = 5) {
+    eddy_loop_t loop;
+    static char a = 'a';
+    cyc_trace[0] = '\0';
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_loop_set_cycle(&loop, EDDY_CYCLE_AFTER, cyc_after, &a);
+    eddy_loop_set_cycle(&loop, EDDY_CYCLE_BEFORE, cyc_before, &a);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_str_eq(cyc_trace, "", "no iteration ran");
+    eddy_loop_close(&loop);
+}
+
+static void stop_in_before(eddy_loop_t *loop, void *arg) {
+    (void)arg;
+    cyc_mark('b');
+    eddy_loop_stop(loop);
+}
+
+EDDY_TEST(loop, stop_from_the_before_callback_ends_the_run_after_a_non_blocking_iteration, .timeout = 5) {
+    eddy_loop_t loop;
+    eddy_timer_t far, due;
+    static char a = 'a';
+    cyc_trace[0] = '\0';
+    cr_assert_eq(eddy_loop_init(&loop), 0);
+    eddy_loop_set_cycle(&loop, EDDY_CYCLE_BEFORE, stop_in_before, NULL);
+    eddy_loop_set_cycle(&loop, EDDY_CYCLE_AFTER, cyc_after, &a);
+    eddy_timer_init(&loop, &far, cyc_timer);
+    eddy_timer_start(&far, 10000, 0);
+    eddy_timer_init(&loop, &due, cyc_timer);
+    eddy_timer_start(&due, 0, 0);
+    uint64_t t0 = eddy_now_ms();
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_lt(eddy_now_ms() - t0, 1000, "the poll did not wait for the far timer");
+    cr_assert_str_eq(cyc_trace, "bta");
+    /* Cleared slots run nothing. */
+    eddy_loop_set_cycle(&loop, EDDY_CYCLE_BEFORE, NULL, NULL);
+    eddy_loop_set_cycle(&loop, EDDY_CYCLE_AFTER, NULL, NULL);
+    eddy_timer_stop(&far);
+    eddy_timer_start(&due, 0, 0);
+    cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_str_eq(cyc_trace, "btat");
+    eddy_loop_close(&loop);
 }
