@@ -67,7 +67,6 @@ int eddy__process_prepare(eddy_server_t *srv) {
         return rc;
     }
     p->table = m;
-    p->conns = eddy_calloc(p->cap, sizeof(*p->conns));
     p->busy = eddy_calloc((size_t)p->nworkers, sizeof(*p->busy));
     pthread_mutex_init(&p->lock, NULL);
     if ((rc = open_channels(p)) < 0) {
@@ -90,8 +89,7 @@ void eddy__process_free(eddy_server_t *srv) {
     close_all(p->master_fds, n);
     close_all(p->worker_fds, n);
     if (p->table) munmap(p->table, p->map_len);
-    if (p->conns) pthread_mutex_destroy(&p->lock);
-    eddy_free(p->conns);
+    if (p->busy) pthread_mutex_destroy(&p->lock);
     eddy_free((void *)p->busy);
     for (int r = 0; p->wasm && r < p->nreactors; r++) eddy_buf_free(&p->wasm[r]);
     eddy_free(p->wasm);

@@ -102,6 +102,9 @@ typedef struct eddy__reactor_s {
     uint64_t stop_ms;
     int stopping;
     eddy__chan_t *chans; /* [worker_num] */
+    /* [cap]: this reactor's connections by session slot. Per reactor, so
+     * that no thread ever looks at (or races to free) another's. */
+    eddy__pconn_t **conns;
     char *scratch;
     char *rbuf; /* EDDY__BATCH records from workers */
     int flush_queued; /* a deferred flush of the channels is pending */
@@ -116,7 +119,6 @@ typedef struct eddy__proc_s {
     eddy__session_t *table;
     size_t cap, map_len;
     /* master */
-    eddy__pconn_t **conns; /* [cap], an entry touched only by its reactor */
     pthread_mutex_t lock;  /* session allocation */
     int next_session;
     atomic_int *busy;      /* [worker_num]: in-flight messages (mode 3) */

@@ -108,7 +108,7 @@ static void conn_close(eddy__reactor_t *r, eddy__pconn_t *c, int notify) {
     c->closed = 1;
     eddy_io_stop(&c->io);
     eddy__server_close_fd(c->fd);
-    p->conns[c->slot] = NULL;
+    r->conns[c->slot] = NULL;
     atomic_store_explicit(&p->table[c->slot].closed, 1, memory_order_release);
     if (notify && c->worker >= 0) chan_send(r, c->worker, MSG_CLOSE, c->session, 0, NULL, 0);
     if (!c->dispatching) conn_free(c);
@@ -289,7 +289,7 @@ static void add_conn(eddy__reactor_t *r, int li, int fd, const struct sockaddr_s
     eddy_buf_init(&c->in);
     eddy_buf_init(&c->out);
     publish(r, c, &peer);
-    srv->proc->conns[c->slot] = c;
+    r->conns[c->slot] = c;
     tune(srv, fd, srv->listeners[li].type);
     eddy_io_init(&c->io, fd, on_conn_io);
     c->io.data = c;
@@ -339,8 +339,8 @@ static int open_accept_set(eddy__reactor_t *r) {
 static eddy__pconn_t *conn_of(eddy__reactor_t *r, int session) {
     eddy__proc_t *p = r->srv->proc;
     if (session <= 0) return NULL;
-    eddy__pconn_t *c = p->conns[(size_t)session % p->cap];
-    return c && c->session == session && c->r == r && !c->closed ? c : NULL;
+    eddy__pconn_t *c = r->conns[(size_t)session % p->cap];
+    return c && c->session == session && !c->closed ? c : NULL;
 }
 
 static void on_record(eddy__reactor_t *r, int w, const eddy__msg_t *h, const char *payload) {
@@ -410,9 +410,9 @@ static void on_chan_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
 static size_t each_conn(eddy__reactor_t *r, void (*f)(eddy__reactor_t *, eddy__pconn_t *)) {
     eddy__proc_t *p = r->srv->proc;
     size_t n = 0;
-    for (size_t i = 0; i < p->cap; i++) {
-        eddy__pconn_t *c = p->conns[i];
-        if (!c || c->r != r) continue;
+    for (size_t i = 0; r->conns && i < p->cap; i++) {
+        eddy__pconn_t *c = r->conns[i];
+        if (!c) continue;
         n++;
         if (f) f(r, c);
     }
@@ -492,6 +492,7 @@ static int reactor_setup(eddy_server_t *srv, eddy__reactor_t *r) {
     r->loop.data = r;
     r->scratch = eddy_malloc(SCRATCH_SIZE);
     r->rbuf = eddy_malloc((size_t)EDDY__BATCH * EDDY__RECORD_MAX);
+    r->conns = eddy_calloc(p->cap, sizeof(*r->conns));
     r->chans = eddy_calloc((size_t)p->nworkers, sizeof(*r->chans));
     for (int w = 0; w < p->nworkers; w++) {
         eddy__chan_t *ch = &r->chans[w];
@@ -535,6 +536,7 @@ int eddy__reactors_start(eddy_server_t *srv) {
 
 static void reactor_free(eddy__reactor_t *r) {
     each_conn(r, drop_conn);
+    eddy_free(r->conns);
     for (int w = 0; r->chans && w < r->srv->proc->nworkers; w++) eddy_buf_free(&r->chans[w].q);
     eddy_free(r->chans);
     if (r->scratch) eddy_loop_close(&r->loop); /* scratch is set once the loop is */
