@@ -140,9 +140,11 @@ static void notify_switch(zend_fiber_context *from, zend_fiber_context *to) {
     }
 }
 
+/* G.current mirrors the engine's current coroutine (its PHP state), kept
+ * by the switch hook: asking the engine costs a thread-local lookup
+ * (__tls_get_addr from a shared object), several per switch otherwise. */
 php_coro_t *php_coro_current(void) {
-    eddy_coro_t *co = eddy_coro_current();
-    return co ? eddy_coro_get_local(co, G.key) : NULL;
+    return G.current;
 }
 
 php_coro_t *php_coro_find(int64_t cid) {
@@ -162,7 +164,7 @@ static void kill_if_ending(void) {
  * coroutine without PHP state (just created, finished, or a C-only one) has
  * nothing to save, and a new one builds its own state in coro_main(). */
 static void switch_hook(eddy_coro_t *from, eddy_coro_t *to) {
-    php_coro_t *src = from ? eddy_coro_get_local(from, G.key) : NULL;
+    php_coro_t *src = from ? G.current : NULL;
     php_coro_t *dst = to ? eddy_coro_get_local(to, G.key) : NULL;
     php_coro_vm_t *next;
 
@@ -173,6 +175,7 @@ static void switch_hook(eddy_coro_t *from, eddy_coro_t *to) {
         save_vm(&src->vm);
         save_og(&src->vm);
     }
+    G.current = dst;
     if (to && !dst) {
         return;
     }
@@ -216,6 +219,7 @@ static php_coro_t *coro_new(const create_args_t *a) {
     }
     ZVAL_UNDEF(&c->retval);
     eddy_coro_set_local(c->co, G.key, c);
+    G.current = c;
 
     c->next = G.head;
     if (G.head) {
@@ -378,6 +382,7 @@ static void coro_finish(php_coro_t *c) {
     zend_observer_fiber_destroy_notify(&c->fiber);
     load_vm(&G.root);
     coro_unlink(c);
+    G.current = NULL; /* the final switch has no PHP state to save */
     efree(c);
     if ((G.bailout || G.exiting) && G.loop_depth > 0) {
         eddy_loop_stop(eddy_loop_default());

@@ -56,6 +56,8 @@ struct php_coro_s {
 /* All coroutine state of the extension (STYLE.md rule 6): one place. */
 typedef struct {
     php_coro_vm_t root;          /* the root's state while a coroutine runs */
+    php_coro_t *current;         /* the running coroutine's state; NULL: root
+                                    or a coroutine without PHP state */
     php_coro_t *head;            /* live PHP coroutines, newest first */
     size_t count;
     size_t peak;

@@ -7,6 +7,7 @@
  * A coroutine cannot free the stack it runs on, so an ending coroutine parks
  * itself in sched.zombie and the context it switches to frees it (reap()).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,30 @@
 
 #define MAP_MIN_BUCKETS 256
 
-__thread eddy__sched_t eddy__sched;
+__thread eddy__sched_t *eddy__sched_tls __attribute__((tls_model("initial-exec")));
+
+static pthread_key_t sched_key;
+static pthread_once_t sched_once = PTHREAD_ONCE_INIT;
+
+/* At thread exit: what the thread's scheduler still holds. Coroutines left
+ * alive on an exiting thread are abandoned, as their stacks would be. */
+static void sched_free(void *arg) {
+    eddy__sched_t *s = arg;
+    eddy__stack_pool_drain(&s->stacks);
+    eddy_free(s->buckets);
+    eddy_free(s);
+    eddy__sched_tls = NULL;
+}
+
+static void sched_key_create(void) { pthread_key_create(&sched_key, sched_free); }
+
+eddy__sched_t *eddy__sched_make(void) {
+    eddy__sched_t *s = eddy_calloc(1, sizeof *s);
+    pthread_once(&sched_once, sched_key_create);
+    pthread_setspecific(sched_key, s);
+    eddy__sched_tls = s;
+    return s;
+}
 
 /* ---- id map and live list ------------------------------------------------ */
 

@@ -99,7 +99,8 @@ static void chain(int sig, siginfo_t *si, void *uctx) {
 __attribute__((no_sanitize("address")))
 #endif
 static void on_fault(int sig, siginfo_t *si, void *uctx) {
-    const eddy_coro_t *co = eddy__sched.current;
+    /* No eddy__sched here: it would allocate, in a signal handler. */
+    const eddy_coro_t *co = eddy__sched_tls ? eddy__sched_tls->current : NULL;
     if (co && is_overflow(co, (uintptr_t)si->si_addr, fault_sp(uctx))) {
         report(co);
         abort();

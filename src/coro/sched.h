@@ -72,7 +72,20 @@ typedef struct {
 #endif
 } eddy__sched_t;
 
-extern __thread eddy__sched_t eddy__sched;
+/* The calling thread's scheduler, made on first use and freed when the
+ * thread exits. Only a pointer is thread-local, in the initial-exec model:
+ * inside swoole.so (a dlopen'ed object) a thread-local the size of the
+ * struct would live in dynamic TLS, reached through __tls_get_addr on every
+ * access, several times per switch; a pointer fits the static TLS that the
+ * C library reserves for such objects, reached with one %fs-relative load. */
+extern __thread eddy__sched_t *eddy__sched_tls __attribute__((tls_model("initial-exec")));
+eddy__sched_t *eddy__sched_make(void);
+
+static inline eddy__sched_t *eddy__sched_get(void) {
+    eddy__sched_t *s = eddy__sched_tls;
+    return __builtin_expect(s != NULL, 1) ? s : eddy__sched_make();
+}
+#define eddy__sched (*eddy__sched_get())
 
 /* coro.c: makes `co` current now; the caller continues when it suspends. */
 void eddy__coro_run(eddy_coro_t *co);
