@@ -201,7 +201,9 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
                                .on_worker_error = ev_worker_error, .on_close = ev_close};
     eddy_server_set_events(srv, &ev);
     for (int i = 0; i < spec->ntypes; i++) {
-        const char *host = spec->types[i] == EDDY_SOCK_TCP6 ? "::1" : "127.0.0.1";
+        const char *host = spec->types[i] == EDDY_SOCK_UNIX_STREAM ? proc->unix_path
+                           : spec->types[i] == EDDY_SOCK_TCP6      ? "::1"
+                                                                   : "127.0.0.1";
         if (eddy_server_listen(srv, spec->types[i], host, 0) < 0) return 3;
     }
     int rc = eddy_server_start(srv);
@@ -845,4 +847,35 @@ EDDY_TEST(server_process, slow_worker_pauses_input_without_losing_data) {
     close(lf);
     unlink(logf);
     cr_assert_not_null(strstr(buf, "paused reading clients"), "input was never paused");
+}
+
+/* Several stream listeners of every family feed the same reactors. */
+EDDY_TEST(server_process, ipv6_and_unix_stream_listeners) {
+    spec_t spec = {.opts = {"worker_num", "2", "dispatch_mode", "4", NULL},
+                   .types = {EDDY_SOCK_TCP6, EDDY_SOCK_UNIX_STREAM}, .ntypes = 2};
+    proc_t proc;
+    start_server(&spec, &proc);
+    struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)proc.ports[0])};
+    sa6.sin6_addr = in6addr_loopback;
+    int fd6 = dial_addr(AF_INET6, SOCK_STREAM, (struct sockaddr *)&sa6, sizeof(sa6));
+    cr_assert_geq(fd6, 0, "IPv6 connect failed");
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", proc.unix_path);
+    int fdu = dial_addr(AF_UNIX, SOCK_STREAM, (struct sockaddr *)&sun, sizeof(sun));
+    cr_assert_geq(fdu, 0, "unix connect failed");
+    char got[16] = {0};
+    send_all(fd6, "over ipv6", 9);
+    cr_assert_eq(recv_n(fd6, got, 9), 9);
+    cr_assert_str_eq(got, "over ipv6");
+    send_all(fdu, "over unix", 9);
+    cr_assert_eq(recv_n(fdu, got, 9), 9);
+    cr_assert_str_eq(got, "over unix");
+    char line[128];
+    send_all(fd6, "INFO", 4);
+    cr_assert_gt(recv_line(fd6, line, sizeof(line)), 0);
+    cr_assert_not_null(strstr(line, "rc=0 ip=::1 "), "%s", line);
+    close(fd6);
+    close(fdu);
+    cr_assert_eq(stop_server(&proc), 0);
+    cr_assert_neq(access(proc.unix_path, F_OK), 0, "socket file left behind");
 }
