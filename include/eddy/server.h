@@ -209,8 +209,9 @@ void eddy_server_free(eddy_server_t *srv);
  * and frame, and pass each message to a worker chosen by dispatch_mode over
  * a unix socketpair; replies go back the same way. Connection ids are then
  * increasing numbers (not worker/fd pairs), valid from any worker, and a
- * connection survives the restart of a worker. PROCESS mode serves stream
- * listeners only. EDDY_EINVAL for an unknown mode, EDDY_EWRONG_OP once
+ * connection survives the restart of a worker. Datagrams are read by the
+ * reactors too and fire on_packet in a worker (dispatch_mode 2, 4, 5: by
+ * sender address). EDDY_EINVAL for an unknown mode, EDDY_EWRONG_OP once
  * started. */
 int eddy_server_set_mode(eddy_server_t *srv, int mode);
 int eddy_server_mode(const eddy_server_t *srv);

@@ -70,6 +70,19 @@ static int pick_idle(eddy__proc_t *p) {
     return best;
 }
 
+int eddy__dispatch_packet(eddy_server_t *srv, const eddy_addr_t *from) {
+    eddy__proc_t *p = srv->proc;
+    switch (srv->cfg.dispatch_mode) {
+    case EDDY_DISPATCH_ROUND:
+        return (int)(atomic_fetch_add_explicit(&p->rr, 1, memory_order_relaxed) %
+                     (unsigned)p->nworkers);
+    case EDDY_DISPATCH_IDLE:
+        return pick_idle(p);
+    default:
+        return (int)(eddy__ip_hash(from) % (uint32_t)p->nworkers);
+    }
+}
+
 int eddy__dispatch_pick(eddy_server_t *srv, eddy__pconn_t *c) {
     eddy__proc_t *p = srv->proc;
     switch (srv->cfg.dispatch_mode) {

@@ -22,17 +22,6 @@ int eddy_server_set_mode(eddy_server_t *srv, int mode) {
 
 int eddy_server_mode(const eddy_server_t *srv) { return srv->mode; }
 
-/* Rules only PROCESS mode has; config validation knows nothing of modes. */
-static int check_process(const eddy_server_t *srv) {
-    for (int i = 0; i < srv->nlisteners; i++) {
-        if (srv->listeners[i].stream) continue;
-        eddy_log_error("server: listener %d is a datagram socket: PROCESS mode serves stream "
-                       "listeners only (for now)", i);
-        return EDDY_EINVAL;
-    }
-    return 0;
-}
-
 static int open_channels(eddy__proc_t *p) {
     size_t n = (size_t)p->nreactors * (size_t)p->nworkers;
     p->master_fds = eddy_malloc(n * sizeof(int));
@@ -49,8 +38,7 @@ static int open_channels(eddy__proc_t *p) {
 }
 
 int eddy__process_prepare(eddy_server_t *srv) {
-    int rc = check_process(srv);
-    if (rc < 0) return rc;
+    int rc;
     eddy__process_free(srv); /* a second start after a first one */
     eddy__proc_t *p = eddy_calloc(1, sizeof(*p));
     srv->proc = p;

@@ -34,10 +34,11 @@
 #define EDDY__BATCH 16
 
 /* Record types. Master -> worker: CONNECT, DATA, CLOSE (the connection is
- * gone). Worker -> master: SEND, CLOSE (please close), DONE (one message
+ * gone), PACKET (a datagram: aux the listener, payload the sender's
+ * eddy_addr_t then the bytes). Worker -> master: SEND, CLOSE (please close), DONE (one message
  * handled: dispatch_mode 3 accounting), HELLO (a fresh worker started),
  * BIND (aux: the uid for dispatch_mode 5). */
-enum { MSG_CONNECT = 1, MSG_DATA, MSG_CLOSE, MSG_SEND, MSG_DONE, MSG_HELLO, MSG_BIND };
+enum { MSG_CONNECT = 1, MSG_DATA, MSG_CLOSE, MSG_SEND, MSG_DONE, MSG_HELLO, MSG_BIND, MSG_PACKET };
 enum { MSG_BEGIN = 1, MSG_END = 2 };
 
 typedef struct {
@@ -161,6 +162,9 @@ void eddy__reactors_stop(eddy_server_t *srv);
  * worker, chosen at accept by eddy__dispatch_fixed(). */
 int eddy__dispatch_pick(eddy_server_t *srv, eddy__pconn_t *c);
 int eddy__dispatch_fixed(eddy_server_t *srv, eddy__pconn_t *c);
+/* The worker for a datagram: as its connection would be, the sender's
+ * address standing in for the session in modes 2 and 5. */
+int eddy__dispatch_packet(eddy_server_t *srv, const eddy_addr_t *from);
 /* dispatch_mode 1 and 3 are stateless: Swoole then fires neither connect
  * nor close in workers, since their order against receive is not kept. */
 int eddy__dispatch_stateful(const eddy_server_t *srv);

@@ -128,6 +128,17 @@ static void on_message(eddy_server_t *srv, int r, const eddy__msg_t *h, const ch
     case MSG_CLOSE:
         if (srv->ev.on_close) srv->ev.on_close(srv, h->session, r);
         break;
+    case MSG_PACKET: {
+        eddy_addr_t from;
+        if (len < sizeof(from)) break;
+        memcpy(&from, data, sizeof(from));
+        if (srv->ev.on_packet)
+            srv->ev.on_packet(srv, (int)h->aux, data + sizeof(from), len - sizeof(from), &from);
+        if (srv->cfg.dispatch_mode == EDDY_DISPATCH_IDLE)
+            send_record(srv, r, MSG_DONE, 0, NULL, 0);
+        if (++p->requests == p->max_requests) begin_stop(srv, "max_request reached");
+        break;
+    }
     }
 }
 

@@ -311,6 +311,29 @@ static void accept_batch(eddy__reactor_t *r, int li, int lfd) {
     }
 }
 
+/* Datagrams go to a worker whole, with the sender's address in front. A
+ * datagram longer than the read buffer (64 KiB less the address) is cut. */
+static void recv_packets(eddy__reactor_t *r, int li, int lfd) {
+    eddy_server_t *srv = r->srv;
+    for (int i = 0; i < BATCH && !r->stopping; i++) {
+        eddy_addr_t from = {.len = 0};
+        socklen_t len = sizeof(from.u.bytes);
+        char *data = r->scratch + sizeof(from);
+        ssize_t n = recvfrom(lfd, data, SCRATCH_SIZE - sizeof(from), 0,
+                             (struct sockaddr *)(void *)from.u.bytes, &len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return;
+        from.len = len;
+        memcpy(r->scratch, &from, sizeof(from));
+        int w = eddy__dispatch_packet(srv, &from);
+        if (srv->cfg.dispatch_mode == EDDY_DISPATCH_IDLE) {
+            atomic_fetch_add_explicit(&srv->proc->busy[w], 1, memory_order_relaxed);
+            r->chans[w].inflight++;
+        }
+        chan_send(r, w, MSG_PACKET, 0, (uint32_t)li, r->scratch, sizeof(from) + (size_t)n);
+    }
+}
+
 static void on_accept_ready(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     eddy__reactor_t *r = loop->data;
     struct epoll_event evs[EDDY_SERVER_MAX_LISTENERS];
@@ -318,7 +341,8 @@ static void on_accept_ready(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     int n = epoll_wait(io->fd, evs, EDDY_SERVER_MAX_LISTENERS, 0);
     for (int i = 0; i < n && !r->stopping; i++) {
         int li = (int)evs[i].data.u32;
-        accept_batch(r, li, r->srv->listeners[li].fd);
+        if (r->srv->listeners[li].stream) accept_batch(r, li, r->srv->listeners[li].fd);
+        else recv_packets(r, li, r->srv->listeners[li].fd);
     }
 }
 

@@ -181,6 +181,14 @@ static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *d
     eddy_server_send(srv, fd, "]", 1);
 }
 
+static void ev_packet(eddy_server_t *srv, int listener, const char *data, size_t len,
+                      const eddy_addr_t *from) {
+    char out[128];
+    int n = snprintf(out, sizeof(out), "%.*s worker=%d", (int)(len < 64 ? len : 64), data,
+                     eddy_server_worker_id(srv));
+    eddy_server_sendto(srv, listener, from, out, (size_t)n);
+}
+
 static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
     eddy_server_config_t cfg;
     char err[EDDY_SERVER_ERRLEN];
@@ -198,7 +206,8 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
     snprintf(ctx.events, sizeof(ctx.events), "%s", proc->events);
     eddy_server_events_t ev = {.data = &ctx, .on_start = ev_start, .on_shutdown = ev_shutdown,
                                .on_receive = ev_receive, .on_connect = ev_connect,
-                               .on_worker_error = ev_worker_error, .on_close = ev_close};
+                               .on_worker_error = ev_worker_error, .on_close = ev_close,
+                               .on_packet = ev_packet};
     eddy_server_set_events(srv, &ev);
     for (int i = 0; i < spec->ntypes; i++) {
         const char *host = spec->types[i] == EDDY_SOCK_UNIX_STREAM ? proc->unix_path
@@ -878,4 +887,26 @@ EDDY_TEST(server_process, ipv6_and_unix_stream_listeners) {
     close(fdu);
     cr_assert_eq(stop_server(&proc), 0);
     cr_assert_neq(access(proc.unix_path, F_OK), 0, "socket file left behind");
+}
+
+/* Datagrams reach a worker through the reactors; with dispatch_mode 2 one
+ * sender's datagrams all go to the same worker. */
+EDDY_TEST(server_process, udp_packets_dispatched_by_sender) {
+    spec_t spec = {.opts = {"worker_num", "3", NULL},
+                   .types = {EDDY_SOCK_TCP, EDDY_SOCK_UDP}, .ntypes = 2};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_DGRAM, proc.ports[1]);
+    char got[128], first[128] = {0};
+    for (int i = 0; i < 10; i++) {
+        memset(got, 0, sizeof(got));
+        cr_assert_eq(send(fd, "datagram", 8, 0), 8);
+        ssize_t n = recv(fd, got, sizeof(got) - 1, 0);
+        cr_assert_gt(n, 0, "no reply to datagram %d", i);
+        cr_assert_eq(strncmp(got, "datagram worker=", 16), 0, "%s", got);
+        if (i == 0) memcpy(first, got, sizeof(first));
+        cr_assert_str_eq(got, first, "one sender reached several workers");
+    }
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
 }
