@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "php_swoole.h"
+#include "eddy/loop.h"
 #include "php_coroutine.h"
 #include "php_coio.h"
 #include "php_channel.h"
@@ -71,6 +72,9 @@ static PHP_MINIT_FUNCTION(swoole) {
 }
 
 static PHP_MSHUTDOWN_FUNCTION(swoole) {
+    /* PHP unloads swoole.so after this: no pool thread may still be running
+     * our code (a getaddrinfo() returning into an unmapped library). */
+    eddy_work_pool_shutdown();
     return SUCCESS;
 }
 

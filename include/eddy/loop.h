@@ -169,5 +169,10 @@ int eddy_loop_set_cycle(eddy_loop_t *loop, int slot, eddy_cycle_cb cb, void *arg
  * While work is pending the loop stays alive. */
 void eddy_work_submit(eddy_loop_t *loop, eddy_work_t *w, eddy_work_fn work,
                       eddy_work_done_cb done);
+/* Stops the pool threads: work already running finishes (its done callback
+ * still runs on its loop), queued work waits for the next submit, which
+ * restarts the pool. Call before unloading the engine's code (PHP's module
+ * shutdown) so no pool thread is left executing it. Not from a pool thread. */
+void eddy_work_pool_shutdown(void);
 
 #endif /* EDDY_LOOP_H */

@@ -29,9 +29,11 @@ static struct {
     pthread_cond_t drained;   /* some loop's work_inflight reached 0 */
     eddy_work_t *head, *tail; /* submitted, not yet picked by a thread */
     eddy_work_t *running[POOL_SIZE];
+    pthread_t tids[POOL_SIZE]; /* joinable, so shutdown can wait for them */
     int started;              /* threads alive in this process */
+    int stopping;             /* eddy_work_pool_shutdown() in progress */
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-          NULL, NULL, {NULL}, 0};
+          NULL, NULL, {NULL}, {0}, 0, 0};
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
@@ -66,7 +68,8 @@ static void *worker(void *arg) {
     int slot = (int)(intptr_t)arg;
     pthread_mutex_lock(&pool.lock);
     for (;;) {
-        while (!pool.head) pthread_cond_wait(&pool.queued, &pool.lock);
+        while (!pool.head && !pool.stopping) pthread_cond_wait(&pool.queued, &pool.lock);
+        if (pool.stopping) break;
         eddy_work_t *w = pool.head;
         pool.head = w->next;
         if (!pool.head) pool.tail = NULL;
@@ -77,6 +80,7 @@ static void *worker(void *arg) {
         pool.running[slot] = NULL;
         complete(w);
     }
+    pthread_mutex_unlock(&pool.lock);
     return NULL;
 }
 
@@ -104,12 +108,10 @@ static void start_pool(void) {
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     for (int i = pool.started; i < POOL_SIZE; i++) {
-        pthread_t tid;
-        if (pthread_create(&tid, NULL, worker, (void *)(intptr_t)i) != 0) {
+        if (pthread_create(&pool.tids[i], NULL, worker, (void *)(intptr_t)i) != 0) {
             eddy_log_warn("work pool: only %d of %d threads started", pool.started, POOL_SIZE);
             break;
         }
-        pthread_detach(tid);
         pool.started++;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -133,6 +135,23 @@ void eddy_work_submit(eddy_loop_t *loop, eddy_work_t *w, eddy_work_fn work,
         enqueue(w, 0);
         pthread_cond_signal(&pool.queued);
     }
+    pthread_mutex_unlock(&pool.lock);
+}
+
+/* Threads finish the work they run (its done callback still comes from its
+ * loop), then exit and are joined; queued work stays queued for the next
+ * start. Needed by hosts that unload the engine's code: a pool thread
+ * returning from getaddrinfo() into an unmapped library would crash. */
+void eddy_work_pool_shutdown(void) {
+    pthread_mutex_lock(&pool.lock);
+    int n = pool.started;
+    pool.stopping = 1;
+    pthread_cond_broadcast(&pool.queued);
+    pthread_mutex_unlock(&pool.lock);
+    for (int i = 0; i < n; i++) pthread_join(pool.tids[i], NULL);
+    pthread_mutex_lock(&pool.lock);
+    pool.started = 0;
+    pool.stopping = 0;
     pthread_mutex_unlock(&pool.lock);
 }
 

@@ -537,6 +537,33 @@ EDDY_TEST(work, close_waits_for_running_work_and_drops_its_done, .timeout = 10) 
     eddy_loop_close(&loop); /* must not return while a thread still uses the loop */
 }
 
+static void slow_job_work(eddy_work_t *w) {
+    usleep(50000);
+    job_work(w);
+}
+
+/* Shutdown must wait for running work (a host unloads the engine's code
+ * next), keep its done callback, and leave the pool restartable. */
+EDDY_TEST(work, pool_shutdown_waits_for_running_work_and_pool_restarts, .timeout = 10) {
+    eddy_loop_t *loop = eddy_loop_default();
+    job_t a = {0}, b = {0};
+    a.w.data = &a;
+    b.w.data = &b;
+    int before = atomic_load(&works_run);
+    eddy_work_submit(loop, &a.w, slow_job_work, job_done);
+    usleep(10000); /* let a pool thread pick it up */
+    eddy_work_pool_shutdown();
+    cr_assert_eq(atomic_load(&works_run), before + 1, "shutdown returned before the work ended");
+    cr_assert_eq(a.done, 0, "done callbacks run on the loop, not in shutdown");
+    eddy_work_submit(loop, &b.w, job_work, job_done); /* restarts the pool */
+    cr_assert_eq(eddy_loop_run(loop), 0);
+    cr_assert_eq(a.done, 1);
+    cr_assert_eq(b.done, 1);
+    cr_assert_not(pthread_equal(b.worker, pthread_self()), "ran on a restarted pool thread");
+    eddy_work_pool_shutdown();
+    eddy_loop_default_close();
+}
+
 EDDY_TEST(work, pool_restarts_in_a_forked_child, .timeout = 20) {
     eddy_loop_t loop;
     job_t j = {0};
