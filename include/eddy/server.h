@@ -135,8 +135,12 @@ void eddy_server_config_framing(const eddy_server_config_t *cfg, eddy_framing_t 
  * across workers at any moment without shared memory, and the owning worker
  * finds the connection by indexing its fd table. Unlike Swoole's ever-
  * increasing session ids, the id of a closed connection comes back once the
- * worker reuses its fd (a known limitation; a generation counter would fix it).
- * Send/close/info act on connections of the calling worker only.
+ * worker reuses its fd (a known limitation: with worker ids up to 2000 an
+ * int has no bits left for a generation counter; it needs 64-bit ids).
+ * send/close on a connection of another worker (from a worker or a task
+ * worker) are forwarded to its owner over the IPC (task.c) and return 0 once
+ * queued; the owner logs a session error if the connection is gone. exists
+ * and client_info see the calling worker's connections only.
  * ==================================================================== */
 
 #include "eddy/loop.h"
@@ -196,6 +200,15 @@ typedef struct {
     void (*on_packet)(eddy_server_t *srv, int listener, const char *data, size_t len,
                       const eddy_addr_t *from);
     void (*on_close)(eddy_server_t *srv, int fd, int reactor_id);
+    /* In a task worker: a task from worker src_worker_id (eddy_server_task /
+     * _taskwait); answer with eddy_server_finish(). data is valid during the
+     * call (with task_enable_coroutine: until the coroutine ends). */
+    void (*on_task)(eddy_server_t *srv, int task_id, int src_worker_id, const char *data,
+                    size_t len);
+    /* In the worker that called eddy_server_task(): the task's finish data. */
+    void (*on_finish)(eddy_server_t *srv, int task_id, const char *data, size_t len);
+    /* In a worker or task worker: eddy_server_send_message() from another. */
+    void (*on_pipe_message)(eddy_server_t *srv, int src_worker_id, const char *data, size_t len);
 } eddy_server_events_t;
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -237,6 +250,8 @@ int eddy_server_start(eddy_server_t *srv);
 int eddy_server_shutdown(eddy_server_t *srv);
 /* Asks the manager to restart every worker (SIGUSR1); from any process. */
 int eddy_server_reload(eddy_server_t *srv);
+/* As above; only_task_workers 1 restarts the task workers alone (SIGUSR2). */
+int eddy_server_reload_ex(eddy_server_t *srv, int only_task_workers);
 
 /* ---- I/O (worker only) ------------------------------------------------- */
 
@@ -272,5 +287,40 @@ void *eddy_server_data(const eddy_server_t *srv);
 eddy_loop_t *eddy_server_loop(eddy_server_t *srv);
 /* Connections open in this worker. */
 size_t eddy_server_connection_count(const eddy_server_t *srv);
+
+/* ---- task workers and worker messages (task.c, pipe.c) ------------------
+ *
+ * task_worker_num task worker processes follow the workers: their worker
+ * ids are worker_num .. worker_num + task_worker_num - 1, and the manager
+ * supervises them as workers (restart on exit, SIGUSR1 reloads them with the
+ * rest, SIGUSR2 / eddy_server_reload_ex(srv, 1) alone). A task worker runs
+ * one task at a time; tasks wait in the manager until one is idle. Data
+ * travels over unix stream sockets in length-prefixed frames, so any size
+ * fits (copied, never truncated). Worker ids in messages are Swoole's. */
+
+/* Sends a task to task worker dst_worker_id (0 .. task_worker_num - 1) or,
+ * with -1, to the first idle one. Returns the task id (>= 0, increasing per
+ * worker), or EDDY_EWRONG_OP (not in a worker, in a task worker, no task
+ * workers), EDDY_EINVAL (dst). on_finish fires in this worker with the
+ * result. */
+int eddy_server_task(eddy_server_t *srv, const void *data, size_t len, int dst_worker_id);
+/* Sends a task and waits up to timeout_ms (negative: forever) for its
+ * first result, appended to *out (caller-owned). In a coroutine only that
+ * coroutine waits (it yields); elsewhere the worker blocks in poll(2), and
+ * IPC frames that arrive meanwhile are handled after it returns. 0,
+ * EDDY_ETIMEDOUT (a result arriving later is dropped with a warning),
+ * EDDY_EPIPE (manager gone), or as eddy_server_task(). */
+int eddy_server_taskwait(eddy_server_t *srv, const void *data, size_t len, int64_t timeout_ms,
+                         eddy_buf_t *out);
+/* In on_task: sends a result to the task's worker (on_finish, or the
+ * taskwait). May be called more than once: each call fires on_finish. 0,
+ * or EDDY_EWRONG_OP outside a task. */
+int eddy_server_finish(eddy_server_t *srv, const void *data, size_t len);
+/* Fires on_pipe_message(src = this worker) in worker dst_worker_id (a worker
+ * or task worker, not this one). 0, EDDY_EINVAL, EDDY_EWRONG_OP. */
+int eddy_server_send_message(eddy_server_t *srv, const void *data, size_t len,
+                             int dst_worker_id);
+/* 1 in a task worker, else 0. */
+int eddy_server_is_task_worker(const eddy_server_t *srv);
 
 #endif /* EDDY_SERVER_H */

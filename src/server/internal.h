@@ -48,7 +48,8 @@ typedef struct {
     uint64_t spawned_ms;
     eddy_timer_t kill_timer; /* max_wait_time; while the slot is empty: delayed respawn */
     eddy_server_t *srv;
-    int id;
+    int id;                    /* worker id; task workers follow the workers */
+    struct eddy__link_s *link; /* ipc.h: the manager's end of its channel */
 } eddy__slot_t;
 
 typedef struct {
@@ -87,7 +88,14 @@ struct eddy_server_s {
     int shutting_down;
     /* worker */
     eddy__worker_t w;
+    /* task workers, worker messages (ipc.h); NULL until first use */
+    struct eddy__ipc_s *ipc;
 };
+
+/* Workers and task workers: the manager's slot count. */
+static inline uint32_t eddy__server_slots(const eddy_server_t *srv) {
+    return srv->cfg.worker_num + srv->cfg.task_worker_num;
+}
 
 /* The module's one call to close(2). Never retried on EINTR: on Linux the
  * fd is released anyway, and a retry could close one just reused. */

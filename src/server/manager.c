@@ -13,15 +13,26 @@
 #include <unistd.h>
 
 #include "server/internal.h"
+#include "server/ipc.h"
 
 typedef struct {
     eddy_signal_t chld, term, usr1, usr2;
 } manager_signals_t;
 
 static void spawn(eddy_server_t *srv, eddy__slot_t *slot) {
+    if (eddy__ipc_prepare(srv, slot) < 0) { /* its IPC channel (ipc.h) */
+        eddy_log_error("manager: no IPC socketpair for worker #%d: %s", slot->id,
+                       eddy_strerror(-errno));
+        return;
+    }
     fflush(NULL);
     pid_t pid = fork();
-    if (pid == 0) eddy__worker_main(srv, slot->id);
+    if (pid == 0) {
+        eddy__ipc_child(srv, slot);
+        if (slot->id >= (int)srv->cfg.worker_num) eddy__task_worker_main(srv, slot->id);
+        eddy__worker_main(srv, slot->id);
+    }
+    eddy__ipc_parent(srv, slot, pid > 0);
     if (pid < 0) {
         /* Retried on the next SIGCHLD or reload; logging is all we can do. */
         eddy_log_error("manager: fork of worker #%d failed: %s", slot->id, eddy_strerror(-errno));
@@ -77,7 +88,7 @@ static void stop_slot(eddy__slot_t *slot) {
 
 static int live_workers(const eddy_server_t *srv) {
     int n = 0;
-    for (uint32_t i = 0; i < srv->cfg.worker_num; i++) n += srv->slots[i].pid != 0;
+    for (uint32_t i = 0; i < eddy__server_slots(srv); i++) n += srv->slots[i].pid != 0;
     return n;
 }
 
@@ -98,7 +109,7 @@ static void report_exit(eddy_server_t *srv, eddy__slot_t *slot, pid_t pid, int s
 }
 
 static eddy__slot_t *find_slot(eddy_server_t *srv, pid_t pid) {
-    for (uint32_t i = 0; i < srv->cfg.worker_num; i++)
+    for (uint32_t i = 0; i < eddy__server_slots(srv); i++)
         if (srv->slots[i].pid == pid) return &srv->slots[i];
     return NULL;
 }
@@ -113,6 +124,7 @@ static void on_child(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
         if (!slot) continue;
         eddy_timer_stop(&slot->kill_timer);
         slot->pid = 0;
+        eddy__ipc_slot_exit(srv, slot);
         report_exit(srv, slot, pid, status);
         /* Restart whatever the reason (crash, SIGKILL, reload, max_request). */
         if (!srv->shutting_down) respawn(srv, slot, status);
@@ -126,22 +138,23 @@ static void on_term(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
     if (srv->shutting_down) return;
     srv->shutting_down = 1;
     eddy_log_info("manager: shutting down %d worker(s)", live_workers(srv));
-    for (uint32_t i = 0; i < srv->cfg.worker_num; i++) stop_slot(&srv->slots[i]);
+    for (uint32_t i = 0; i < eddy__server_slots(srv); i++) stop_slot(&srv->slots[i]);
     if (live_workers(srv) == 0) eddy_loop_stop(loop);
 }
 
-/* SIGUSR1 reloads every worker; there are no task workers yet, so SIGUSR2
- * (task workers only) has nothing to do. */
+/* SIGUSR1 reloads every worker and task worker, SIGUSR2 the task workers. */
 static void on_reload(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
     eddy_server_t *srv = loop->data;
     (void)sig;
     if (srv->shutting_down) return;
-    if (signo != SIGUSR1) {
+    uint32_t first = signo == SIGUSR1 ? 0 : srv->cfg.worker_num, end = eddy__server_slots(srv);
+    if (first == end) {
         eddy_log_info("manager: no task workers to reload");
         return;
     }
-    eddy_log_info("manager: reloading %u worker(s)", srv->cfg.worker_num);
-    for (uint32_t i = 0; i < srv->cfg.worker_num; i++) stop_slot(&srv->slots[i]);
+    eddy_log_info("manager: reloading %u %s", end - first,
+                  first ? "task worker(s)" : "worker(s) and task worker(s)");
+    for (uint32_t i = first; i < end; i++) stop_slot(&srv->slots[i]);
 }
 
 static int watch(eddy_server_t *srv, manager_signals_t *s) {
@@ -166,15 +179,15 @@ void eddy__manager_main(eddy_server_t *srv) {
         eddy__server_exit(srv, 1);
     }
     srv->loop.data = srv;
-    srv->slots = eddy_calloc(srv->cfg.worker_num, sizeof(*srv->slots));
-    for (uint32_t i = 0; i < srv->cfg.worker_num; i++) {
+    srv->slots = eddy_calloc(eddy__server_slots(srv), sizeof(*srv->slots));
+    for (uint32_t i = 0; i < eddy__server_slots(srv); i++) {
         eddy__slot_t *slot = &srv->slots[i];
         slot->srv = srv;
         slot->id = (int)i;
         eddy_timer_init(&srv->loop, &slot->kill_timer, kill_late);
     }
     if (srv->ev.on_manager_start) srv->ev.on_manager_start(srv);
-    for (uint32_t i = 0; i < srv->cfg.worker_num; i++) spawn(srv, &srv->slots[i]);
+    for (uint32_t i = 0; i < eddy__server_slots(srv); i++) spawn(srv, &srv->slots[i]);
     eddy_loop_run(&srv->loop);
     if (srv->ev.on_manager_stop) srv->ev.on_manager_stop(srv);
     eddy__server_exit(srv, 0);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "server/internal.h"
+#include "server/ipc.h"
 #include "server/process.h"
 
 static char *dup_opt(const char *s) { return s ? eddy_strdup(s) : NULL; }
@@ -45,6 +46,7 @@ void eddy_server_free(eddy_server_t *srv) {
         eddy_free(srv->listeners[i].path);
     }
     eddy__worker_free(srv);
+    eddy__ipc_free(srv); /* task.c */
     eddy__process_free(srv);
     if (srv->loop_live) eddy_loop_close(&srv->loop);
     eddy_free(srv->slots);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "server/internal.h"
+#include "server/ipc.h"
 #include "server/process.h"
 
 #define SCRATCH_SIZE (64 * 1024)
@@ -427,6 +428,7 @@ static int worker_setup(eddy_server_t *srv, int id) {
     w->scratch = eddy_malloc(SCRATCH_SIZE);
     if ((rc = eddy_signal_start(&srv->loop, &w->sigterm, SIGTERM, on_sigterm)) < 0) return rc;
     if ((rc = open_accept_set(srv)) < 0) return rc;
+    if ((rc = eddy__ipc_start(srv)) < 0) return rc; /* task.c: the manager channel */
     eddy_timer_init(&srv->loop, &w->heartbeat, on_heartbeat);
     eddy_timer_init(&srv->loop, &w->drain, on_drain);
     w->heartbeat.data = w->drain.data = srv;
@@ -488,6 +490,7 @@ static int session_error(int session, int err) {
 int eddy_server_send(eddy_server_t *srv, int fd, const void *data, size_t len) {
     int err;
     if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_send(srv, fd, data, len);
+    if (eddy__ipc_remote(srv, fd)) return eddy__ipc_forward(srv, EDDY__FRAME_SEND, fd, data, len);
     eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
     if (err) return session_error(fd, err);
     if (len > srv->cfg.buffer_output_size) {
@@ -501,6 +504,7 @@ int eddy_server_send(eddy_server_t *srv, int fd, const void *data, size_t len) {
 int eddy_server_close(eddy_server_t *srv, int fd) {
     int err;
     if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_close(srv, fd);
+    if (eddy__ipc_remote(srv, fd)) return eddy__ipc_forward(srv, EDDY__FRAME_CLOSE, fd, NULL, 0);
     eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
     if (err) return session_error(fd, err);
     if (c->out.len) { /* close once the queue is written; stop reading now */

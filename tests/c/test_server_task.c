@@ -1,0 +1,577 @@
+/*
+ * Task workers, taskwait, finish, worker-to-worker messages and
+ * cross-worker sends of the BASE-mode server, as real processes.
+ *
+ * As in test_server_base.c, each test forks a child that runs a server on
+ * port 0 and reports the port through a pipe from on_start; the test speaks
+ * to it with blocking sockets whose reads are bounded by SO_RCVTIMEO.
+ *
+ * The server understands one command per packet (no framing), and answers
+ * one line:
+ *   ID?               -> "id=<worker id> session=<session> pid=<pid>"
+ *   TASK <job>        -> task "<session> <job>"; on_finish replies
+ *                        "finish id=<task id> <task result>"
+ *   WAIT <job> <ms>   -> "wait rc=<rc> result=<result>" (taskwait, timeout ms)
+ *   COWAIT <job> <ms> -> the same, from inside a coroutine ("cowait ...")
+ *   BIG               -> a 4 MiB task whose 4 MiB result is checked:
+ *                        "finish id=<id> big task=<ok|bad> result=<ok|bad>"
+ *   MSG <dst>         -> ping to worker dst, which pongs back; the reply is
+ *                        "pipe ping_src=<src seen by dst> pong_src=<dst> me=<id>"
+ *   SENDTO <session>  -> sends "cross from <id>" to that session; replies
+ *                        "sendto rc=<rc>"
+ *   RELOADT           -> eddy_server_reload_ex(srv, 1); "reload rc=<rc>"
+ * Task jobs: "tpid" -> "tpid=<pid> by=<task worker id>", "echo:<x>" ->
+ * "echo:<x> by=<id>", "sleep:<ms>" -> "slept=<ms> co=<in a coroutine>",
+ * "sendto:<session>" -> the task worker sends "from task <id>" there.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "eddy/coro.h"
+#include "eddy/server.h"
+#include "eddy_test.h"
+
+#define BIG_LEN (4u << 20)
+
+typedef struct {
+    const char *opts[16]; /* name, value pairs, NULL-terminated */
+} spec_t;
+
+typedef struct {
+    pid_t pid;
+    int port;
+} proc_t;
+
+/* ---- the server side (runs in the forked child) ------------------------ */
+
+static int port_pipe = -1;
+
+static void ev_start(eddy_server_t *srv) {
+    int port = eddy_server_port(srv, 0);
+    if (write(port_pipe, &port, sizeof(port)) < 0) abort();
+    close(port_pipe);
+}
+
+static void reply(eddy_server_t *srv, int fd, const char *fmt, ...) {
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof(line) - 1) n = (int)sizeof(line) - 1;
+    eddy_server_send(srv, fd, line, (size_t)n);
+}
+
+static char pattern_byte(size_t i, int salt) { return (char)((i * 7 + (size_t)salt) % 251); }
+
+static int pattern_ok(const char *p, size_t len, int salt) {
+    if (len != BIG_LEN) return 0;
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != pattern_byte(i, salt)) return 0;
+    return 1;
+}
+
+static void sleep_ms(int ms) {
+    if (eddy_coro_current()) eddy_coro_sleep((uint64_t)ms);
+    else usleep((useconds_t)ms * 1000);
+}
+
+/* on_task: data is "<session> <job>"; the result is "<session> <answer>". */
+static void ev_task(eddy_server_t *srv, int task_id, int src, const char *data, size_t len) {
+    (void)task_id, (void)src;
+    int me = eddy_server_worker_id(srv);
+    if (len > 4 && memcmp(data, "BIG:", 4) == 0) {
+        char *out = malloc(BIG_LEN + 16);
+        memcpy(out, pattern_ok(data + 4, len - 4, 1) ? "BIG:ok:" : "BIG:no:", 7);
+        for (size_t i = 0; i < BIG_LEN; i++) out[7 + i] = pattern_byte(i, 2);
+        eddy_server_finish(srv, out, BIG_LEN + 7);
+        free(out);
+        return;
+    }
+    char job[256] = {0}, res[320];
+    int session = 0;
+    snprintf(job, sizeof(job), "%.*s", (int)len, data);
+    char *what = strchr(job, ' ');
+    sscanf(job, "%d", &session);
+    what = what ? what + 1 : job;
+    int ms = 0, target = 0;
+    if (strcmp(what, "tpid") == 0) {
+        snprintf(res, sizeof(res), "%d tpid=%d by=%d", session, getpid(), me);
+    } else if (sscanf(what, "sleep:%d", &ms) == 1) {
+        sleep_ms(ms);
+        snprintf(res, sizeof(res), "%d slept=%d co=%d", session, ms, eddy_coro_current() != NULL);
+    } else if (sscanf(what, "sendto:%d", &target) == 1) {
+        char line[64];
+        int n = snprintf(line, sizeof(line), "from task %d\n", me);
+        snprintf(res, sizeof(res), "%d sendto=%d", session,
+                 eddy_server_send(srv, target, line, (size_t)n));
+    } else {
+        snprintf(res, sizeof(res), "%d %s by=%d", session, what, me);
+    }
+    eddy_server_finish(srv, res, strlen(res));
+}
+
+static void ev_finish(eddy_server_t *srv, int task_id, const char *data, size_t len) {
+    int session = atoi(data);
+    const char *rest = memchr(data, ' ', len);
+    rest = rest ? rest + 1 : data + len;
+    reply(srv, session, "finish id=%d %.*s\n", task_id, (int)(data + len - rest), rest);
+}
+
+/* BIG: the session waiting for it, by task id (one at a time is enough). */
+static int big_session = -1, big_task = -1;
+
+static void ev_finish_all(eddy_server_t *srv, int task_id, const char *data, size_t len) {
+    if (task_id == big_task && len >= 7 && memcmp(data, "BIG:", 4) == 0) {
+        int task_ok = memcmp(data, "BIG:ok:", 7) == 0;
+        reply(srv, big_session, "finish id=%d big task=%s result=%s\n", task_id,
+              task_ok ? "ok" : "bad", pattern_ok(data + 7, len - 7, 2) ? "ok" : "bad");
+        return;
+    }
+    ev_finish(srv, task_id, data, len);
+}
+
+static void big(eddy_server_t *srv, int fd) {
+    char *p = malloc(BIG_LEN + 4);
+    memcpy(p, "BIG:", 4);
+    for (size_t i = 0; i < BIG_LEN; i++) p[4 + i] = pattern_byte(i, 1);
+    big_session = fd;
+    big_task = eddy_server_task(srv, p, BIG_LEN + 4, -1);
+    free(p);
+}
+
+static void ev_pipe(eddy_server_t *srv, int src, const char *data, size_t len) {
+    char msg[128];
+    int session = 0, ping_src = 0;
+    snprintf(msg, sizeof(msg), "%.*s", (int)len, data);
+    if (sscanf(msg, "ping %d", &session) == 1) {
+        char pong[64];
+        int n = snprintf(pong, sizeof(pong), "pong %d %d", session, src);
+        eddy_server_send_message(srv, pong, (size_t)n, src);
+    } else if (sscanf(msg, "pong %d %d", &session, &ping_src) == 2) {
+        reply(srv, session, "pipe ping_src=%d pong_src=%d me=%d\n", ping_src, src,
+              eddy_server_worker_id(srv));
+    }
+}
+
+typedef struct {
+    eddy_server_t *srv;
+    int fd, timeout;
+    char job[64];
+} cowait_t;
+
+static void do_wait(eddy_server_t *srv, int fd, const char *tag, const char *job, int timeout) {
+    char data[96];
+    eddy_buf_t out;
+    eddy_buf_init(&out);
+    int n = snprintf(data, sizeof(data), "%d %s", fd, job);
+    int rc = eddy_server_taskwait(srv, data, (size_t)n, timeout, &out);
+    const char *res = out.len ? strchr(out.data, ' ') : NULL;
+    reply(srv, fd, "%s rc=%d result=%s\n", tag, rc, res ? res + 1 : "");
+    eddy_buf_free(&out);
+}
+
+static void cowait_main(void *arg) {
+    cowait_t *c = arg;
+    do_wait(c->srv, c->fd, "cowait", c->job, c->timeout);
+    free(c);
+}
+
+static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
+    char cmd[128] = {0}, job[64] = {0};
+    int me = eddy_server_worker_id(srv), arg = 0, rc;
+    (void)reactor_id;
+    snprintf(cmd, sizeof(cmd), "%.*s", (int)len, data);
+    eddy_log_info("test: worker %d session %d: %s", me, fd, cmd);
+    if (strcmp(cmd, "ID?") == 0) {
+        reply(srv, fd, "id=%d session=%d pid=%d\n", me, fd, getpid());
+    } else if (strncmp(cmd, "TASK ", 5) == 0) {
+        char t[128];
+        int n = snprintf(t, sizeof(t), "%d %s", fd, cmd + 5);
+        if ((rc = eddy_server_task(srv, t, (size_t)n, -1)) < 0) reply(srv, fd, "task rc=%d\n", rc);
+    } else if (sscanf(cmd, "WAIT %63s %d", job, &arg) == 2) {
+        do_wait(srv, fd, "wait", job, arg);
+    } else if (sscanf(cmd, "COWAIT %63s %d", job, &arg) == 2) {
+        cowait_t *c = calloc(1, sizeof(*c));
+        c->srv = srv;
+        c->fd = fd;
+        c->timeout = arg;
+        snprintf(c->job, sizeof(c->job), "%s", job);
+        if (eddy_coro_create(cowait_main, c) < 0) reply(srv, fd, "cowait no coroutine\n");
+    } else if (strcmp(cmd, "BIG") == 0) {
+        big(srv, fd);
+    } else if (sscanf(cmd, "MSG %d", &arg) == 1) {
+        char ping[32];
+        int n = snprintf(ping, sizeof(ping), "ping %d", fd);
+        if ((rc = eddy_server_send_message(srv, ping, (size_t)n, arg)) < 0)
+            reply(srv, fd, "msg rc=%d\n", rc);
+    } else if (sscanf(cmd, "SENDTO %d", &arg) == 1) {
+        char line[32];
+        int n = snprintf(line, sizeof(line), "cross from %d\n", me);
+        rc = eddy_server_send(srv, arg, line, (size_t)n);
+        reply(srv, fd, "sendto rc=%d\n", rc);
+    } else if (strcmp(cmd, "RELOADT") == 0) {
+        reply(srv, fd, "reload rc=%d\n", eddy_server_reload_ex(srv, 1));
+    } else {
+        reply(srv, fd, "unknown\n");
+    }
+}
+
+static int child_main(const spec_t *spec) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
+    eddy_server_config_set(&cfg, "task_worker_num", "1", err, sizeof(err));
+    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
+    for (int i = 0; spec->opts[i]; i += 2)
+        if (eddy_server_config_set(&cfg, spec->opts[i], spec->opts[i + 1], err, sizeof(err)) < 0)
+            return 2;
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    eddy_server_events_t ev = {.on_start = ev_start, .on_receive = ev_receive,
+                               .on_task = ev_task, .on_finish = ev_finish_all,
+                               .on_pipe_message = ev_pipe};
+    eddy_server_set_events(srv, &ev);
+    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
+    int rc = eddy_server_start(srv);
+    eddy_server_free(srv);
+    return rc == 0 ? 0 : 4;
+}
+
+/* ---- the test side ----------------------------------------------------- */
+
+static void start_server(const spec_t *spec, proc_t *proc) {
+    int p[2];
+    memset(proc, 0, sizeof(*proc));
+    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+    proc->pid = fork();
+    cr_assert_geq(proc->pid, 0);
+    if (proc->pid == 0) {
+        close(p[0]);
+        /* A failed assertion ends the test process: take the server along. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        port_pipe = p[1];
+        _exit(child_main(spec)); /* Criterion's atexit handlers are the test's */
+    }
+    close(p[1]);
+    struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
+    cr_assert_eq(read(p[0], &proc->port, sizeof(proc->port)), (ssize_t)sizeof(proc->port));
+    close(p[0]);
+}
+
+static int stop_server(proc_t *proc) {
+    int status = 0;
+    kill(proc->pid, SIGTERM);
+    for (int i = 0; i < 1500; i++) { /* 15 s */
+        if (waitpid(proc->pid, &status, WNOHANG) == proc->pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        usleep(10000);
+    }
+    kill(proc->pid, SIGKILL);
+    waitpid(proc->pid, &status, 0);
+    return -1;
+}
+
+static int dial(int port) {
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct timeval tv = {.tv_sec = 10};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int recv_line(int fd, char *buf, size_t cap) {
+    size_t got = 0;
+    while (got + 1 < cap) {
+        ssize_t r = recv(fd, buf + got, 1, 0);
+        if (r <= 0) return -1;
+        if (buf[got++] == '\n') break;
+    }
+    buf[got] = 0;
+    return (int)got;
+}
+
+/* One command, one line back. */
+static int cmd(int fd, const char *c, char *out, size_t cap) {
+    if (send(fd, c, strlen(c), MSG_NOSIGNAL) != (ssize_t)strlen(c)) return -1;
+    return recv_line(fd, out, cap);
+}
+
+static int ask(int port, const char *c, char *out, size_t cap) {
+    int fd = dial(port);
+    if (fd < 0) return -1;
+    int rc = cmd(fd, c, out, cap);
+    close(fd);
+    return rc;
+}
+
+static uint64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int task_pid(int port) {
+    char line[256];
+    int pid = -1;
+    if (ask(port, "TASK tpid", line, sizeof(line)) < 0) return -1;
+    char *at = strstr(line, "tpid=");
+    return at && sscanf(at, "tpid=%d", &pid) == 1 ? pid : -1;
+}
+
+static int worker_pid(int port) {
+    char line[128];
+    int id, session, pid = -1;
+    uint64_t t0 = now_ms();
+    if (ask(port, "ID?", line, sizeof(line)) < 0) {
+        fprintf(stderr, "ID? failed after %d ms: %s\n", (int)(now_ms() - t0), strerror(errno));
+        return -1;
+    }
+    if (sscanf(line, "id=%d session=%d pid=%d", &id, &session, &pid) != 3)
+        fprintf(stderr, "ID? answered: %s", line);
+    return pid;
+}
+
+/* Polls until the task worker's pid is another than `old`. */
+static int wait_new_task_pid(int port, int old) {
+    for (int i = 0; i < 100; i++) {
+        int pid = task_pid(port);
+        if (pid > 0 && pid != old) return pid;
+        usleep(50000);
+    }
+    return -1;
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+EDDY_TEST(server_task, task_finish_replies_with_increasing_task_ids) {
+    spec_t spec = {{NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int fd = dial(p.port);
+    cr_assert_geq(fd, 0);
+    char line[256];
+    int last = -1;
+    for (int i = 0; i < 5; i++) {
+        char c[32];
+        snprintf(c, sizeof(c), "TASK echo:n%d", i);
+        cr_assert_gt(cmd(fd, c, line, sizeof(line)), 0);
+        int id = -1, by = -1;
+        char word[32];
+        cr_assert_eq(sscanf(line, "finish id=%d %31s by=%d", &id, word, &by), 3, "%s", line);
+        char want[32];
+        snprintf(want, sizeof(want), "echo:n%d", i);
+        cr_assert_str_eq(word, want);
+        cr_assert_eq(by, 1, "the task worker's id follows the worker's: %s", line);
+        cr_assert_gt(id, last, "task ids increase: %d after %d", id, last);
+        last = id;
+    }
+    close(fd);
+    cr_assert_eq(stop_server(&p), 0);
+}
+
+EDDY_TEST(server_task, taskwait_returns_result_and_times_out) {
+    spec_t spec = {{NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int fd = dial(p.port);
+    char line[256];
+    cr_assert_gt(cmd(fd, "WAIT sleep:20 3000", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "wait rc=0 result=slept=20 co=0\n");
+    uint64_t t0 = now_ms();
+    cr_assert_gt(cmd(fd, "WAIT sleep:1500 200", line, sizeof(line)), 0);
+    uint64_t took = now_ms() - t0;
+    cr_assert_str_eq(line, "wait rc=-110 result=\n");
+    cr_assert(took >= 190 && took < 1200, "timed out after %llu ms", (unsigned long long)took);
+    /* The late result is dropped; the next task waits for the busy task worker. */
+    cr_assert_gt(cmd(fd, "TASK echo:after", line, sizeof(line)), 0);
+    cr_assert(strstr(line, "echo:after by=1") != NULL, "%s", line);
+    close(fd);
+    cr_assert_eq(stop_server(&p), 0);
+}
+
+EDDY_TEST(server_task, taskwait_in_a_coroutine_yields_instead_of_blocking) {
+    spec_t spec = {{"task_worker_num", "2", NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int a = dial(p.port), b = dial(p.port);
+    char line[256];
+    cr_assert_eq(send(a, "COWAIT sleep:600 3000", 21, 0), 21);
+    usleep(100000);
+    uint64_t t0 = now_ms();
+    cr_assert_gt(cmd(b, "ID?", line, sizeof(line)), 0); /* the worker still serves */
+    cr_assert_lt(now_ms() - t0, 400);
+    cr_assert_gt(recv_line(a, line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "cowait rc=0 result=slept=600 co=0\n");
+    cr_assert_gt(cmd(b, "COWAIT sleep:800 100", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "cowait rc=-110 result=\n");
+    close(a);
+    close(b);
+    cr_assert_eq(stop_server(&p), 0);
+}
+
+EDDY_TEST(server_task, task_enable_coroutine_runs_on_task_in_a_coroutine) {
+    spec_t spec = {{"task_enable_coroutine", "1", NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int fd = dial(p.port);
+    char line[256];
+    cr_assert_gt(cmd(fd, "WAIT sleep:150 3000", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "wait rc=0 result=slept=150 co=1\n");
+    cr_assert_gt(cmd(fd, "WAIT sleep:1000 100", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "wait rc=-110 result=\n");
+    cr_assert_gt(cmd(fd, "TASK echo:x", line, sizeof(line)), 0);
+    cr_assert(strstr(line, "echo:x by=1") != NULL, "%s", line);
+    close(fd);
+    cr_assert_eq(stop_server(&p), 0);
+}
+
+EDDY_TEST(server_task, four_mib_task_and_result_arrive_intact) {
+    spec_t spec = {{NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int fd = dial(p.port);
+    char line[256];
+    for (int i = 0; i < 2; i++) {
+        cr_assert_gt(cmd(fd, "BIG", line, sizeof(line)), 0);
+        cr_assert(strstr(line, "big task=ok result=ok") != NULL, "%s", line);
+    }
+    close(fd);
+    cr_assert_eq(stop_server(&p), 0);
+}
+
+EDDY_TEST(server_task, killed_task_worker_is_restarted) {
+    spec_t spec = {{NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int old = task_pid(p.port);
+    cr_assert_gt(old, 0);
+    cr_assert_eq(kill(old, SIGKILL), 0);
+    int now = wait_new_task_pid(p.port, old);
+    cr_assert_gt(now, 0, "no new task worker");
+    char line[256];
+    for (int i = 0; i < 5; i++) {
+        cr_assert_gt(ask(p.port, "TASK echo:again", line, sizeof(line)), 0);
+        cr_assert(strstr(line, "echo:again by=1") != NULL, "%s", line);
+    }
+    cr_assert_eq(stop_server(&p), 0);
+}
+
+EDDY_TEST(server_task, sigusr2_and_api_reload_only_task_workers) {
+    spec_t spec = {{NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int w = worker_pid(p.port), t = task_pid(p.port);
+    cr_assert(w > 0 && t > 0);
+    cr_assert_eq(kill(p.pid, SIGUSR2), 0); /* the master forwards it to the manager */
+    int t2 = wait_new_task_pid(p.port, t);
+    cr_assert_gt(t2, 0, "task worker not reloaded");
+    cr_assert_eq(worker_pid(p.port), w, "SIGUSR2 must leave workers alone");
+    char line[64];
+    cr_assert_gt(ask(p.port, "RELOADT", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "reload rc=0\n");
+    int t3 = wait_new_task_pid(p.port, t2);
+    cr_assert_gt(t3, 0, "reload_ex(1) did not reload");
+    cr_assert_eq(worker_pid(p.port), w);
+    /* SIGUSR1 restarts both kinds. */
+    cr_assert_eq(kill(p.pid, SIGUSR1), 0);
+    for (int i = 0; i < 100 && worker_pid(p.port) == w; i++) usleep(50000);
+    cr_assert_neq(worker_pid(p.port), w);
+    cr_assert_gt(wait_new_task_pid(p.port, t3), 0);
+    cr_assert_eq(stop_server(&p), 0);
+}
+
+EDDY_TEST(server_task, send_message_fires_on_pipe_message_with_source_id) {
+    spec_t spec = {{"worker_num", "2", NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int fd = dial(p.port);
+    char line[256], want[128];
+    int me = -1, session, pid;
+    cr_assert_gt(cmd(fd, "ID?", line, sizeof(line)), 0);
+    cr_assert_eq(sscanf(line, "id=%d session=%d pid=%d", &me, &session, &pid), 3);
+    int other = 1 - me;
+    snprintf(want, sizeof(want), "MSG %d", other);
+    cr_assert_gt(cmd(fd, want, line, sizeof(line)), 0);
+    snprintf(want, sizeof(want), "pipe ping_src=%d pong_src=%d me=%d\n", me, other, me);
+    cr_assert_str_eq(line, want);
+    /* A task worker (id 2) gets pipe messages too. */
+    cr_assert_gt(cmd(fd, "MSG 2", line, sizeof(line)), 0);
+    snprintf(want, sizeof(want), "pipe ping_src=%d pong_src=2 me=%d\n", me, me);
+    cr_assert_str_eq(line, want);
+    cr_assert_gt(cmd(fd, "MSG 9", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "msg rc=-22\n");
+    close(fd);
+    cr_assert_eq(stop_server(&p), 0);
+}
+
+/* Opens connections until two are served by different workers. */
+static void two_workers(int port, int fds[2], int ids[2], int sessions[2]) {
+    int all[64], n = 0;
+    fds[0] = fds[1] = -1;
+    for (; n < 64 && fds[1] < 0; n++) {
+        char line[128];
+        int id, session, pid;
+        all[n] = dial(port);
+        cr_assert_geq(all[n], 0);
+        cr_assert_gt(cmd(all[n], "ID?", line, sizeof(line)), 0);
+        cr_assert_eq(sscanf(line, "id=%d session=%d pid=%d", &id, &session, &pid), 3);
+        int slot = fds[0] < 0 ? 0 : (id != ids[0] ? 1 : -1);
+        if (slot < 0) continue;
+        fds[slot] = all[n];
+        ids[slot] = id;
+        sessions[slot] = session;
+        all[n] = -1;
+        usleep(20000); /* let the other worker win an accept */
+    }
+    for (int i = 0; i < n; i++)
+        if (all[i] >= 0) close(all[i]);
+    cr_assert_geq(fds[1], 0, "every connection went to one worker");
+}
+
+EDDY_TEST(server_task, send_to_a_connection_of_another_worker_arrives) {
+    spec_t spec = {{"worker_num", "2", NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int fds[2], ids[2], sessions[2];
+    two_workers(p.port, fds, ids, sessions);
+    char line[256], c[64], want[64];
+    for (int i = 0; i < 2; i++) {
+        int j = 1 - i;
+        snprintf(c, sizeof(c), "SENDTO %d", sessions[j]);
+        cr_assert_gt(cmd(fds[i], c, line, sizeof(line)), 0);
+        cr_assert_str_eq(line, "sendto rc=0\n");
+        cr_assert_gt(recv_line(fds[j], line, sizeof(line)), 0);
+        snprintf(want, sizeof(want), "cross from %d\n", ids[i]);
+        cr_assert_str_eq(line, want);
+    }
+    /* From a task worker (id 2) to a connection of worker ids[1]. */
+    snprintf(c, sizeof(c), "TASK sendto:%d", sessions[1]);
+    cr_assert_gt(cmd(fds[0], c, line, sizeof(line)), 0);
+    cr_assert(strstr(line, "sendto=0") != NULL, "%s", line);
+    cr_assert_gt(recv_line(fds[1], line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "from task 2\n");
+    close(fds[0]);
+    close(fds[1]);
+    cr_assert_eq(stop_server(&p), 0);
+}
