@@ -137,13 +137,9 @@ static zend_object *socket_create_object(zend_class_entry *ce) {
 static void socket_free_object(zend_object *obj) {
     php_cosocket_t *ps = php_cosocket_from_obj(obj);
 
-    /* A coroutine still inside a call on this socket cannot hold $this any
-     * more: it is one the coroutine core dropped at a fatal shutdown, left
-     * suspended for good. Closing would wake it into freed PHP state, so
-     * the engine socket is left alone (the process is ending). */
-    if (ps->sock && (ps->waiting[DIR_READ] || ps->waiting[DIR_WRITE])) {
-        ps->sock = NULL;
-    }
+    /* A coroutine still marked as inside a call here was killed by the
+     * coroutine core (fatal shutdown): eddy_coro_kill() unlinked its wait,
+     * so closing wakes nobody. */
     if (ps->sock) {
         eddy_socket_t *s = ps->sock;
         ps->sock = NULL;

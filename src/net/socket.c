@@ -101,12 +101,14 @@ static int update_interest(eddy_socket_t *s) {
     return eddy_io_set(eddy_loop_default(), &s->io, want);
 }
 
-/* Timeout or cancel: the coroutine stops waiting; free its slot. It
- * recomputes the interest itself once it runs again. */
+/* Timeout, cancel or kill: the coroutine stops waiting; free its slot and
+ * drop its interest now, since a killed coroutine (eddy_coro_kill) never
+ * runs again to do it, and a stale read interest would keep the loop alive. */
 static void on_wait_abort(eddy_wait_t *w) {
     eddy_socket_t *s = w->data;
     if (s->reader == w) s->reader = NULL;
     if (s->writer == w) s->writer = NULL;
+    if (!s->closed) update_interest(s);
 }
 
 eddy__deadline_t eddy__deadline(int64_t timeout_ms, int64_t dflt) {
