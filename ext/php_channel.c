@@ -301,21 +301,6 @@ PHP_METHOD(Swoole_Coroutine_Channel, isFull) {
 
 /* ---- registration ------------------------------------------------------------ */
 
-/* swoole.use_shortname, registered by the coroutine family's MINIT. */
-static bool use_shortname(void) {
-    const char *v = INI_STR("swoole.use_shortname");
-    zend_string *s;
-    bool on;
-
-    if (!v) {
-        return true;
-    }
-    s = zend_string_init(v, strlen(v), 0);
-    on = zend_ini_parse_bool(s);
-    zend_string_release(s);
-    return on;
-}
-
 void php_swoole_channel_minit(int module_number) {
     channel_ce = register_class_Swoole_Coroutine_Channel();
     channel_ce->create_object = channel_create;
@@ -330,7 +315,7 @@ void php_swoole_channel_minit(int module_number) {
     REGISTER_LONG_CONSTANT("SWOOLE_CHANNEL_CANCELED", CHANNEL_CANCELED,
                            CONST_CS | CONST_PERSISTENT);
 
-    if (use_shortname()) {
+    if (php_swoole_use_shortname()) {
         zend_register_class_alias("Co\\Channel", channel_ce);
         zend_register_class_alias("Chan", channel_ce);
     }

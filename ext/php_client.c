@@ -551,7 +551,7 @@ void php_swoole_client_minit(int module_number) {
     client_handlers.free_obj = client_free_object;
     client_handlers.get_gc = client_get_gc;
     client_handlers.clone_obj = NULL;
-    if (php_coio_use_shortname()) {
+    if (php_swoole_use_shortname()) {
         zend_register_class_alias("Co\\Client", client_ce);
     }
 }

@@ -47,8 +47,6 @@ int64_t php_coio_timeout(double seconds);
  * "dns"), from Coroutine::set() (socket_<kind>_timeout, socket_timeout) or
  * Swoole's built-in default, in ms or EDDY_WAIT_FOREVER. */
 int64_t php_coio_default_timeout(const char *kind);
-/* The short Co\ names are registered (ini swoole.use_shortname). */
-bool php_coio_use_shortname(void);
 
 php_cosocket_t *php_cosocket_from_obj(zend_object *obj);
 zend_object *php_cosocket_obj(php_cosocket_t *ps);

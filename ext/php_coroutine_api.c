@@ -487,7 +487,7 @@ static const zend_function_entry short_functions[] = {
     ZEND_FE_END
 };
 
-static bool use_shortname(void) {
+bool php_swoole_use_shortname(void) {
     const char *v = INI_STR("swoole.use_shortname");
     zend_string *s;
     bool on;
@@ -541,7 +541,7 @@ void php_coro_api_minit(int module_number) {
         register_class_Swoole_Coroutine_CanceledException(find_or_register_exception());
     zend_register_functions(NULL, ext_functions, NULL, MODULE_PERSISTENT);
     loop_fn_init();
-    if (use_shortname()) {
+    if (php_swoole_use_shortname()) {
         zend_register_class_alias("Co", coroutine_ce);
         zend_register_class_alias("Co\\Context", php_coro_context_ce);
         zend_register_class_alias("Co\\Iterator", php_coro_iterator_ce);

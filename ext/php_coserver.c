@@ -395,7 +395,7 @@ void php_swoole_coserver_minit(int module_number) {
     (void) module_number;
     server_ce = register_class_Swoole_Coroutine_Server();
     connection_ce = register_class_Swoole_Coroutine_Server_Connection();
-    if (php_coio_use_shortname()) {
+    if (php_swoole_use_shortname()) {
         zend_register_class_alias("Co\\Server", server_ce);
         zend_register_class_alias("Co\\Server\\Connection", connection_ce);
     }

@@ -101,20 +101,6 @@ int64_t php_coio_default_timeout(const char *kind) {
     return option_timeout(name, dflt);
 }
 
-bool php_coio_use_shortname(void) {
-    const char *v = INI_STR("swoole.use_shortname");
-    zend_string *s;
-    bool on;
-
-    if (!v) {
-        return true;
-    }
-    s = zend_string_init(v, strlen(v), 0);
-    on = zend_ini_parse_bool(s);
-    zend_string_release(s);
-    return on;
-}
-
 /* ---- object --------------------------------------------------------------- */
 
 php_cosocket_t *php_cosocket_from_obj(zend_object *obj) {
@@ -1464,7 +1450,7 @@ void php_swoole_socket_minit(int module_number) {
     socket_handlers.free_obj = socket_free_object;
     socket_handlers.clone_obj = NULL;
     socket_exception_ce = register_class_Swoole_Coroutine_Socket_Exception(php_swoole_exception_ce);
-    if (php_coio_use_shortname()) {
+    if (php_swoole_use_shortname()) {
         zend_register_class_alias("Co\\Socket", php_cosocket_ce);
     }
 }

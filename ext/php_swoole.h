@@ -55,6 +55,11 @@ ZEND_EXTERN_MODULE_GLOBALS(swoole)
 
 /* Records `code` (a positive Swoole error code or errno, 0 to clear) as the
  * value swoole_last_error() returns. */
+/* Whether the Co\ short names are registered (ini swoole.use_shortname,
+ * on by default as in Swoole). Defined in php_coroutine_api.c, which owns
+ * the ini entry. */
+bool php_swoole_use_shortname(void);
+
 static inline void php_swoole_set_error(int code) {
     SWOOLE_G(last_error) = code;
 }

@@ -39,7 +39,6 @@
 
 extern char **environ;
 
-#define SYS_MIN_SLEEP 0.001      /* Swoole's minimum timer */
 #define SYS_EXEC_CHUNK 8192
 #define SYS_ADDR_MAX 64          /* an IPv6 address in text */
 #define SYS_RESOLVE_MAX 32       /* getaddrinfo answers kept */
@@ -349,28 +348,6 @@ static void add_address(zval *arr_or_null, zval *rv, const eddy_addr_t *a) {
 }
 
 /* ---- methods -------------------------------------------------------------- */
-
-PHP_METHOD(Swoole_Coroutine_System, sleep) {
-    double seconds;
-    int rc;
-
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_DOUBLE(seconds)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (!php_coro_require()) {
-        RETURN_THROWS();
-    }
-    if (!(seconds >= SYS_MIN_SLEEP)) { /* also NAN */
-        php_error_docref(NULL, E_WARNING, "Timer must be greater than or equal to 0.001");
-        RETURN_FALSE;
-    }
-    rc = eddy_coro_sleep((uint64_t) llround(seconds * 1000));
-    if (!php_coro_after_switch()) {
-        RETURN_THROWS();
-    }
-    RETURN_BOOL(rc == 0 || fail(rc));
-}
 
 PHP_METHOD(Swoole_Coroutine_System, gethostbyname) {
     zend_string *name;
@@ -811,7 +788,7 @@ void php_swoole_system_minit(int module_number) {
     (void) module_number;
     ce = register_class_Swoole_Coroutine_System();
     alias_on_coroutine();
-    if (php_coio_use_shortname()) {
+    if (php_swoole_use_shortname()) {
         zend_register_class_alias("Co\\System", ce);
     }
 }

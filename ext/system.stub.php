@@ -14,6 +14,7 @@
 
 namespace Swoole\Coroutine {
     class System {
+        /** @implementation-alias Swoole\Coroutine::sleep */
         public static function sleep(float $seconds): bool {}
 
         public static function gethostbyname(string $domain_name, int $type = AF_INET, float $timeout = -1): string|false {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 974535e1e4e44a367ac73dd6d5b5469c7d2b4a3f */
+ * Stub hash: 1f470f13730198e4f6e1ade3e7c86051e1c44db2 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Coroutine_System_sleep, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, seconds, IS_DOUBLE, 0)
@@ -57,7 +57,7 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Swoole_Coroutine_System_wa
 ZEND_END_ARG_INFO()
 
 
-ZEND_METHOD(Swoole_Coroutine_System, sleep);
+ZEND_METHOD(Swoole_Coroutine, sleep);
 ZEND_METHOD(Swoole_Coroutine_System, gethostbyname);
 ZEND_METHOD(Swoole_Coroutine_System, dnsLookup);
 ZEND_METHOD(Swoole_Coroutine_System, getaddrinfo);
@@ -70,7 +70,7 @@ ZEND_METHOD(Swoole_Coroutine_System, waitSignal);
 
 
 static const zend_function_entry class_Swoole_Coroutine_System_methods[] = {
-	ZEND_ME(Swoole_Coroutine_System, sleep, arginfo_class_Swoole_Coroutine_System_sleep, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_MALIAS(Swoole_Coroutine, sleep, sleep, arginfo_class_Swoole_Coroutine_System_sleep, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Swoole_Coroutine_System, gethostbyname, arginfo_class_Swoole_Coroutine_System_gethostbyname, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Swoole_Coroutine_System, dnsLookup, arginfo_class_Swoole_Coroutine_System_dnsLookup, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Swoole_Coroutine_System, getaddrinfo, arginfo_class_Swoole_Coroutine_System_getaddrinfo, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
