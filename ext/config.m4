@@ -54,7 +54,7 @@ if test "$PHP_SWOOLE" != "no"; then
 
   dnl ---- engine sources: every module's .c, plus the arch's switch ---------
   EDDY_SOURCES=
-  for eddy_mod in base loop coro net server; do
+  for eddy_mod in base loop coro net server http; do
     for eddy_f in `cd "$abs_srcdir" && ls $EDDY_MIRROR/$eddy_mod/*.c 2>/dev/null | LC_ALL=C sort`; do
       EDDY_SOURCES="$EDDY_SOURCES $eddy_f"
     done
@@ -99,6 +99,8 @@ if test "$PHP_SWOOLE" != "no"; then
   PHP_ADD_INCLUDE([$EDDY_ROOT/include])
   PHP_ADD_INCLUDE([$EDDY_ROOT/src])
   PHP_ADD_LIBRARY([pthread], 1, SWOOLE_SHARED_LIBADD)
+  dnl zlib: WebSocket permessage-deflate.
+  PHP_ADD_LIBRARY([z], 1, SWOOLE_SHARED_LIBADD)
   PHP_SUBST(SWOOLE_SHARED_LIBADD)
 
   PHP_NEW_EXTENSION([swoole], [$EXT_SOURCES], [$ext_shared], , [$EXT_CFLAGS])

@@ -7,6 +7,8 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config
   libcriterion-dev
+  # zlib: WebSocket permessage-deflate
+  zlib1g-dev
   clang
   # PHP extension: phpize/php-config/gen_stub.php/run-tests.php come with
   # php8.2-dev; gen_stub.php parses stubs with nikic/php-parser (php-parser),
