@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -234,6 +235,9 @@ static void start_server(const spec_t *spec, proc_t *proc) {
     cr_assert_geq(proc->pid, 0);
     if (proc->pid == 0) {
         close(p[0]);
+        /* A failed assertion ends the test before stop_server(): do not
+         * leave the server running (and holding the test's stdout). */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         /* _exit: Criterion's atexit handlers belong to the test process. */
         _exit(child_main(spec, proc, p[1]));
     }
@@ -907,6 +911,57 @@ EDDY_TEST(server_process, udp_packets_dispatched_by_sender) {
         if (i == 0) memcpy(first, got, sizeof(first));
         cr_assert_str_eq(got, first, "one sender reached several workers");
     }
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+/* Children of a process, from /proc; their count. */
+static int child_pids(int pid, int *out, int max) {
+    char path[64], buf[256] = {0};
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC), n = 0;
+    if (fd < 0) return 0;
+    ssize_t r = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    for (char *p = buf, *end; r > 0 && n < max; p = end) {
+        long v = strtol(p, &end, 10);
+        if (end == p) break;
+        out[n++] = (int)v;
+    }
+    return n;
+}
+
+/* dispatch_mode 3 when a worker dies with a message in flight: its
+ * replacement reports in (HELLO), the dead one's in-flight count is dropped,
+ * and both workers take requests again (else the slot would look busy
+ * forever and get nothing). */
+EDDY_TEST(server_process, idle_dispatch_recovers_after_worker_kill) {
+    spec_t spec = {.opts = {"worker_num", "2", "dispatch_mode", "3", "reactor_num", "1", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int sleeper = dial(SOCK_STREAM, proc.ports[0]);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    send_all(sleeper, "SLEEP", 5); /* one worker blocks with a message in flight */
+    usleep(200000);
+    int awake = conn_pid(fd), manager = 0, workers[4], victim = -1;
+    cr_assert_gt(awake, 0);
+    cr_assert_eq(child_pids(proc.pid, &manager, 1), 1);
+    int nw = child_pids(manager, workers, 4);
+    for (int i = 0; i < nw; i++)
+        if (workers[i] != awake) victim = workers[i];
+    cr_assert_gt(victim, 0, "no busy worker found");
+    kill(victim, SIGKILL);
+    usleep(300000);
+    int pids[40], n = 0;
+    for (int i = 0; i < 40; i++) {
+        int pid = conn_pid(fd);
+        if (pid > 0) pids[n++] = pid;
+    }
+    cr_assert_eq(n, 40, "%d of 40 requests failed", 40 - n);
+    for (int i = 0; i < n; i++) cr_assert_neq(pids[i], victim, "the killed worker answered");
+    cr_assert_eq(count_distinct(pids, n), 2, "requests no longer spread over two workers");
+    close(sleeper);
     close(fd);
     cr_assert_eq(stop_server(&proc), 0);
 }
