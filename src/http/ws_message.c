@@ -49,14 +49,16 @@ static int check_data(const eddy_ws_asm_t *a, const eddy_ws_frame_t *f) {
     return 0;
 }
 
-/* Payload bytes p[0..n) (already unmasked) of the current data frame. */
+/* Payload bytes p[0..n) (already unmasked) of the current data frame.
+ * Inflated text is checked for UTF-8 before an inflate error is reported,
+ * so the first error in the message wins however the input was cut. */
 static int payload(eddy_ws_asm_t *a, const char *p, size_t n, int last) {
     eddy_buf_t *msg = a->msg;
     size_t old = msg->len;
     const char *fresh = p;
+    int rc = 0;
     if (a->msg_compressed) {
-        int rc = eddy_ws_inflate(a->deflate, p, n, last, msg, a->limits.max_message_size);
-        if (rc < 0) return rc;
+        rc = eddy_ws_inflate(a->deflate, p, n, last, msg, a->limits.max_message_size);
         fresh = msg->data + old;
         n = msg->len - old;
     } else {
@@ -64,9 +66,10 @@ static int payload(eddy_ws_asm_t *a, const char *p, size_t n, int last) {
     }
     if (a->msg_opcode == EDDY_WS_OP_TEXT) {
         if (eddy_ws_utf8_feed(&a->utf8, fresh, n) < 0) return EDDY_EWS_BAD_UTF8;
+        if (rc < 0) return rc;
         if (last && a->utf8 != 0) return EDDY_EWS_BAD_UTF8; /* truncated character */
     }
-    return 0;
+    return rc;
 }
 
 /* An unfragmented, uncompressed message wholly in buf: delivered in place. */

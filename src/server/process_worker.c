@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "server/ipc.h"
 #include "server/process.h"
 
 #define READ_BATCH 64
@@ -252,6 +253,8 @@ static int setup(eddy_server_t *srv, int id) {
         if ((rc = send_record(srv, r, MSG_HELLO, 0, NULL, 0)) < 0) return rc;
     }
     if ((rc = eddy_signal_start(&srv->loop, &p->sigterm, SIGTERM, on_sigterm)) < 0) return rc;
+    /* task.c: the manager channel (tasks, finish, worker messages). */
+    if ((rc = eddy__ipc_start(srv)) < 0) return rc;
     eddy_timer_init(&srv->loop, &p->drain, on_drain);
     p->drain.data = srv;
     if (srv->cfg.max_request) { /* the grace spreads recycling over time */

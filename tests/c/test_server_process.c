@@ -157,6 +157,10 @@ static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
         memcpy(num, data + 5, len - 5);
         n = snprintf(out, sizeof(out), "bind rc=%d\n",
                      eddy_server_bind(srv, fd, (uint32_t)strtoul(num, NULL, 10)));
+    } else if (len == 4 && memcmp(data, "TASK", 4) == 0) {
+        int rc = eddy_server_task(srv, &fd, sizeof(fd), -1); /* on_finish answers */
+        if (rc < 0) n = snprintf(out, sizeof(out), "task rc=%d\n", rc);
+        else return 1;
     } else if (len == 5 && memcmp(data, "SLEEP", 5) == 0) {
         usleep(1500000); /* a worker stuck in blocking work */
         n = snprintf(out, sizeof(out), "awake\n");
@@ -190,6 +194,22 @@ static void ev_packet(eddy_server_t *srv, int listener, const char *data, size_t
     eddy_server_sendto(srv, listener, from, out, (size_t)n);
 }
 
+static void ev_task(eddy_server_t *srv, int task_id, int src_worker_id, const char *data,
+                    size_t len) {
+    (void)task_id, (void)src_worker_id;
+    eddy_server_finish(srv, data, len);
+}
+
+static void ev_finish(eddy_server_t *srv, int task_id, const char *data, size_t len) {
+    int fd;
+    char out[64];
+    if (len != sizeof(fd)) return;
+    memcpy(&fd, data, sizeof(fd));
+    int n = snprintf(out, sizeof(out), "task %d done in worker %d\n", task_id,
+                     eddy_server_worker_id(srv));
+    eddy_server_send(srv, fd, out, (size_t)n);
+}
+
 static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
     eddy_server_config_t cfg;
     char err[EDDY_SERVER_ERRLEN];
@@ -208,7 +228,8 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
     eddy_server_events_t ev = {.data = &ctx, .on_start = ev_start, .on_shutdown = ev_shutdown,
                                .on_receive = ev_receive, .on_connect = ev_connect,
                                .on_worker_error = ev_worker_error, .on_close = ev_close,
-                               .on_packet = ev_packet};
+                               .on_packet = ev_packet, .on_task = ev_task,
+                               .on_finish = ev_finish};
     eddy_server_set_events(srv, &ev);
     for (int i = 0; i < spec->ntypes; i++) {
         const char *host = spec->types[i] == EDDY_SOCK_UNIX_STREAM ? proc->unix_path
@@ -962,6 +983,24 @@ EDDY_TEST(server_process, idle_dispatch_recovers_after_worker_kill) {
     for (int i = 0; i < n; i++) cr_assert_neq(pids[i], victim, "the killed worker answered");
     cr_assert_eq(count_distinct(pids, n), 2, "requests no longer spread over two workers");
     close(sleeper);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+/* Task workers serve PROCESS-mode workers too; the finish event answers
+ * the client through the reactor. */
+EDDY_TEST(server_process, task_and_finish_from_a_process_worker) {
+    spec_t spec = {.opts = {"worker_num", "2", "task_worker_num", "1", NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    char line[64];
+    for (int i = 0; i < 5; i++) {
+        send_all(fd, "TASK", 4);
+        cr_assert_gt(recv_line(fd, line, sizeof(line)), 0, "task %d: no reply", i);
+        cr_assert_not_null(strstr(line, " done in worker "), "%s", line);
+    }
     close(fd);
     cr_assert_eq(stop_server(&proc), 0);
 }
