@@ -1,0 +1,286 @@
+/*
+ * eddy http: the HTTP/1.1 request parser, chunked body decoder, response
+ * head writer and URL helpers. Pure functions over caller-owned memory, in
+ * the picohttpparser mould: nothing here allocates except the response
+ * writer, which appends to an eddy_buf_t the caller owns.
+ *
+ *   eddy_http_header_t hdrs[64];
+ *   eddy_http_request_t req;
+ *   ssize_t n = eddy_http_parse_request(buf.data, buf.len, NULL, &req, hdrs, 64);
+ *   if (n == EDDY_EAGAIN) -> read more, call again with the whole buffer
+ *   if (n > 0)            -> head is buf[0..n); body per req.flags / content_length
+ *   else                  -> answer eddy_http_error_status(n), then close
+ *
+ * Strictness (RFC 9112 / RFC 9110), chosen where leniency enables request
+ * smuggling or response splitting; each rejection has its own code below:
+ *  - Line ends are CRLF only. A bare LF anywhere in the head is rejected
+ *    (RFC 9112 2.2 lets a recipient accept it; two parsers disagreeing on
+ *    where a line ends is exactly how smuggling starts). A CR not followed by
+ *    LF is rejected too.
+ *  - Empty lines (CRLF) before the request line are skipped (RFC 9112 2.2
+ *    SHOULD), counted in the bytes consumed.
+ *  - Request line: method SP target SP version, exactly one SP each. The
+ *    method is a token; the target may hold no control character, SP or
+ *    DEL (bytes >= 0x80 are accepted, as nginx does: they are not framing).
+ *    Forms (RFC 9112 3.2): origin "/..."; absolute "scheme://auth/..." (the
+ *    path after the authority is `path`); authority "host:port" with
+ *    CONNECT only; "*" with OPTIONS only; anything else is 400. A fragment
+ *    ("#...") is not split out: '#' ends the path or query, and stays in
+ *    `target`.
+ *  - Version "HTTP/1.0" or "HTTP/1.1"; "HTTP/1.x" with x > 1 is served as
+ *    1.1 (RFC 9110 2.5); any other major version -> EDDY_EHTTP_VERSION (505);
+ *    text that is not HTTP/DIGIT.DIGIT -> EDDY_EHTTP_BAD_VERSION (400).
+ *  - Header names are tokens (tchar only); whitespace or anything else
+ *    before the colon is rejected (RFC 9112 5.1 MUST). A line starting with
+ *    SP/HT (obs-fold, and whitespace after the request line) is rejected
+ *    (RFC 9112 5.2 allows 400). Values may not hold CTLs other than HT
+ *    (NUL, bare CR, DEL...); leading and trailing OWS is trimmed.
+ *  - Names are not lower-cased by the parser (zero-copy, const input): use
+ *    eddy_http_name_eq() to compare, or eddy_http_headers_lower() to rewrite
+ *    them in place when the caller's buffer is writable.
+ *  - Content-Length: 1*DIGIT only (no sign, no list "5, 5", no spaces
+ *    inside), at most 18 digits counting leading zeros (so no overflow).
+ *    Duplicates with the same numeric value ("7" and "007") are accepted:
+ *    RFC 9110 8.6 permits it and the length is not ambiguous; differing
+ *    duplicates -> EDDY_EHTTP_DUP_CONTENT_LENGTH.
+ *  - Transfer-Encoding: the combined list (all TE lines, empty elements
+ *    ignored) must end in "chunked" (case-insensitive), else 400; chunked
+ *    twice is 400; another coding before it (gzip, chunked) is 501 (we decode
+ *    none). Transfer-Encoding in an HTTP/1.0 request is 400 (RFC 9112 6.1
+ *    says treat the framing as faulty). Content-Length together with
+ *    Transfer-Encoding is 400 (RFC 9112 6.3 lets us reject; we do).
+ *  - Host: an HTTP/1.1 request without Host, or with two, is 400 (RFC 9112
+ *    3.2 MUST).
+ *  - Keep-alive: 1.1 persists unless Connection holds "close"; 1.0 persists
+ *    only if Connection holds "keep-alive" and not "close" (RFC 9112 9.3).
+ *  - Expect: "100-continue" sets EDDY_HTTP_EXPECT_CONTINUE for 1.1 only (RFC
+ *    9110 10.1.1: a 1.0 request's expectation is ignored).
+ *  - Limits: the request line over line_max_size -> EDDY_EHTTP_URI_TOO_LONG
+ *    (414); the whole head (request line + headers + final CRLF) over
+ *    header_max_size -> EDDY_EHTTP_HEADERS_TOO_LARGE (431), as are more
+ *    headers than the caller's array holds. Content-Length over
+ *    body_max_size -> EDDY_EHTTP_BODY_TOO_LARGE (413), before the body is
+ *    read. Swoole has no user option for the head limit (it is the
+ *    compile-time SW_HTTP_HEADER_MAX_SIZE; its manual gives 8 KiB for
+ *    open_http_protocol), so ours is a parser option defaulting to 8 KiB;
+ *    body_max_size is the server's package_max_length (2 MiB).
+ *  - Cost: each call rescans the head from the start (memchr for line ends,
+ *    then one pass), bounded by header_max_size; call it when data arrives.
+ */
+#ifndef EDDY_HTTP_H
+#define EDDY_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "eddy/base.h"
+
+/* ---- constants --------------------------------------------------------- */
+
+#define EDDY_HTTP_HEADER_MAX_SIZE 8192            /* whole request head */
+#define EDDY_HTTP_LINE_MAX_SIZE 8192              /* request line */
+#define EDDY_HTTP_BODY_MAX_SIZE (2 * 1024 * 1024) /* package_max_length */
+#define EDDY_HTTP_CHUNK_EXT_MAX 1024              /* one chunk's extensions */
+#define EDDY_HTTP_SERVER_NAME "swoole-http-server" /* Swoole's Server header */
+
+/* Errors (eddy-specific numbers; eddy_http_strerror() names them).
+ * "Need more input" is EDDY_EAGAIN, never one of these. */
+#define EDDY_EHTTP_BAD_REQUEST (-7100)      /* 400: malformed request line */
+#define EDDY_EHTTP_BAD_METHOD (-7101)       /* 400: method is not a token */
+#define EDDY_EHTTP_BAD_TARGET (-7102)       /* 400: CTL/SP/DEL in target, bad form */
+#define EDDY_EHTTP_BAD_VERSION (-7103)      /* 400: not HTTP/DIGIT.DIGIT */
+#define EDDY_EHTTP_VERSION (-7104)          /* 505: major version is not 1 */
+#define EDDY_EHTTP_BAD_LINE_END (-7105)     /* 400: bare LF or CR without LF */
+#define EDDY_EHTTP_BAD_HEADER_NAME (-7106)  /* 400: non-tchar or space before ':' */
+#define EDDY_EHTTP_BAD_HEADER_VALUE (-7107) /* 400: CTL in a field value */
+#define EDDY_EHTTP_OBS_FOLD (-7108)         /* 400: line starts with SP/HT */
+#define EDDY_EHTTP_BAD_CONTENT_LENGTH (-7109) /* 400: not digits, overflow */
+#define EDDY_EHTTP_DUP_CONTENT_LENGTH (-7110) /* 400: differing duplicates */
+#define EDDY_EHTTP_CL_AND_TE (-7111)          /* 400: both framings present */
+#define EDDY_EHTTP_BAD_TRANSFER_ENCODING (-7112) /* 400: chunked not final/twice, 1.0 */
+#define EDDY_EHTTP_TE_NOT_IMPLEMENTED (-7113) /* 501: a coding other than chunked */
+#define EDDY_EHTTP_BAD_HOST (-7114)           /* 400: 1.1 without Host, or two */
+#define EDDY_EHTTP_URI_TOO_LONG (-7115)       /* 414 */
+#define EDDY_EHTTP_HEADERS_TOO_LARGE (-7116)  /* 431: head, header count, trailers */
+#define EDDY_EHTTP_BODY_TOO_LARGE (-7117)     /* 413: over body_max_size */
+#define EDDY_EHTTP_BAD_CHUNK (-7118)          /* 400: chunk size/ext/CRLF/trailer */
+
+/* eddy_http_request_t.flags */
+#define EDDY_HTTP_KEEP_ALIVE 0x01       /* connection persists after this request */
+#define EDDY_HTTP_CHUNKED 0x02          /* body is chunked: use the decoder */
+#define EDDY_HTTP_CONTENT_LENGTH 0x04   /* content_length came from a header */
+#define EDDY_HTTP_EXPECT_CONTINUE 0x08  /* Expect: 100-continue (1.1) */
+#define EDDY_HTTP_CONNECTION_CLOSE 0x10 /* Connection: close seen */
+#define EDDY_HTTP_UPGRADE 0x20          /* Connection: upgrade seen */
+
+/* eddy_http_response_head() content_length specials and flags */
+#define EDDY_HTTP_LENGTH_CHUNKED (-1) /* Transfer-Encoding: chunked */
+#define EDDY_HTTP_LENGTH_NONE (-2)    /* no framing header (304, HEAD, close) */
+#define EDDY_HTTP_RESP_CLOSE 0x01      /* Connection: close */
+#define EDDY_HTTP_RESP_KEEP_ALIVE 0x02 /* Connection: keep-alive (for 1.0 peers) */
+#define EDDY_HTTP_RESP_NO_DATE 0x04
+#define EDDY_HTTP_RESP_NO_SERVER 0x08
+
+#define EDDY_HTTP_DATE_LEN 29       /* "Sun, 06 Nov 1994 08:49:37 GMT" */
+#define EDDY_HTTP_CHUNK_HEAD_MAX 19 /* 16 hex digits + CRLF + NUL */
+
+/* eddy_http_url_decode() flags */
+#define EDDY_HTTP_DECODE_PLUS 0x01 /* '+' means space (form/query encoding) */
+#define EDDY_HTTP_DECODE_PATH 0x02 /* reject %00 (a NUL in a path) */
+
+/* ---- types ------------------------------------------------------------- */
+
+/* A header: spans into the caller's buffer, not NUL-terminated. Also the
+ * input type of the response writer. */
+typedef struct {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+} eddy_http_header_t;
+
+/* Parser limits. Plain data; eddy_http_parser_opts_init() sets defaults. */
+typedef struct {
+    /* public */
+    size_t header_max_size; /* whole head; 431 over it */
+    size_t line_max_size;   /* request line without CRLF; 414 over it */
+    uint64_t body_max_size; /* Content-Length / chunked total; 413; 0 = none */
+} eddy_http_parser_opts_t;
+
+/* A parsed request head. Every pointer points into the parsed buffer and is
+ * valid while that buffer is. */
+typedef struct {
+    /* read-only */
+    const char *method;
+    size_t method_len;
+    const char *target; /* as sent */
+    size_t target_len;
+    const char *path;   /* target up to '?' / '#'; "/" for "http://h" */
+    size_t path_len;    /* 0 for authority-form (CONNECT) */
+    const char *query;  /* after '?', up to '#'; NULL when there is no '?' */
+    size_t query_len;
+    int version_minor;  /* 0 or 1 */
+    eddy_http_header_t *headers; /* the caller's array */
+    size_t num_headers;
+    uint64_t content_length; /* 0 without Content-Length */
+    unsigned flags;          /* EDDY_HTTP_KEEP_ALIVE ... */
+} eddy_http_request_t;
+
+/* Incremental chunked-body decoder state; caller-owned, plain data. */
+typedef struct {
+    /* public */
+    uint64_t body_max_size; /* decoded total; 413 over it; 0 = none */
+    size_t ext_max;         /* bytes of extensions per chunk line */
+    size_t trailer_max;     /* bytes of trailer section */
+    /* read-only */
+    uint64_t body_size; /* data bytes decoded so far */
+    /* private */
+    int state;
+    uint64_t remaining; /* chunk size being read, or data left in chunk */
+    size_t count;       /* hex digits / ext bytes / trailer bytes */
+} eddy_http_chunked_t;
+
+/* Iterator over "k=v&k2=v2" (query, x-www-form-urlencoded) or cookie
+ * pairs "a=b; c=d". Plain data over the caller's span. */
+typedef struct {
+    /* private */
+    const char *pos;
+    const char *end;
+    char sep;
+} eddy_http_iter_t;
+
+typedef struct {
+    const char *key;
+    size_t key_len;
+    const char *value; /* empty (len 0) when the pair has no '=' */
+    size_t value_len;
+} eddy_http_pair_t;
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/* Defaults: 8 KiB head and line, 2 MiB body. */
+void eddy_http_parser_opts_init(eddy_http_parser_opts_t *o);
+/* Fresh decoder: body limit 2 MiB, ext 1 KiB, trailers 8 KiB. Call again
+ * for each chunked body. */
+void eddy_http_chunked_init(eddy_http_chunked_t *d);
+
+/* ---- parsing ----------------------------------------------------------- */
+
+/* Parses the request head at buf[0..len). Returns its size (> 0, including
+ * skipped leading CRLFs and the final CRLF), EDDY_EAGAIN when the head is
+ * incomplete, or a negative EDDY_EHTTP_* error. Never reads buf[len]; never
+ * allocates; `req` and `headers[0..max_headers)` are written, owned by the
+ * caller. opts NULL means defaults. Same result whatever the split. */
+ssize_t eddy_http_parse_request(const char *buf, size_t len, const eddy_http_parser_opts_t *opts,
+                                eddy_http_request_t *req, eddy_http_header_t *headers,
+                                size_t max_headers);
+
+/* Decodes chunked data in place: chunk data from buf[0..len) is moved to
+ * buf[0..*data_len). Returns EDDY_EAGAIN when the body continues (all len
+ * bytes were used; state is kept in d), the number of input bytes the body's
+ * end took (what follows is the next request, untouched) when it ended, or
+ * EDDY_EHTTP_BAD_CHUNK / _BODY_TOO_LARGE / _HEADERS_TOO_LARGE (trailers).
+ * After an error or the end, reinitialise d before reuse. */
+ssize_t eddy_http_chunked_decode(eddy_http_chunked_t *d, char *buf, size_t len,
+                                 size_t *data_len);
+
+/* ---- headers and URLs --------------------------------------------------- */
+
+/* ASCII case-insensitive equality of two spans. */
+int eddy_http_name_eq(const char *a, size_t alen, const char *b, size_t blen);
+/* First header named `name` (case-insensitive), or NULL. */
+const eddy_http_header_t *eddy_http_find_header(const eddy_http_request_t *req, const char *name,
+                                                size_t name_len);
+/* Lower-cases header names in place. The parsed buffer must be writable
+ * (the parser only takes it as const to promise it does not write). */
+void eddy_http_headers_lower(eddy_http_header_t *headers, size_t n);
+
+/* Percent-decodes s[0..len) in place; returns the new length, or
+ * EDDY_EINVAL for '%' not followed by two hex digits, or for %00 with
+ * EDDY_HTTP_DECODE_PATH. On error s may be partly rewritten. */
+ssize_t eddy_http_url_decode(char *s, size_t len, unsigned flags);
+
+/* Query / form iteration: pairs separated by '&', empty ones skipped. */
+void eddy_http_query_iter_init(eddy_http_iter_t *it, const char *s, size_t len);
+/* Cookie header iteration: pairs separated by ';', OWS around each trimmed;
+ * values are raw (quotes kept, not decoded). */
+void eddy_http_cookie_iter_init(eddy_http_iter_t *it, const char *s, size_t len);
+/* Next pair into *p (spans into the iterated text): 1, or 0 at the end. */
+int eddy_http_iter_next(eddy_http_iter_t *it, eddy_http_pair_t *p);
+
+/* ---- response ---------------------------------------------------------- */
+
+/* Appends "HTTP/1.1 <status> <reason>\r\n", the headers (names as given),
+ * Date and Server unless present or switched off, Connection per flags
+ * unless present, then Content-Length: content_length (>= 0), or
+ * Transfer-Encoding: chunked (EDDY_HTTP_LENGTH_CHUNKED), or nothing
+ * (EDDY_HTTP_LENGTH_NONE; 1xx and 204 never get one), then CRLF.
+ * reason NULL means the standard phrase. EDDY_EINVAL, with out unchanged,
+ * for a status outside 100..999, a header name that is not a token, a CR,
+ * LF or NUL in a value or reason (response splitting), or a caller-given
+ * Content-Length / Transfer-Encoding header (the writer owns framing). */
+int eddy_http_response_head(eddy_buf_t *out, int status, const char *reason,
+                            const eddy_http_header_t *headers, size_t n,
+                            int64_t content_length, unsigned flags);
+/* Writes "<hex len>\r\n" into out (EDDY_HTTP_CHUNK_HEAD_MAX bytes); returns
+ * its length. The chunk's data must be followed by "\r\n". */
+size_t eddy_http_chunk_head(char *out, size_t len);
+/* Appends one framed chunk; len 0 appends nothing (0 would end the body). */
+void eddy_http_chunk_append(eddy_buf_t *out, const void *data, size_t len);
+/* Appends the last chunk "0\r\n\r\n". */
+void eddy_http_chunk_end(eddy_buf_t *out);
+
+/* ---- status ------------------------------------------------------------ */
+
+/* The status to answer a parse or decode error with: 400, 413, 414, 431,
+ * 501 or 505; 0 for a code that is not an HTTP error (EDDY_EAGAIN, >= 0). */
+int eddy_http_error_status(ssize_t code);
+/* Name of an EDDY_EHTTP_* code; other codes go to eddy_strerror(). */
+const char *eddy_http_strerror(int code);
+/* Standard reason phrase (RFC 9110 and registered codes), or NULL. */
+const char *eddy_http_reason(int status);
+/* IMF-fixdate of t into out (EDDY_HTTP_DATE_LEN bytes + NUL); locale-free. */
+void eddy_http_date(int64_t t, char *out);
+
+#endif /* EDDY_HTTP_H */
