@@ -131,12 +131,16 @@ void eddy_server_config_framing(const eddy_server_config_t *cfg, eddy_framing_t 
  * In BASE mode each worker accepts on the shared listen sockets, reads,
  * frames and fires the connection events itself; no data crosses processes.
  *
- * Session ids: a connection id is (worker_id << 20) | fd, so it is unique
- * across workers at any moment without shared memory, and the owning worker
- * finds the connection by indexing its fd table. Unlike Swoole's ever-
- * increasing session ids, the id of a closed connection comes back once the
- * worker reuses its fd (a known limitation: with worker ids up to 2000 an
- * int has no bits left for a generation counter; it needs 64-bit ids).
+ * Session ids: a connection id is (generation << (20 + worker bits)) |
+ * (worker_id << 20) | fd, where worker bits are those worker_num needs, so
+ * it is unique across workers without shared memory, and the owning worker
+ * finds the connection by indexing its fd table. The first connection on
+ * an fd has generation 0, i.e. the id (worker_id << 20) | fd. The generation
+ * counts the worker's connections, so a new connection that reuses an fd
+ * gets a new id and a send to the old id fails with 1005 instead of
+ * reaching the new peer. The counter has 11 - worker bits bits (at least
+ * one), so an id can come back once the worker has accepted 2^that many
+ * connections since (Swoole's 64-bit-wide ids never do; ours are int).
  * send/close on a connection of another worker (from a worker or a task
  * worker) are forwarded to its owner over the IPC (task.c) and return 0 once
  * queued; the owner logs a session error if the connection is gone. exists
@@ -312,6 +316,13 @@ int eddy_server_task(eddy_server_t *srv, const void *data, size_t len, int dst_w
  * EDDY_EPIPE (manager gone), or as eddy_server_task(). */
 int eddy_server_taskwait(eddy_server_t *srv, const void *data, size_t len, int64_t timeout_ms,
                          eddy_buf_t *out);
+/* Sends n tasks at once (datas[i], lens[i]) and waits up to timeout_ms in
+ * all for their results: outs[i] (caller-owned, n of them) gets task i's
+ * first result and rcs[i] is 0, or EDDY_ETIMEDOUT for a task that had not
+ * answered in time. Returns how many answered (0..n), or a negative error
+ * as eddy_server_task() with nothing sent. Waits as eddy_server_taskwait(). */
+int eddy_server_taskwait_multi(eddy_server_t *srv, const void *const *datas, const size_t *lens,
+                               size_t n, int64_t timeout_ms, eddy_buf_t *outs, int *rcs);
 /* In on_task: sends a result to the task's worker (on_finish, or the
  * taskwait). May be called more than once: each call fires on_finish. 0,
  * or EDDY_EWRONG_OP outside a task. */

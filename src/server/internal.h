@@ -63,6 +63,7 @@ typedef struct {
     eddy_timer_t drain;
     eddy_signal_t sigterm;
     uint64_t requests, max_requests; /* max_requests 0: unlimited */
+    uint32_t session_gen; /* generation part of the next session id */
     int stopping;
     char *scratch; /* one read buffer shared by all connections */
     size_t scratch_len;
@@ -95,6 +96,31 @@ struct eddy_server_s {
 /* Workers and task workers: the manager's slot count. */
 static inline uint32_t eddy__server_slots(const eddy_server_t *srv) {
     return srv->cfg.worker_num + srv->cfg.task_worker_num;
+}
+
+/* BASE-mode session ids, high to low: generation | worker id | fd. The
+ * worker part takes only the bits worker_num needs (none for 1 worker), so
+ * (worker_id << EDDY_SERVER_FD_BITS) | fd is still the id of the first
+ * connection on an fd, and the remaining bits count connections: an fd
+ * reused by a new connection gets another id, and a send to the old one
+ * fails with 1005 instead of reaching the new peer (until the counter wraps
+ * after 2^(11 - worker bits) connections). */
+static inline int eddy__session_worker_bits(const eddy_server_t *srv) {
+    int b = 0;
+    while ((1u << b) < srv->cfg.worker_num) b++;
+    return b;
+}
+
+static inline int eddy__session_worker(const eddy_server_t *srv, int session) {
+    return (int)(((uint32_t)session >> EDDY_SERVER_FD_BITS) &
+                 ((1u << eddy__session_worker_bits(srv)) - 1));
+}
+
+static inline int eddy__session_new(eddy_server_t *srv, int fd) {
+    int wb = eddy__session_worker_bits(srv);
+    uint32_t gen = srv->w.session_gen++ & ((1u << (31 - EDDY_SERVER_FD_BITS - wb)) - 1);
+    return (int)((gen << (EDDY_SERVER_FD_BITS + wb)) |
+                 ((uint32_t)srv->worker_id << EDDY_SERVER_FD_BITS) | (uint32_t)fd);
 }
 
 /* The module's one call to close(2). Never retried on EINTR: on Linux the

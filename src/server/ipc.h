@@ -97,14 +97,22 @@ typedef struct eddy__task_job_s eddy__task_job_t;
 typedef struct eddy__waiter_s eddy__waiter_t;
 typedef struct eddy__queued_s eddy__queued_t;
 
-struct eddy__waiter_s { /* a taskwait in progress */
+/* A coroutine in taskwait / taskwait_multi: resumed when its last result
+ * arrives or its timer fires. */
+typedef struct {
+    void *co; /* eddy_coro_t * */
+    size_t pending;
+    int timed_out;
+    eddy_timer_t timer;
+} eddy__wait_set_t;
+
+struct eddy__waiter_s { /* one task of a taskwait in a coroutine */
     eddy__waiter_t *next;
     int id;
-    void *co; /* eddy_coro_t *, NULL for a blocking wait */
+    eddy__wait_set_t *set;
     eddy_buf_t *out;
     int rc;
     int done;
-    eddy_timer_t timer;
 };
 
 struct eddy__queued_s { /* manager: a task no task worker has taken yet */

@@ -133,7 +133,7 @@ void eddy__link_process(eddy__link_t *l) {
     if (l->processing) return; /* the outer call picks up what arrives */
     l->processing = 1;
     size_t end;
-    while (!l->closed && (end = complete_end(&l->in)) > 0) {
+    while ((end = complete_end(&l->in)) > 0) {
         eddy_buf_t batch;
         if (end == l->in.len) { /* the usual case: take the buffer, no copy */
             batch = l->in;

@@ -50,18 +50,38 @@ static int send_frame(eddy_server_t *srv, int type, int dst, int id, unsigned fl
 /* ---- the default loop, pumped from the server loop --------------------- */
 
 /* Coroutines sleep and wait on this thread's default loop, while a server
- * process runs srv->loop. With task_enable_coroutine the task worker watches
- * the default loop's epoll fd from srv->loop and runs one non-blocking
- * iteration of it whenever that fd is ready or its next timer is due. */
+ * process runs srv->loop. Workers and task workers watch the default loop's
+ * epoll fd from srv->loop and run one non-blocking iteration of it whenever
+ * that fd is ready or its next timer (or deferred call) is due; after every
+ * iteration of srv->loop a cycle callback re-arms the timer for what the
+ * callbacks of that iteration started (a coroutine made in on_receive that
+ * sleeps). The pump timer is active only while the default loop has timers,
+ * so a draining worker waits for sleeping coroutines as for its own timers. */
 static void pump_stop(void *arg) { eddy_loop_stop(arg); }
+
+static void pump_arm(eddy_server_t *srv) {
+    eddy__ipc_t *ipc = srv->ipc;
+    /* defer_head: the loop's private field, read for the same reason as epfd. */
+    int t = ipc->dloop->defer_head ? 0 : eddy__timer_timeout(ipc->dloop);
+    if (t < 0) {
+        eddy_timer_stop(&ipc->pump_timer);
+        return;
+    }
+    uint64_t due = eddy_loop_now(&srv->loop) + (uint64_t)t;
+    if (!eddy_timer_active(&ipc->pump_timer) || ipc->pump_timer.due != due)
+        eddy_timer_start(&ipc->pump_timer, (uint64_t)t, 0);
+}
 
 static void pump(eddy_server_t *srv) {
     eddy__ipc_t *ipc = srv->ipc;
     eddy_loop_defer(ipc->dloop, pump_stop, ipc->dloop); /* makes run() one pass */
     eddy_loop_run(ipc->dloop);
-    int t = eddy__timer_timeout(ipc->dloop);
-    if (t >= 0) eddy_timer_start(&ipc->pump_timer, (uint64_t)t, 0);
-    else eddy_timer_stop(&ipc->pump_timer);
+    pump_arm(srv);
+}
+
+static void on_cycle(eddy_loop_t *loop, void *arg) {
+    (void)loop;
+    pump_arm(arg);
 }
 
 static void on_pump_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
@@ -80,7 +100,8 @@ static int pump_start(eddy_server_t *srv) {
     /* The epoll fd is the loop's private field; reading it is the one
      * coupling between the two modules, documented here. */
     eddy_io_init(&ipc->pump_io, ipc->dloop->epfd, on_pump_io);
-    return eddy_io_set(&srv->loop, &ipc->pump_io, EDDY_READ);
+    int rc = eddy_io_set(&srv->loop, &ipc->pump_io, EDDY_READ);
+    return rc < 0 ? rc : eddy_loop_set_cycle(&srv->loop, EDDY_CYCLE_AFTER, on_cycle, srv);
 }
 
 /* ---- task worker: running a task --------------------------------------- */
@@ -162,18 +183,13 @@ static eddy__waiter_t *take_waiter(eddy__ipc_t *ipc, int id) {
     return NULL;
 }
 
-static void waiter_end(eddy__waiter_t *w, int rc) {
-    w->rc = rc;
-    w->done = 1;
-    eddy_timer_stop(&w->timer);
-    if (w->co) eddy_coro_resume(w->co);
-}
-
 static void on_result(eddy_server_t *srv, const eddy__frame_t *h, const char *payload) {
     eddy__waiter_t *w = take_waiter(srv->ipc, h->id);
     if (w) {
         eddy_buf_append(w->out, payload, h->len);
-        waiter_end(w, 0);
+        w->rc = 0;
+        w->done = 1;
+        if (--w->set->pending == 0) eddy_coro_resume(w->set->co);
         return;
     }
     if (h->flags & EDDY__FRAME_WAIT) { /* its taskwait gave up already */
@@ -214,7 +230,7 @@ int eddy__ipc_start(eddy_server_t *srv) {
     if (ipc->child_fd < 0) return EDDY_EBADF;
     ipc->link = eddy__link_new(srv, ipc->child_fd, -1, child_frame);
     ipc->child_fd = -1;
-    return ipc->link->closed ? EDDY_ESYSCALL : 0;
+    return ipc->link->closed ? EDDY_ESYSCALL : pump_start(srv);
 }
 
 void eddy__ipc_free(eddy_server_t *srv) {
@@ -236,6 +252,7 @@ void eddy__ipc_free(eddy_server_t *srv) {
         if (live) {
             eddy_io_stop(&ipc->pump_io);
             eddy_timer_stop(&ipc->pump_timer);
+            eddy_loop_set_cycle(&srv->loop, EDDY_CYCLE_AFTER, NULL, NULL);
         }
         eddy_loop_default_close();
     }
@@ -280,7 +297,6 @@ static int task_worker_setup(eddy_server_t *srv, int id) {
      * (closed after the IPC state is freed) walks its signal watchers. */
     if ((rc = eddy_signal_start(&srv->loop, &srv->w.sigterm, SIGTERM, on_task_sigterm)) < 0)
         return rc;
-    if (srv->cfg.task_enable_coroutine && (rc = pump_start(srv)) < 0) return rc;
     if ((rc = eddy__ipc_start(srv)) < 0) return rc;
     return send_frame(srv, EDDY__FRAME_IDLE, -1, -1, 0, NULL, 0); /* ready for tasks */
 }
@@ -326,39 +342,77 @@ int eddy_server_task(eddy_server_t *srv, const void *data, size_t len, int dst_w
 }
 
 static void on_wait_timeout(eddy_timer_t *t) {
-    eddy__waiter_t *w = t->data;
-    /* Unlinked by the caller once resumed; here only the result is set. */
-    w->rc = EDDY_ETIMEDOUT;
-    w->done = 1;
-    eddy_coro_resume(w->co);
+    eddy__wait_set_t *set = t->data;
+    set->timed_out = 1;
+    eddy_coro_resume(set->co);
 }
 
-static int wait_in_coroutine(eddy_server_t *srv, eddy__waiter_t *w, int64_t timeout_ms) {
+/* Waits in the current coroutine for the results of tasks ids[0..n). */
+static void wait_in_coroutine(eddy_server_t *srv, const int *ids, size_t n, int64_t timeout_ms,
+                              eddy_buf_t *outs, int *rcs) {
     eddy__ipc_t *ipc = srv->ipc;
-    w->co = eddy_coro_current();
-    w->next = ipc->waiters;
-    ipc->waiters = w;
-    eddy_timer_init(&srv->loop, &w->timer, on_wait_timeout);
-    w->timer.data = w;
-    if (timeout_ms >= 0) eddy_timer_start(&w->timer, (uint64_t)timeout_ms, 0);
-    while (!w->done) eddy_coro_yield();
-    eddy_timer_stop(&w->timer);
-    take_waiter(ipc, w->id); /* still listed after a timeout */
-    return w->rc;
+    eddy__wait_set_t set = {.co = eddy_coro_current(), .pending = n};
+    eddy__waiter_t *ws = eddy_calloc(n, sizeof(*ws));
+    for (size_t i = 0; i < n; i++) {
+        ws[i] = (eddy__waiter_t){.next = ipc->waiters, .id = ids[i], .set = &set,
+                                 .out = &outs[i], .rc = EDDY_ETIMEDOUT};
+        ipc->waiters = &ws[i];
+    }
+    eddy_timer_init(&srv->loop, &set.timer, on_wait_timeout);
+    set.timer.data = &set;
+    if (timeout_ms >= 0) eddy_timer_start(&set.timer, (uint64_t)timeout_ms, 0);
+    while (set.pending > 0 && !set.timed_out) eddy_coro_yield();
+    eddy_timer_stop(&set.timer);
+    for (size_t i = 0; i < n; i++) {
+        if (!ws[i].done) take_waiter(ipc, ws[i].id); /* late results are dropped */
+        rcs[i] = ws[i].rc;
+    }
+    eddy_free(ws);
+}
+
+/* Blocks the worker until every result is in or the deadline passes; a
+ * result that came early is found in the buffered frames. */
+static void wait_blocking(eddy_server_t *srv, const int *ids, size_t n, int64_t timeout_ms,
+                          eddy_buf_t *outs, int *rcs) {
+    uint64_t deadline = eddy_now_ms() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms);
+    for (size_t i = 0; i < n; i++) {
+        int64_t left = timeout_ms;
+        if (timeout_ms >= 0) {
+            uint64_t now = eddy_now_ms();
+            left = now >= deadline ? 0 : (int64_t)(deadline - now);
+        }
+        rcs[i] = eddy__link_wait_result(srv->ipc->link, ids[i], left, &outs[i]);
+    }
+    if (srv->ipc->link->in.len) eddy_loop_defer(&srv->loop, process_later, srv);
+}
+
+int eddy_server_taskwait_multi(eddy_server_t *srv, const void *const *datas, const size_t *lens,
+                               size_t n, int64_t timeout_ms, eddy_buf_t *outs, int *rcs) {
+    int rc = check_task(srv, -1);
+    if (rc < 0) return rc;
+    if (n == 0) return 0;
+    int *ids = eddy_malloc(n * sizeof(*ids));
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = next_id(srv->ipc);
+        rcs[i] = send_frame(srv, EDDY__FRAME_TASK, -1, ids[i], EDDY__FRAME_WAIT, datas[i], lens[i]);
+        if (rcs[i] < 0) { /* the link is gone: nothing will come back */
+            eddy_free(ids);
+            return rcs[i];
+        }
+    }
+    if (eddy_coro_current()) wait_in_coroutine(srv, ids, n, timeout_ms, outs, rcs);
+    else wait_blocking(srv, ids, n, timeout_ms, outs, rcs);
+    eddy_free(ids);
+    int done = 0;
+    for (size_t i = 0; i < n; i++) done += rcs[i] == 0;
+    return done;
 }
 
 int eddy_server_taskwait(eddy_server_t *srv, const void *data, size_t len, int64_t timeout_ms,
                          eddy_buf_t *out) {
-    int rc = check_task(srv, -1);
-    if (rc < 0) return rc;
-    int id = next_id(srv->ipc);
-    if ((rc = send_frame(srv, EDDY__FRAME_TASK, -1, id, EDDY__FRAME_WAIT, data, len)) < 0)
-        return rc;
-    eddy__waiter_t w = {.id = id, .out = out};
-    if (eddy_coro_current()) return wait_in_coroutine(srv, &w, timeout_ms);
-    rc = eddy__link_wait_result(srv->ipc->link, id, timeout_ms, out);
-    if (srv->ipc->link->in.len) eddy_loop_defer(&srv->loop, process_later, srv);
-    return rc;
+    int rcs[1];
+    int rc = eddy_server_taskwait_multi(srv, &data, &len, 1, timeout_ms, out, rcs);
+    return rc < 0 ? rc : rcs[0];
 }
 
 int eddy_server_send_message(eddy_server_t *srv, const void *data, size_t len,
@@ -371,7 +425,7 @@ int eddy_server_send_message(eddy_server_t *srv, const void *data, size_t len,
 }
 
 int eddy__ipc_remote(const eddy_server_t *srv, int session) {
-    int owner = session >> EDDY_SERVER_FD_BITS;
+    int owner = eddy__session_worker(srv, session);
     return srv->role == ROLE_WORKER && session > 0 && owner != srv->worker_id &&
            owner < (int)srv->cfg.worker_num;
 }
@@ -382,7 +436,7 @@ int eddy__ipc_forward(eddy_server_t *srv, int type, int session, const void *dat
                       srv->cfg.buffer_output_size);
         return EDDY_EOUTPUT_BUFFER_OVERFLOW;
     }
-    return send_frame(srv, type, session >> EDDY_SERVER_FD_BITS, session, 0, data, len);
+    return send_frame(srv, type, eddy__session_worker(srv, session), session, 0, data, len);
 }
 
 int eddy_server_reload_ex(eddy_server_t *srv, int only_task_workers) {

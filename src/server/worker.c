@@ -59,7 +59,7 @@ eddy__conn_t *eddy__worker_conn(eddy_server_t *srv, int session, int *err) {
         *err = EDDY_EWRONG_OP;
         return NULL;
     }
-    eddy__conn_t *c = (session >> EDDY_SERVER_FD_BITS) == srv->worker_id && fd > 0 &&
+    eddy__conn_t *c = eddy__session_worker(srv, session) == srv->worker_id && fd > 0 &&
                               (size_t)fd < w->conns_cap
                           ? w->conns[fd]
                           : NULL;
@@ -237,7 +237,7 @@ static void add_conn(eddy_server_t *srv, int li, int fd, const struct sockaddr_s
     eddy__conn_t *c = eddy_calloc(1, sizeof(*c));
     c->fd = fd;
     c->listener = li;
-    c->session = (srv->worker_id << EDDY_SERVER_FD_BITS) | fd;
+    c->session = eddy__session_new(srv, fd);
     if (sslen <= sizeof(c->peer.u.bytes)) {
         memcpy(c->peer.u.bytes, ss, sslen);
         c->peer.len = sslen;
