@@ -9,7 +9,8 @@
  *   - a head result is EDDY_EAGAIN, an EDDY_EHTTP_* code with a status, or a
  *     size <= len; every span it returns lies inside the head;
  *   - a prefix cut at a derived point answers EDDY_EAGAIN or exactly what
- *     the whole answers, with the same spans;
+ *     the whole answers, with the same spans; a head's own bytes give the
+ *     same answer and one byte less gives EDDY_EAGAIN;
  *   - the chunked decoder never yields more data than it was given, and two
  *     pieces decode to the same bytes and the same end as one;
  *   - the URL helpers stay within their spans.
@@ -157,6 +158,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (part.rc != EDDY_EAGAIN) same_head(&whole, &part);
     free(part.buf);
     if (whole.rc > 0) {
+        /* The head alone gives the same answer; one byte less needs more. */
+        parse_copy(data, (size_t)whole.rc, &o, &part);
+        same_head(&whole, &part);
+        free(part.buf);
+        parse_copy(data, (size_t)whole.rc - 1, &o, &part);
+        if (part.rc != EDDY_EAGAIN) abort();
+        free(part.buf);
         if (whole.req.flags & EDDY_HTTP_CHUNKED)
             fuzz_body(data + whole.rc, size - (size_t)whole.rc, k);
         fuzz_helpers(&whole);

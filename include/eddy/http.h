@@ -134,6 +134,7 @@
 /* A header: spans into the caller's buffer, not NUL-terminated. Also the
  * input type of the response writer. */
 typedef struct {
+    /* public */
     const char *name;
     size_t name_len;
     const char *value;
@@ -191,6 +192,7 @@ typedef struct {
 } eddy_http_iter_t;
 
 typedef struct {
+    /* read-only */
     const char *key;
     size_t key_len;
     const char *value; /* empty (len 0) when the pair has no '=' */
