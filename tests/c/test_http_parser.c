@@ -430,3 +430,20 @@ EDDY_TEST(http_parser, names_compare_case_insensitively_and_lower_in_place) {
     cr_assert(span_is(hdrs[1].name, hdrs[1].name_len, "content-type"));
     cr_assert(span_is(hdrs[1].value, hdrs[1].value_len, "text/plain"), "values untouched");
 }
+
+EDDY_TEST(http_parser, leading_empty_lines_count_toward_the_head_limit) {
+    eddy_http_parser_opts_t o;
+    eddy_http_parser_opts_init(&o);
+    o.header_max_size = 64;
+    char *s = malloc(200);
+    for (int i = 0; i < 100; i += 2) s[i] = '\r', s[i + 1] = '\n';
+    cr_assert_eq(eddy_http_parse_request(s, 100, &o, &req, hdrs, MAXH), EDDY_EHTTP_HEADERS_TOO_LARGE);
+    cr_assert_eq(eddy_http_parse_request(s, 64, &o, &req, hdrs, MAXH), EDDY_EAGAIN);
+    free(s);
+}
+
+EDDY_TEST(http_parser, obs_text_in_values_is_kept) {
+    const char *s = "GET / HTTP/1.1\r\n" H11 "X-Name: J\xc3\xbcrgen\t \r\n\r\n";
+    cr_assert_eq(parse(s), (ssize_t)strlen(s));
+    cr_assert(span_is(hdrs[1].value, hdrs[1].value_len, "J\xc3\xbcrgen"));
+}

@@ -188,3 +188,23 @@ EDDY_TEST(http_url, cookie_iteration) {
     cr_assert(eddy_http_iter_next(&it, &p) && pair_is(&p, "e", "a=b"));
     cr_assert_not(eddy_http_iter_next(&it, &p));
 }
+
+EDDY_TEST(http_url, form_pairs_decode_in_place) {
+    char body[] = "name=J%C3%BCrgen+M&tags=a%2Cb&empty=&bad=%zz";
+    eddy_http_iter_t it;
+    eddy_http_pair_t p;
+    eddy_http_query_iter_init(&it, body, strlen(body));
+    const char *want[][2] = {{"name", "J\xc3\xbcrgen M"}, {"tags", "a,b"}, {"empty", ""}};
+    for (int i = 0; i < 3; i++) {
+        cr_assert(eddy_http_iter_next(&it, &p));
+        ssize_t kl = eddy_http_url_decode((char *)p.key, p.key_len, EDDY_HTTP_DECODE_PLUS);
+        ssize_t vl = eddy_http_url_decode((char *)p.value, p.value_len, EDDY_HTTP_DECODE_PLUS);
+        cr_assert_eq(kl, (ssize_t)strlen(want[i][0]));
+        cr_assert_eq(vl, (ssize_t)strlen(want[i][1]));
+        cr_assert_eq(memcmp(p.key, want[i][0], (size_t)kl), 0);
+        cr_assert_eq(memcmp(p.value, want[i][1], (size_t)vl), 0);
+    }
+    cr_assert(eddy_http_iter_next(&it, &p));
+    cr_assert_eq(eddy_http_url_decode((char *)p.value, p.value_len, 0), EDDY_EINVAL);
+    cr_assert_not(eddy_http_iter_next(&it, &p));
+}
