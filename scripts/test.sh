@@ -11,7 +11,7 @@ BUILD=${1:-build/test}
 EXT_BUILD=${EXT_BUILD:-$(dirname "$BUILD")/ext}
 LOG="$BUILD/ctest.log"
 
-ctest --test-dir "$BUILD" --output-on-failure -V >"$LOG" 2>&1
+ctest --test-dir "$BUILD" -j2 --output-on-failure -V >"$LOG" 2>&1
 ctest_rc=$?
 grep -E "Synthesis|FAIL|Failed|CRASH|Timeout|\*\*\*" "$LOG" | grep -v "^ *[0-9]*: *$" || true
 
