@@ -2,17 +2,13 @@
 #ifndef EDDY_HTTP_INTERNAL_H
 #define EDDY_HTTP_INTERNAL_H
 
-/* tchar (RFC 9110 5.6.2): the characters of a token, such as a method or a
- * field name. */
+/* Character classes, one lookup per byte on the hot path (src/http/chars.c). */
+#define EDDY__HTTP_TCHAR 0x1 /* tchar (RFC 9110 5.6.2): token, method, field name */
+#define EDDY__HTTP_VCHAR 0x2 /* field-vchar / SP / HT: allowed in a field value */
+extern const unsigned char eddy__http_class[256];
+
 static inline int eddy__http_tchar(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return 1;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return 1;
-    default:
-        return 0;
-    }
+    return eddy__http_class[c] & EDDY__HTTP_TCHAR;
 }
 
 static inline int eddy__http_ows(unsigned char c) { return c == ' ' || c == '\t'; }

@@ -222,8 +222,8 @@ static int parse_header_line(parse_t *ps, const char *p, size_t n) {
     while (v < n && eddy__http_ows((unsigned char)p[v])) v++;
     for (size_t k = v; k < n; k++) {
         unsigned char c = (unsigned char)p[k];
-        if (c == '\r') return EDDY_EHTTP_BAD_LINE_END;
-        if ((c < 0x20 && c != '\t') || c == 0x7f) return EDDY_EHTTP_BAD_HEADER_VALUE;
+        if (!(eddy__http_class[c] & EDDY__HTTP_VCHAR))
+            return c == '\r' ? EDDY_EHTTP_BAD_LINE_END : EDDY_EHTTP_BAD_HEADER_VALUE;
     }
     size_t e = n;
     while (e > v && eddy__http_ows((unsigned char)p[e - 1])) e--;

@@ -447,3 +447,27 @@ EDDY_TEST(http_parser, obs_text_in_values_is_kept) {
     cr_assert_eq(parse(s), (ssize_t)strlen(s));
     cr_assert(span_is(hdrs[1].value, hdrs[1].value_len, "J\xc3\xbcrgen"));
 }
+
+/* Every byte, in a name and in a value, against the RFC 9110 definitions. */
+EDDY_TEST(http_parser, every_byte_in_names_and_values) {
+    const char *tchars = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (int c = 0; c < 256; c++) {
+        char s[64];
+        int n = snprintf(s, sizeof(s), "GET / HTTP/1.1\r\n" H11 "X%cY: v\r\n\r\n", c ? c : '?');
+        if (c == 0) s[strlen("GET / HTTP/1.1\r\n" H11 "X")] = '\0';
+        /* ':' ends the name early: "X:Y: v" is X with value "Y: v" */
+        int is_t = c == ':' || (c != 0 && strchr(tchars, c) != NULL);
+        ssize_t r = parse_n(s, (size_t)n);
+        if (is_t) cr_assert_eq(r, n, "name byte 0x%02x", c);
+        else cr_assert_lt(r, 0, "name byte 0x%02x: %zd", c, r);
+
+        n = snprintf(s, sizeof(s), "GET / HTTP/1.1\r\n" H11 "X: a%cb\r\n\r\n", c ? c : '?');
+        if (c == 0) s[strlen("GET / HTTP/1.1\r\n" H11 "X: a")] = '\0';
+        int is_v = c == '\t' || (c >= 0x20 && c != 0x7f);
+        r = parse_n(s, (size_t)n);
+        if (is_v) cr_assert_eq(r, n, "value byte 0x%02x", c);
+        else if (c != '\n') cr_assert_lt(r, 0, "value byte 0x%02x: %zd", c, r);
+        else cr_assert_eq(r, EDDY_EHTTP_BAD_LINE_END);
+    }
+}
