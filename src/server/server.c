@@ -231,6 +231,11 @@ static int check_start(eddy_server_t *srv) {
         return EDDY_EINVAL;
     }
     if (srv->role != ROLE_MASTER || srv->manager_pid) return EDDY_EWRONG_OP;
+    if (srv->cfg.task_worker_num > 0 && !srv->ev.on_task) { /* as Swoole: tasks need a handler */
+        eddy_log_error("server: task_worker_num is %u but no on_task callback is set",
+                       srv->cfg.task_worker_num);
+        return EDDY_EINVAL;
+    }
     if (srv->cfg.daemonize) eddy_log(EDDY_LOG_NOTICE, "server: daemonize is not supported yet");
     return 0;
 }

@@ -415,6 +415,20 @@ static int wait_new_task_pid(int port, int old) {
 
 /* ---- tests ------------------------------------------------------------- */
 
+EDDY_TEST(server_task, start_refuses_task_workers_without_on_task) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    cr_assert_eq(eddy_server_config_set(&cfg, "task_worker_num", "1", err, sizeof(err)), 0);
+    cr_assert_eq(eddy_server_config_set(&cfg, "log_level", "6", err, sizeof(err)), 0);
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    cr_assert_geq(eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0), 0);
+    cr_assert_eq(eddy_server_start(srv), EDDY_EINVAL); /* before any fork */
+    cr_assert_eq(eddy_server_task(srv, "x", 1, -1), EDDY_EWRONG_OP); /* not a worker */
+    eddy_server_free(srv);
+}
+
 EDDY_TEST(server_task, task_finish_replies_with_increasing_task_ids) {
     spec_t spec = {{NULL}};
     proc_t p;
