@@ -83,6 +83,7 @@ void eddy__ipc_child(eddy_server_t *srv, eddy__slot_t *slot);
 void eddy__ipc_parent(eddy_server_t *srv, eddy__slot_t *slot, int forked);
 void eddy__ipc_slot_exit(eddy_server_t *srv, eddy__slot_t *slot);
 void eddy__ipc_dispatch_tasks(eddy_server_t *srv);
+void eddy__ipc_free_held(eddy_server_t *srv);
 
 /* task.c: child side */
 int eddy__ipc_start(eddy_server_t *srv);
@@ -137,6 +138,7 @@ typedef struct eddy__ipc_s {
     /* manager */
     eddy__queued_t *qhead, *qtail;
     int pair[2]; /* the socketpair between prepare and fork */
+    eddy_buf_t *held; /* per slot: frames for a process being restarted */
 } eddy__ipc_t;
 
 eddy__ipc_t *eddy__ipc(eddy_server_t *srv);

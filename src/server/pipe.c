@@ -246,11 +246,13 @@ void eddy__ipc_child(eddy_server_t *srv, eddy__slot_t *slot) {
         eddy_free(q);
     }
     ipc->qtail = NULL;
+    eddy__ipc_free_held(srv);
     ipc->child_fd = ipc->pair[1];
     ipc->pair[0] = ipc->pair[1] = -1;
 }
 
 static void manager_frame(eddy__link_t *l, const eddy__frame_t *h, const char *payload);
+static void release_held(eddy_server_t *srv, eddy__slot_t *slot);
 
 void eddy__ipc_parent(eddy_server_t *srv, eddy__slot_t *slot, int forked) {
     int *pair = eddy__ipc(srv)->pair;
@@ -261,6 +263,7 @@ void eddy__ipc_parent(eddy_server_t *srv, eddy__slot_t *slot, int forked) {
         /* A new task worker announces itself with IDLE: queued tasks move then. */
         slot->link = eddy__link_new(srv, pair[0], slot->id, manager_frame);
         slot->link->busy = 1;
+        release_held(srv, slot);
     }
     pair[0] = pair[1] = -1;
 }
@@ -326,6 +329,44 @@ static void queue_task(eddy_server_t *srv, const eddy__frame_t *h, const char *p
     eddy__ipc_dispatch_tasks(srv);
 }
 
+/* A message, send or close for a worker that is being restarted waits for
+ * its successor, as data in a Swoole worker pipe outlives the worker. Not a
+ * result: task ids restart with the process, so it would be another's. */
+#define HOLD_MAX (16u << 20)
+
+static int hold(eddy_server_t *srv, eddy__slot_t *to, const eddy__frame_t *h,
+                const char *payload) {
+    eddy__ipc_t *ipc = eddy__ipc(srv);
+    if (!ipc->held) ipc->held = eddy_calloc(eddy__server_slots(srv), sizeof(*ipc->held));
+    eddy_buf_t *b = &ipc->held[to->id];
+    if (b->len + sizeof(*h) + h->len > HOLD_MAX) return 0;
+    eddy_buf_append(b, h, sizeof(*h));
+    eddy_buf_append(b, payload, h->len);
+    return 1;
+}
+
+static void release_held(eddy_server_t *srv, eddy__slot_t *slot) {
+    eddy__ipc_t *ipc = srv->ipc;
+    if (!ipc || !ipc->held || !ipc->held[slot->id].len) return;
+    eddy_buf_t b = ipc->held[slot->id];
+    eddy_buf_init(&ipc->held[slot->id]);
+    for (size_t pos = 0; pos < b.len;) {
+        eddy__frame_t h;
+        memcpy(&h, b.data + pos, sizeof(h));
+        eddy__link_send(slot->link, &h, b.data + pos + sizeof(h));
+        pos += sizeof(h) + h.len;
+    }
+    eddy_buf_free(&b);
+}
+
+void eddy__ipc_free_held(eddy_server_t *srv) {
+    eddy__ipc_t *ipc = srv->ipc;
+    if (!ipc || !ipc->held) return;
+    for (uint32_t i = 0; i < eddy__server_slots(srv); i++) eddy_buf_free(&ipc->held[i]);
+    eddy_free(ipc->held);
+    ipc->held = NULL;
+}
+
 static void manager_frame(eddy__link_t *l, const eddy__frame_t *in, const char *payload) {
     eddy_server_t *srv = l->srv;
     eddy__frame_t h = *in;
@@ -340,7 +381,8 @@ static void manager_frame(eddy__link_t *l, const eddy__frame_t *in, const char *
         return;
     }
     eddy__slot_t *to = slot_of(srv, h.dst);
-    if (!to || eddy__link_send(to->link, &h, payload) < 0)
-        eddy_log(EDDY_LOG_NOTICE, "manager: message type %d from #%d to #%d dropped: no such "
-                 "worker running", h.type, h.src, h.dst);
+    if (to && eddy__link_send(to->link, &h, payload) == 0) return;
+    if (to && h.type != EDDY__FRAME_RESULT && hold(srv, to, &h, payload)) return;
+    eddy_log(EDDY_LOG_NOTICE, "manager: message type %d from #%d to #%d dropped: no such "
+             "worker running", h.type, h.src, h.dst);
 }

@@ -248,6 +248,7 @@ void eddy__ipc_free(eddy_server_t *srv) {
         ipc->qhead = q->next;
         eddy_free(q);
     }
+    eddy__ipc_free_held(srv);
     if (ipc->dloop) {
         if (live) {
             eddy_io_stop(&ipc->pump_io);

@@ -154,15 +154,15 @@ static void big(eddy_server_t *srv, int fd) {
 
 static void ev_pipe(eddy_server_t *srv, int src, const char *data, size_t len) {
     char msg[128];
-    int session = 0, ping_src = 0;
+    int session = 0, ping_src = 0, pong_pid = 0;
     snprintf(msg, sizeof(msg), "%.*s", (int)len, data);
     if (sscanf(msg, "ping %d", &session) == 1) {
         char pong[64];
-        int n = snprintf(pong, sizeof(pong), "pong %d %d", session, src);
+        int n = snprintf(pong, sizeof(pong), "pong %d %d %d", session, src, getpid());
         eddy_server_send_message(srv, pong, (size_t)n, src);
-    } else if (sscanf(msg, "pong %d %d", &session, &ping_src) == 2) {
-        reply(srv, session, "pipe ping_src=%d pong_src=%d me=%d\n", ping_src, src,
-              eddy_server_worker_id(srv));
+    } else if (sscanf(msg, "pong %d %d %d", &session, &ping_src, &pong_pid) == 3) {
+        reply(srv, session, "pipe ping_src=%d pong_src=%d me=%d pid=%d\n", ping_src, src,
+              eddy_server_worker_id(srv), pong_pid);
     }
 }
 
@@ -689,19 +689,29 @@ EDDY_TEST(server_task, send_message_fires_on_pipe_message_with_source_id) {
     proc_t p;
     start_server(&spec, &p);
     int fd = dial(p.port);
-    char line[256], want[128];
+    char line[256], want[128], c[32];
     int me = -1, session, pid;
     cr_assert_gt(cmd(fd, "ID?", line, sizeof(line)), 0);
     cr_assert_eq(sscanf(line, "id=%d session=%d pid=%d", &me, &session, &pid), 3);
     int other = 1 - me;
     snprintf(want, sizeof(want), "MSG %d", other);
     cr_assert_gt(cmd(fd, want, line, sizeof(line)), 0);
-    snprintf(want, sizeof(want), "pipe ping_src=%d pong_src=%d me=%d\n", me, other, me);
-    cr_assert_str_eq(line, want);
+    snprintf(want, sizeof(want), "pipe ping_src=%d pong_src=%d me=%d pid=", me, other, me);
+    cr_assert(strncmp(line, want, strlen(want)) == 0, "%s", line);
+    int other_pid = atoi(line + strlen(want));
+    /* Once the manager has restarted the target, messages reach the new
+     * process. (One already written to the old process's socket when it
+     * died is lost: each process has its own socketpair.) */
+    cr_assert_eq(kill(other_pid, SIGKILL), 0);
+    usleep(300000);
+    snprintf(c, sizeof(c), "MSG %d", other);
+    cr_assert_gt(cmd(fd, c, line, sizeof(line)), 0);
+    cr_assert(strncmp(line, want, strlen(want)) == 0, "%s", line);
+    cr_assert_neq(atoi(line + strlen(want)), other_pid, "the killed worker answered");
     /* A task worker (id 2) gets pipe messages too. */
     cr_assert_gt(cmd(fd, "MSG 2", line, sizeof(line)), 0);
-    snprintf(want, sizeof(want), "pipe ping_src=%d pong_src=2 me=%d\n", me, me);
-    cr_assert_str_eq(line, want);
+    snprintf(want, sizeof(want), "pipe ping_src=%d pong_src=2 me=%d pid=", me, me);
+    cr_assert(strncmp(line, want, strlen(want)) == 0, "%s", line);
     cr_assert_gt(cmd(fd, "MSG 9", line, sizeof(line)), 0);
     cr_assert_str_eq(line, "msg rc=-22\n");
     close(fd);
