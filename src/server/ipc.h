@@ -17,6 +17,11 @@
  * Routing through the manager costs one extra copy, but a restarted
  * process needs only its own new socketpair: no mesh of inherited fds to
  * rebuild, and the idle bookkeeping lives in one single-threaded place.
+ * While a process is being restarted the manager holds frames for it
+ * (except results: task ids restart) and hands them to its successor; a
+ * frame already in the socket of a process that dies is lost with it
+ * (Swoole's pipes outlive their worker; ours do not). A task in flight when
+ * its task worker dies is lost too, as in Swoole: a taskwait times out.
  * PROCESS mode can reuse the frame format and eddy__link_t as they are.
  */
 #ifndef EDDY_SERVER_IPC_H
