@@ -30,6 +30,17 @@
 #define EDDY_ESYSCALL (-502)            /* a system call failed unexpectedly */
 #define EDDY_EPROTOCOL (-508)           /* malformed data from a peer */
 #define EDDY_EWRONG_OP (-509)           /* API used in the wrong state */
+/* Session (connection) errors, numbered as SW_ERROR_SESSION_*: the server
+ * API returns them and the PHP layer reports them as Swoole does. */
+#define EDDY_ESESSION_CLOSED_BY_SERVER (-1001)
+#define EDDY_ESESSION_CLOSED_BY_CLIENT (-1002)
+#define EDDY_ESESSION_CLOSING (-1003)
+#define EDDY_ESESSION_CLOSED (-1004)     /* known connection, already closed */
+#define EDDY_ESESSION_NOT_EXIST (-1005)  /* no such connection */
+#define EDDY_ESESSION_INVALID_ID (-1006) /* not a session id at all */
+#define EDDY_ESESSION_DISCARD_DATA (-1007) /* data for a closed session dropped */
+#define EDDY_ESESSION_DISCARD_TIMEOUT_DATA (-1008)
+#define EDDY_EOUTPUT_BUFFER_OVERFLOW (-1009) /* over buffer_output_size / socket_buffer_size */
 #define EDDY_EPACKAGE_TOO_LARGE (-1201) /* framed message over package_max_length */
 #define EDDY_ECO_OUT_OF_COROUTINE (-10001) /* blocking call outside a coroutine */
 #define EDDY_ECO_HAS_BEEN_BOUND (-10002)   /* second reader/writer on a socket */

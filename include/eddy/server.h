@@ -150,14 +150,8 @@ void eddy_server_config_framing(const eddy_server_config_t *cfg, eddy_framing_t 
 #include "eddy/loop.h"
 #include "eddy/socket.h"
 
-/* Swoole's session errors (negated SWOOLE_ERROR_SESSION_*). */
-#define EDDY_ESESSION_CLOSED_BY_SERVER (-1001)
-#define EDDY_ESESSION_CLOSED_BY_CLIENT (-1002)
-#define EDDY_ESESSION_CLOSING (-1003)
-#define EDDY_ESESSION_CLOSED (-1004)    /* known connection, already closed */
-#define EDDY_ESESSION_NOT_EXIST (-1005) /* no such connection in this worker */
-#define EDDY_ESESSION_DISCARD_DATA (-1007) /* data for a closed session dropped */
-#define EDDY_EOUTPUT_BUFFER_OVERFLOW (-1009) /* over buffer_output_size / socket_buffer_size */
+/* Session errors (EDDY_ESESSION_*, EDDY_EOUTPUT_BUFFER_OVERFLOW) are in
+ * eddy/base.h with the other engine error codes. */
 
 #define EDDY_SERVER_MAX_LISTENERS 16
 #define EDDY_SERVER_FD_BITS 20 /* fd part of a session id */

@@ -9,6 +9,16 @@ const char *eddy_strerror(int code) {
     case EDDY_ESYSCALL: return "System call fail";
     case EDDY_EPROTOCOL: return "Protocol error";
     case EDDY_EWRONG_OP: return "Wrong operation";
+    /* Session texts as Swoole's swoole_strerror() gives them. */
+    case EDDY_ESESSION_CLOSED_BY_SERVER: return "Session closed by server";
+    case EDDY_ESESSION_CLOSED_BY_CLIENT: return "Session closed by client";
+    case EDDY_ESESSION_CLOSING: return "Session closing";
+    case EDDY_ESESSION_CLOSED: return "Session closed";
+    case EDDY_ESESSION_NOT_EXIST: return "Session not exist";
+    case EDDY_ESESSION_INVALID_ID: return "Session invalid id";
+    case EDDY_ESESSION_DISCARD_TIMEOUT_DATA: return "Session discard timeout data";
+    case EDDY_ESESSION_DISCARD_DATA: return "Session discard data";
+    case EDDY_EOUTPUT_BUFFER_OVERFLOW: return "Output buffer overflow";
     case EDDY_EPACKAGE_TOO_LARGE: return "Package length too large";
     case EDDY_ECO_OUT_OF_COROUTINE: return "Coroutine out of coroutine";
     case EDDY_ECO_HAS_BEEN_BOUND: return "Coroutine has been bound";
