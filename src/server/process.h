@@ -54,6 +54,7 @@ typedef struct {
 typedef struct {
     _Atomic int session; /* 0: never used */
     _Atomic int closed;  /* set by the master when the fd is gone: slot reusable */
+    _Atomic int server_closed; /* a worker called close(): later data is dropped (1007) */
     int reactor;
     int listener;
     int worker; /* fixed target (dispatch modes 2, 4, 5), else -1 */

@@ -113,6 +113,26 @@ static void on_sigterm(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
 
 /* ---- input ------------------------------------------------------------- */
 
+/* A message for a session the server closed (close() called in any worker)
+ * is dropped with Swoole's notice 1007: the application is done with it.
+ * One for a session the client closed is dropped too in dispatch modes 1
+ * and 3 with discard_timeout_request (the default), where it may reach a
+ * worker after the close with nothing ordering them; in the stateful modes
+ * it precedes on_close on the same channel and is delivered. */
+static int discarded(eddy_server_t *srv, int session, size_t len) {
+    eddy__session_t *e = eddy__session_get(srv, session);
+    int by_server = e && atomic_load_explicit(&e->server_closed, memory_order_acquire);
+    int gone = !e || atomic_load_explicit(&e->closed, memory_order_acquire);
+    if (!by_server &&
+        !(gone && !eddy__dispatch_stateful(srv) && srv->cfg.discard_timeout_request))
+        return 0;
+    eddy_log(EDDY_LOG_NOTICE,
+             "worker #%d: %zu bytes from session#%d discarded: session closed by %s (ERRNO %d)",
+             srv->worker_id, len, session, by_server ? "server" : "client",
+             -EDDY_ESESSION_DISCARD_DATA);
+    return 1;
+}
+
 static void on_message(eddy_server_t *srv, int r, const eddy__msg_t *h, const char *data,
                        size_t len) {
     eddy__proc_t *p = P(srv);
@@ -121,7 +141,8 @@ static void on_message(eddy_server_t *srv, int r, const eddy__msg_t *h, const ch
         if (srv->ev.on_connect) srv->ev.on_connect(srv, h->session, r);
         break;
     case MSG_DATA:
-        if (srv->ev.on_receive) srv->ev.on_receive(srv, h->session, r, data, len);
+        if (srv->ev.on_receive && !discarded(srv, h->session, len))
+            srv->ev.on_receive(srv, h->session, r, data, len);
         if (srv->cfg.dispatch_mode == EDDY_DISPATCH_IDLE)
             send_record(srv, r, MSG_DONE, 0, NULL, 0);
         if (++p->requests == p->max_requests) begin_stop(srv, "max_request reached");
@@ -323,6 +344,7 @@ int eddy__pworker_close(eddy_server_t *srv, int session) {
     int err;
     eddy__session_t *e = lookup(srv, session, &err);
     if (!e) return err;
+    atomic_store_explicit(&e->server_closed, 1, memory_order_release); /* later data: 1007 */
     return send_record(srv, e->reactor, MSG_CLOSE, session, NULL, 0);
 }
 

@@ -260,6 +260,7 @@ static void publish(eddy__reactor_t *r, eddy__pconn_t *c, const eddy_addr_t *pee
     e->listener = c->listener;
     e->worker = c->worker;
     atomic_store(&e->uid, 0);
+    atomic_store(&e->server_closed, 0);
     e->peer = *peer;
     e->connect_time = (int64_t)time(NULL);
     atomic_store(&e->last_time, e->connect_time);
@@ -367,12 +368,23 @@ static eddy__pconn_t *conn_of(eddy__reactor_t *r, int session) {
     return c && c->session == session && !c->closed ? c : NULL;
 }
 
+/* A reply for a connection that is gone (or closing) is dropped with
+ * Swoole's notice 1007; the worker's send had returned 0 already. Logged
+ * once per message, not per record of a long one. */
+static void discard_send(eddy__reactor_t *r, const eddy__msg_t *h) {
+    if (!(h->flags & MSG_BEGIN)) return;
+    eddy_log(EDDY_LOG_NOTICE,
+             "reactor #%d: data for session#%d discarded: session closed (ERRNO %d)", r->id,
+             h->session, -EDDY_ESESSION_DISCARD_DATA);
+}
+
 static void on_record(eddy__reactor_t *r, int w, const eddy__msg_t *h, const char *payload) {
     eddy__chan_t *ch = &r->chans[w];
     eddy__pconn_t *c = h->session > 0 ? conn_of(r, h->session) : NULL;
     switch (h->type) {
     case MSG_SEND:
         if (c && !c->close_after_flush) conn_write(r, c, payload, h->len);
+        else discard_send(r, h);
         break;
     case MSG_CLOSE:
         if (!c) break;

@@ -201,6 +201,23 @@ static void on_result(eddy_server_t *srv, const eddy__frame_t *h, const char *pa
 
 /* ---- frames arriving at a worker or task worker ------------------------ */
 
+/* A send another worker forwarded for one of our connections: if it has
+ * gone (or is closing) meanwhile, the data is dropped with Swoole's notice
+ * 1007; the sender was told 0 when it queued the frame. */
+static void forwarded_send(eddy_server_t *srv, const eddy__frame_t *h, const char *payload) {
+    int err;
+    eddy__worker_conn(srv, h->id, &err);
+    if (err == EDDY_ESESSION_NOT_EXIST || err == EDDY_ESESSION_CLOSED) {
+        eddy_log(EDDY_LOG_NOTICE,
+                 "worker #%d: %u bytes from worker #%d for session#%d discarded: session %s "
+                 "(ERRNO %d)",
+                 srv->worker_id, h->len, h->src, h->id,
+                 err == EDDY_ESESSION_CLOSED ? "closed" : "gone", -EDDY_ESESSION_DISCARD_DATA);
+        return;
+    }
+    eddy_server_send(srv, h->id, payload, h->len); /* other errors are logged by send */
+}
+
 static void child_frame(eddy__link_t *l, const eddy__frame_t *h, const char *payload) {
     eddy_server_t *srv = l->srv;
     switch (h->type) {
@@ -213,8 +230,8 @@ static void child_frame(eddy__link_t *l, const eddy__frame_t *h, const char *pay
     case EDDY__FRAME_MESSAGE:
         if (srv->ev.on_pipe_message) srv->ev.on_pipe_message(srv, h->src, payload, h->len);
         break;
-    case EDDY__FRAME_SEND: /* errors are logged by send itself */
-        eddy_server_send(srv, h->id, payload, h->len);
+    case EDDY__FRAME_SEND:
+        forwarded_send(srv, h, payload);
         break;
     case EDDY__FRAME_CLOSE:
         eddy_server_close(srv, h->id);

@@ -177,8 +177,14 @@ static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
 static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
     const eddy_server_config_t *cfg = eddy_server_config(srv);
     (void)reactor_id;
+    if (len > 5 && len < 64 && memcmp(data, "NOTE-", 5) == 0) /* seen by the test */
+        note(srv, "recv %.*s\n", (int)(data[len - 1] == '\n' ? len - 1 : len), data);
     if (!(cfg->open_eof_check || cfg->open_length_check)) {
         if (!command(srv, fd, data, len)) eddy_server_send(srv, fd, data, len);
+        return;
+    }
+    if (len == 6 && memcmp(data, "CLOSE\n", 6) == 0) { /* framed: close, keep reading */
+        note(srv, "close-call rc=%d\n", eddy_server_close(srv, fd));
         return;
     }
     eddy_server_send(srv, fd, "[", 1);
@@ -881,6 +887,74 @@ EDDY_TEST(server_process, slow_worker_pauses_input_without_losing_data) {
     close(lf);
     unlink(logf);
     cr_assert_not_null(strstr(buf, "paused reading clients"), "input was never paused");
+}
+
+/* The whole log_file (NUL-terminated, at most cap - 1 bytes), then removed. */
+static void slurp_log(const char *path, char *buf, size_t cap) {
+    memset(buf, 0, cap);
+    int lf = open(path, O_RDONLY | O_CLOEXEC);
+    cr_assert_geq(lf, 0, "log_file not written");
+    cr_assert_geq(read(lf, buf, cap - 1), 0);
+    close(lf);
+    unlink(path);
+}
+
+/* Two messages in one segment: the worker closes the session on the first,
+ * so the second, already on its way to the worker, is dropped (1007). */
+EDDY_TEST(server_process, data_after_server_close_is_discarded_with_1007) {
+    char logf[64], buf[16384];
+    snprintf(logf, sizeof(logf), "/tmp/eddy-sp-%d.log", getpid());
+    unlink(logf);
+    spec_t spec = {.opts = {"open_eof_split", "1", "package_eof", "\n", "log_level", "3",
+                            "log_file", logf, NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    cr_assert_eq(send_all(fd, "CLOSE\nNOTE-after\n", 17), 0);
+    cr_assert(peer_closed(fd), "the server did not close the connection");
+    close(fd);
+    cr_assert(events_have(&proc, "close-call rc=0", 2000));
+    cr_assert(events_have(&proc, "close ", 2000), "on_close did not fire");
+    cr_assert_not(events_have(&proc, "recv NOTE-after", 0), "data after close() was delivered");
+    cr_assert_eq(stop_server(&proc), 0);
+    slurp_log(logf, buf, sizeof(buf));
+    cr_assert_not_null(strstr(buf, "discarded: session closed by server (ERRNO 1007)"), "%s", buf);
+}
+
+/* dispatch_mode 3: a message whose client has closed before a worker gets
+ * to it is dropped with 1007 while discard_timeout_request is on (the
+ * default), and delivered when it is off. */
+static void late_message(const char *discard, int delivered) {
+    char logf[64], buf[16384], line[32];
+    snprintf(logf, sizeof(logf), "/tmp/eddy-sp-%d.log", getpid());
+    unlink(logf);
+    spec_t spec = {.opts = {"dispatch_mode", "3", "discard_timeout_request", discard,
+                            "log_level", "3", "log_file", logf, NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int busy = dial(SOCK_STREAM, proc.ports[0]);
+    cr_assert_eq(send_all(busy, "SLEEP", 5), 0); /* the only worker blocks 1.5 s */
+    usleep(100000);
+    int late = dial(SOCK_STREAM, proc.ports[0]);
+    cr_assert_eq(send_all(late, "NOTE-late", 9), 0);
+    close(late);
+    cr_assert_gt(recv_line(busy, line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "awake\n");
+    close(busy);
+    cr_assert_eq(events_have(&proc, "recv NOTE-late", delivered ? 2000 : 300), delivered);
+    cr_assert_eq(stop_server(&proc), 0);
+    slurp_log(logf, buf, sizeof(buf));
+    cr_assert_eq(strstr(buf, "closed by client (ERRNO 1007)") != NULL, !delivered, "%s", buf);
+}
+
+EDDY_TEST(server_process, stateless_dispatch_discards_data_of_closed_session) {
+    late_message("1", 0);
+}
+
+EDDY_TEST(server_process, discard_timeout_request_off_delivers_data_of_closed_session) {
+    late_message("0", 1);
 }
 
 /* Several stream listeners of every family feed the same reactors. */

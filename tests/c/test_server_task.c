@@ -741,6 +741,35 @@ static void two_workers(int port, int fds[2], int ids[2], int sessions[2]) {
     cr_assert_geq(fds[1], 0, "every connection went to one worker");
 }
 
+/* A send forwarded to the owner of a connection that has closed returns 0
+ * to the sender (it was queued) and is dropped by the owner with 1007. */
+EDDY_TEST(server_task, forwarded_send_to_a_closed_connection_is_discarded_with_1007) {
+    char logf[64], buf[16384] = {0}, line[256], c[64];
+    snprintf(logf, sizeof(logf), "/tmp/eddy-st-%d.log", getpid());
+    unlink(logf);
+    spec_t spec = {{"worker_num", "2", "log_level", "3", "log_file", logf, NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int fds[2], ids[2], sessions[2];
+    two_workers(p.port, fds, ids, sessions);
+    close(fds[1]);
+    usleep(200000); /* the owner sees the close */
+    snprintf(c, sizeof(c), "SENDTO %d", sessions[1]);
+    cr_assert_gt(cmd(fds[0], c, line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "sendto rc=0\n");
+    usleep(200000);
+    close(fds[0]);
+    cr_assert_eq(stop_server(&p), 0);
+    int lf = open(logf, O_RDONLY | O_CLOEXEC);
+    cr_assert_geq(lf, 0, "log_file not written");
+    cr_assert_geq(read(lf, buf, sizeof(buf) - 1), 0);
+    close(lf);
+    unlink(logf);
+    snprintf(c, sizeof(c), "for session#%d discarded", sessions[1]);
+    cr_assert_not_null(strstr(buf, c), "%s", buf);
+    cr_assert_not_null(strstr(buf, "(ERRNO 1007)"), "%s", buf);
+}
+
 EDDY_TEST(server_task, send_to_a_connection_of_another_worker_arrives) {
     spec_t spec = {{"worker_num", "2", NULL}};
     proc_t p;
