@@ -143,8 +143,11 @@ void eddy_server_config_framing(const eddy_server_config_t *cfg, eddy_framing_t 
  * connections since (Swoole's 64-bit-wide ids never do; ours are int).
  * send/close on a connection of another worker (from a worker or a task
  * worker) are forwarded to its owner over the IPC (task.c) and return 0 once
- * queued; the owner logs a session error if the connection is gone. exists
- * and client_info see the calling worker's connections only.
+ * queued; the owner drops the data with notice 1007 if the connection is
+ * gone. exists and client_info on another worker's connection ask its
+ * owner and wait for the answer (at most 1 s; Swoole's BASE mode does not
+ * do this at all). eddy_server_connections() visits this worker's
+ * connections only, as Swoole's $server->connections in SWOOLE_BASE.
  * ==================================================================== */
 
 #include "eddy/loop.h"
@@ -267,10 +270,21 @@ int eddy_server_close(eddy_server_t *srv, int fd);
 
 /* ---- status ------------------------------------------------------------ */
 
-/* 1 if fd is an open connection of this worker, else 0. */
+/* 1 if fd is an open connection, else 0. BASE mode: a connection of
+ * another worker is asked of its owner (a blocking round trip through the
+ * manager, up to 1 s; 0 if it does not answer). */
 int eddy_server_exists(eddy_server_t *srv, int fd);
-/* 0 and *info filled, or a session error. */
+/* 0 and *info filled, or a session error; as exists for another worker's
+ * connection in BASE mode (also EDDY_ETIMEDOUT, EDDY_EPIPE). */
 int eddy_server_client_info(eddy_server_t *srv, int fd, eddy_server_client_info_t *info);
+/* Called with each connection's id; non-zero stops the walk. */
+typedef int (*eddy_server_conn_cb)(eddy_server_t *srv, int session, void *arg);
+/* Visits the open connections, as Swoole's $server->connections: PROCESS
+ * mode, every connection of the server (the shared session table, from any
+ * worker or task worker); BASE mode, this worker's own only. cb may be
+ * NULL (count). Returns the number visited, or EDDY_EWRONG_OP outside a
+ * worker. */
+int eddy_server_connections(eddy_server_t *srv, eddy_server_conn_cb cb, void *arg);
 /* This process's worker id, or -1 in the master and manager. */
 int eddy_server_worker_id(const eddy_server_t *srv);
 /* Port a listener is bound to (the real one after port 0), or EDDY_EINVAL. */

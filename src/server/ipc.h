@@ -37,8 +37,17 @@ typedef enum {
     EDDY__FRAME_IDLE,     /* task worker -> manager: ready for the next task */
     EDDY__FRAME_MESSAGE,  /* any -> worker dst: on_pipe_message */
     EDDY__FRAME_SEND,     /* any -> owner worker dst; id: session */
-    EDDY__FRAME_CLOSE     /* any -> owner worker dst; id: session */
+    EDDY__FRAME_CLOSE,    /* any -> owner worker dst; id: session */
+    /* any -> owner worker dst; id: session, payload: int32 query id (< 0).
+     * The owner answers with a RESULT whose id is the query id and whose
+     * payload is an eddy__answer_t: exists / client_info across workers. */
+    EDDY__FRAME_QUERY
 } eddy__frame_type_t;
+
+typedef struct {
+    int32_t rc; /* 0 or a session error */
+    eddy_server_client_info_t info;
+} eddy__answer_t;
 
 #define EDDY__FRAME_WAIT 0x1u /* a taskwait task: a late result is dropped */
 
@@ -96,6 +105,11 @@ void eddy__ipc_free(eddy_server_t *srv);
 /* 1 if session belongs to another event worker (forwarded over the IPC). */
 int eddy__ipc_remote(const eddy_server_t *srv, int session);
 int eddy__ipc_forward(eddy_server_t *srv, int type, int session, const void *data, size_t len);
+/* Asks the owner of session (another worker) for its client info, waiting
+ * up to EDDY__QUERY_MS; info may be NULL (exists). 0, a session error,
+ * EDDY_ETIMEDOUT or EDDY_EPIPE. */
+int eddy__ipc_query(eddy_server_t *srv, int session, eddy_server_client_info_t *info);
+#define EDDY__QUERY_MS 1000
 __attribute__((noreturn)) void eddy__task_worker_main(eddy_server_t *srv, int id);
 
 /* Per-process IPC state (srv->ipc), created on first use. */
@@ -131,6 +145,7 @@ typedef struct eddy__ipc_s {
     int child_fd;        /* child: our end, between fork and eddy__ipc_start */
     eddy__link_t *link;  /* child: the link to the manager */
     int next_task_id;
+    int next_query_id; /* counts down from -1: never a task id */
     eddy__waiter_t *waiters;
     /* task worker */
     int busy, stopping;

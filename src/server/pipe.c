@@ -194,10 +194,35 @@ static int take_result(eddy__link_t *l, int id, eddy_buf_t *out) {
     return 0;
 }
 
+/* While a worker blocks in a wait, queries from other workers (exists,
+ * client_info) are still answered: two workers asking each other would
+ * otherwise each sit out the other's timeout. Each QUERY frame is taken
+ * out of l->in and handed to the link's handler; the rest stay in order. */
+static void serve_queries(eddy__link_t *l) {
+    size_t pos = 0;
+    while (l->in.len - pos >= HDR) {
+        eddy__frame_t h;
+        memcpy(&h, l->in.data + pos, HDR);
+        if (l->in.len - pos - HDR < h.len) return;
+        size_t flen = HDR + h.len;
+        if (h.type != EDDY__FRAME_QUERY || h.len > 16) {
+            pos += flen;
+            continue;
+        }
+        char payload[16];
+        memcpy(payload, l->in.data + pos + HDR, h.len);
+        memmove(l->in.data + pos, l->in.data + pos + flen, l->in.len - pos - flen);
+        l->in.len -= flen;
+        l->in.data[l->in.len] = 0;
+        l->on_frame(l, &h, payload);
+    }
+}
+
 int eddy__link_wait_result(eddy__link_t *l, int id, int64_t timeout_ms, eddy_buf_t *out) {
     uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : eddy_now_ms() + (uint64_t)timeout_ms;
     int rc = 0;
     for (;;) {
+        serve_queries(l);
         if (take_result(l, id, out)) break;
         if (l->closed) {
             rc = EDDY_EPIPE;

@@ -55,6 +55,14 @@ int eddy__process_prepare(eddy_server_t *srv) {
         return rc;
     }
     p->table = m;
+    m = mmap(NULL, sizeof(*p->slots_used), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+             0);
+    if (m == MAP_FAILED) {
+        rc = -errno;
+        eddy__process_free(srv);
+        return rc;
+    }
+    p->slots_used = m;
     p->busy = eddy_calloc((size_t)p->nworkers, sizeof(*p->busy));
     pthread_mutex_init(&p->lock, NULL);
     if ((rc = open_channels(p)) < 0) {
@@ -77,6 +85,7 @@ void eddy__process_free(eddy_server_t *srv) {
     close_all(p->master_fds, n);
     close_all(p->worker_fds, n);
     if (p->table) munmap(p->table, p->map_len);
+    if (p->slots_used) munmap((void *)p->slots_used, sizeof(*p->slots_used));
     if (p->busy) pthread_mutex_destroy(&p->lock);
     eddy_free((void *)p->busy);
     for (int r = 0; p->wasm && r < p->nreactors; r++) eddy_buf_free(&p->wasm[r]);
@@ -110,6 +119,8 @@ int eddy__session_alloc(eddy_server_t *srv) {
         eddy__session_t *e = &p->table[(size_t)p->next_session % p->cap];
         if (atomic_load(&e->session) != 0 && !atomic_load(&e->closed)) continue;
         found = p->next_session;
+        size_t slot = (size_t)found % p->cap;
+        if (slot >= atomic_load(p->slots_used)) atomic_store(p->slots_used, slot + 1);
         atomic_store(&e->closed, 0);
         atomic_store(&e->session, found);
     }

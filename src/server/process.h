@@ -120,6 +120,9 @@ typedef struct eddy__proc_s {
     int *worker_fds;
     eddy__session_t *table;
     size_t cap, map_len;
+    /* shared: 1 + the highest slot ever allocated, so that iterating the
+     * table reads only pages in use (MAP_SHARED holes cost memory once read) */
+    _Atomic size_t *slots_used;
     /* master */
     pthread_mutex_t lock;  /* session allocation */
     int next_session;
@@ -177,5 +180,6 @@ int eddy__pworker_send(eddy_server_t *srv, int session, const void *data, size_t
 int eddy__pworker_close(eddy_server_t *srv, int session);
 int eddy__pworker_exists(eddy_server_t *srv, int session);
 int eddy__pworker_info(eddy_server_t *srv, int session, eddy_server_client_info_t *info);
+int eddy__pworker_connections(eddy_server_t *srv, eddy_server_conn_cb cb, void *arg);
 
 #endif /* EDDY_SERVER_PROCESS_H */

@@ -370,6 +370,23 @@ int eddy__pworker_info(eddy_server_t *srv, int session, eddy_server_client_info_
     return 0;
 }
 
+/* Every open session of the server, from the shared table: any worker
+ * sees all connections, as Swoole's PROCESS-mode $server->connections. */
+int eddy__pworker_connections(eddy_server_t *srv, eddy_server_conn_cb cb, void *arg) {
+    eddy__proc_t *p = P(srv);
+    int n = 0;
+    if (srv->role != ROLE_WORKER || !p) return EDDY_EWRONG_OP;
+    size_t used = atomic_load(p->slots_used);
+    for (size_t i = 0; i < used && i < p->cap; i++) {
+        eddy__session_t *e = &p->table[i];
+        int s = atomic_load_explicit(&e->session, memory_order_acquire);
+        if (s <= 0 || atomic_load_explicit(&e->closed, memory_order_acquire)) continue;
+        n++;
+        if (cb && cb(srv, s, arg)) break;
+    }
+    return n;
+}
+
 int eddy_server_bind(eddy_server_t *srv, int session, uint32_t uid) {
     int err;
     if (srv->mode != EDDY_SERVER_PROCESS || srv->cfg.dispatch_mode != EDDY_DISPATCH_UIDMOD) {

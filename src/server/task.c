@@ -184,6 +184,7 @@ static eddy__waiter_t *take_waiter(eddy__ipc_t *ipc, int id) {
 }
 
 static void on_result(eddy_server_t *srv, const eddy__frame_t *h, const char *payload) {
+    if (h->id < 0) return; /* the answer to a query that gave up waiting */
     eddy__waiter_t *w = take_waiter(srv->ipc, h->id);
     if (w) {
         eddy_buf_append(w->out, payload, h->len);
@@ -218,6 +219,18 @@ static void forwarded_send(eddy_server_t *srv, const eddy__frame_t *h, const cha
     eddy_server_send(srv, h->id, payload, h->len); /* other errors are logged by send */
 }
 
+/* Another worker asks about one of our connections (exists / client_info). */
+static void answer_query(eddy_server_t *srv, const eddy__frame_t *h, const char *payload) {
+    int32_t qid;
+    eddy__answer_t a;
+    if (h->len != sizeof(qid)) return;
+    memcpy(&qid, payload, sizeof(qid));
+    memset(&a, 0, sizeof(a));
+    a.rc = is_task_worker(srv) ? EDDY_ESESSION_NOT_EXIST
+                               : eddy_server_client_info(srv, h->id, &a.info);
+    send_frame(srv, EDDY__FRAME_RESULT, h->src, qid, 0, &a, sizeof(a));
+}
+
 static void child_frame(eddy__link_t *l, const eddy__frame_t *h, const char *payload) {
     eddy_server_t *srv = l->srv;
     switch (h->type) {
@@ -235,6 +248,9 @@ static void child_frame(eddy__link_t *l, const eddy__frame_t *h, const char *pay
         break;
     case EDDY__FRAME_CLOSE:
         eddy_server_close(srv, h->id);
+        break;
+    case EDDY__FRAME_QUERY:
+        answer_query(srv, h, payload);
         break;
     default:
         eddy_log_warn("worker #%d: unknown IPC frame type %d", srv->worker_id, h->type);
@@ -440,6 +456,36 @@ int eddy_server_send_message(eddy_server_t *srv, const void *data, size_t len,
         dst_worker_id == srv->worker_id)
         return EDDY_EINVAL;
     return send_frame(srv, EDDY__FRAME_MESSAGE, dst_worker_id, 0, 0, data, len);
+}
+
+/* A blocking round trip through the manager, as a non-coroutine taskwait:
+ * bounded by EDDY__QUERY_MS, and frames read meanwhile are handled after. */
+int eddy__ipc_query(eddy_server_t *srv, int session, eddy_server_client_info_t *info) {
+    eddy__link_t *l = child_link(srv);
+    if (!l) return EDDY_EWRONG_OP;
+    eddy__ipc_t *ipc = srv->ipc;
+    int32_t qid = ipc->next_query_id = ipc->next_query_id <= INT_MIN + 1 ? -1
+                                                                          : ipc->next_query_id - 1;
+    int rc = send_frame(srv, EDDY__FRAME_QUERY, eddy__session_worker(srv, session), session, 0,
+                        &qid, sizeof(qid));
+    if (rc < 0) return rc;
+    eddy_buf_t out;
+    eddy_buf_init(&out);
+    rc = eddy__link_wait_result(l, qid, EDDY__QUERY_MS, &out);
+    eddy__answer_t a;
+    if (rc == 0 && out.len != sizeof(a)) rc = EDDY_EPROTOCOL;
+    if (rc == 0) {
+        memcpy(&a, out.data, sizeof(a));
+        rc = a.rc;
+        if (rc == 0 && info) *info = a.info;
+    }
+    eddy_buf_free(&out);
+    if (l->in.len) eddy_loop_defer(&srv->loop, process_later, srv);
+    if (rc == EDDY_ETIMEDOUT || rc == EDDY_EPIPE)
+        eddy_log_warn("worker #%d: no answer about session#%d from worker #%d: %s",
+                      srv->worker_id, session, eddy__session_worker(srv, session),
+                      eddy_strerror(rc));
+    return rc;
 }
 
 int eddy__ipc_remote(const eddy_server_t *srv, int session) {

@@ -519,6 +519,7 @@ int eddy_server_close(eddy_server_t *srv, int fd) {
 int eddy_server_exists(eddy_server_t *srv, int fd) {
     int err;
     if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_exists(srv, fd);
+    if (eddy__ipc_remote(srv, fd)) return eddy__ipc_query(srv, fd, NULL) == 0; /* task.c */
     eddy__worker_conn(srv, fd, &err);
     return err == 0;
 }
@@ -526,6 +527,7 @@ int eddy_server_exists(eddy_server_t *srv, int fd) {
 int eddy_server_client_info(eddy_server_t *srv, int fd, eddy_server_client_info_t *info) {
     int err;
     if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_info(srv, fd, info);
+    if (eddy__ipc_remote(srv, fd)) return eddy__ipc_query(srv, fd, info); /* task.c */
     eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
     if (!c) return err;
     memset(info, 0, sizeof(*info));
@@ -548,4 +550,18 @@ int eddy_server_sendto(eddy_server_t *srv, int listener, const eddy_addr_t *to, 
                   (const struct sockaddr *)(const void *)to->u.bytes, to->len);
     while (n < 0 && errno == EINTR);
     return n < 0 ? -errno : 0;
+}
+
+int eddy_server_connections(eddy_server_t *srv, eddy_server_conn_cb cb, void *arg) {
+    eddy__worker_t *w = W(srv);
+    int n = 0;
+    if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_connections(srv, cb, arg);
+    if (srv->role != ROLE_WORKER) return EDDY_EWRONG_OP;
+    for (size_t fd = 0; fd < w->conns_cap; fd++) {
+        eddy__conn_t *c = w->conns[fd];
+        if (!c || c->closed || c->close_after_flush) continue;
+        n++;
+        if (cb && cb(srv, c->session, arg)) break;
+    }
+    return n;
 }

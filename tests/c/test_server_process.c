@@ -125,6 +125,19 @@ static int send_big(eddy_server_t *srv, int fd) {
     return 1;
 }
 
+
+/* eddy_server_connections() callback: counts and looks for one session. */
+typedef struct {
+    int want, seen;
+} conns_t;
+
+static int conns_cb(eddy_server_t *srv, int session, void *arg) {
+    conns_t *c = arg;
+    (void)srv;
+    if (session == c->want) c->seen = 1;
+    return 0;
+}
+
 static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
     char out[160];
     int n = -1;
@@ -152,6 +165,10 @@ static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
                      ci.connect_time > 0 && ci.last_time >= ci.connect_time);
     } else if (len == 3 && memcmp(data, "BIG", 3) == 0) {
         return send_big(srv, fd);
+    } else if (len == 5 && memcmp(data, "CONNS", 5) == 0) {
+        conns_t c = {.want = fd};
+        int rc = eddy_server_connections(srv, conns_cb, &c);
+        n = snprintf(out, sizeof(out), "conns n=%d self=%d\n", rc, c.seen);
     } else if (len > 5 && len < 16 && memcmp(data, "BIND ", 5) == 0) {
         char num[16] = {0};
         memcpy(num, data + 5, len - 5);
@@ -887,6 +904,32 @@ EDDY_TEST(server_process, slow_worker_pauses_input_without_losing_data) {
     close(lf);
     unlink(logf);
     cr_assert_not_null(strstr(buf, "paused reading clients"), "input was never paused");
+}
+
+/* Any worker sees every connection of the server (the shared table). */
+EDDY_TEST(server_process, connections_lists_every_connection_from_any_worker) {
+    spec_t spec = {.opts = {"worker_num", "2", NULL}, .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fds[4];
+    char line[64];
+    for (int i = 0; i < 4; i++) {
+        fds[i] = dial(SOCK_STREAM, proc.ports[0]);
+        cr_assert_geq(fds[i], 0);
+        cr_assert_gt(conn_pid(fds[i]), 0); /* the connection is set up */
+    }
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(send_all(fds[i], "CONNS", 5), 0);
+        cr_assert_gt(recv_line(fds[i], line, sizeof(line)), 0);
+        cr_assert_str_eq(line, "conns n=4 self=1\n");
+    }
+    close(fds[3]);
+    usleep(200000);
+    cr_assert_eq(send_all(fds[0], "CONNS", 5), 0);
+    cr_assert_gt(recv_line(fds[0], line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "conns n=3 self=1\n");
+    for (int i = 0; i < 3; i++) close(fds[i]);
+    cr_assert_eq(stop_server(&proc), 0);
 }
 
 /* The whole log_file (NUL-terminated, at most cap - 1 bytes), then removed. */

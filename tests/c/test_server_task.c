@@ -224,6 +224,19 @@ static void cowait_main(void *arg) {
     free(c);
 }
 
+
+/* eddy_server_connections() callback: counts and looks for one session. */
+typedef struct {
+    int want, seen;
+} conns_t;
+
+static int conns_cb(eddy_server_t *srv, int session, void *arg) {
+    conns_t *c = arg;
+    (void)srv;
+    if (session == c->want) c->seen = 1;
+    return 0;
+}
+
 static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
     char cmd[128] = {0}, job[64] = {0};
     int me = eddy_server_worker_id(srv), arg = 0, rc;
@@ -267,6 +280,16 @@ static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *d
         int n = snprintf(line, sizeof(line), "cross from %d\n", me);
         rc = eddy_server_send(srv, arg, line, (size_t)n);
         reply(srv, fd, "sendto rc=%d\n", rc);
+    } else if (sscanf(cmd, "PEER %d", &arg) == 1) {
+        eddy_server_client_info_t ci = {.worker_id = -1};
+        int ex = eddy_server_exists(srv, arg);
+        rc = eddy_server_client_info(srv, arg, &ci);
+        reply(srv, fd, "peer exists=%d rc=%d worker=%d port=%d\n", ex, rc, ci.worker_id,
+              rc == 0 ? ci.remote_port : -1);
+    } else if (strcmp(cmd, "CONNS") == 0) {
+        conns_t c = {.want = fd};
+        rc = eddy_server_connections(srv, conns_cb, &c);
+        reply(srv, fd, "conns n=%d self=%d\n", rc, c.seen);
     } else if (strcmp(cmd, "RELOADT") == 0) {
         reply(srv, fd, "reload rc=%d\n", eddy_server_reload_ex(srv, 1));
     } else {
@@ -739,6 +762,54 @@ static void two_workers(int port, int fds[2], int ids[2], int sessions[2]) {
         sessions[slot] = session;
     }
     cr_assert_geq(fds[1], 0, "every connection went to one worker");
+}
+
+static int local_port(int fd) {
+    struct sockaddr_in sa;
+    socklen_t len = sizeof(sa);
+    if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0) return -1;
+    return ntohs(sa.sin_port);
+}
+
+/* exists / client_info on another worker's connection ask its owner; two
+ * workers asking each other at once still answer at once (neither waits
+ * out the 1 s query timeout); connections() lists this worker's own. */
+EDDY_TEST(server_task, exists_and_client_info_reach_another_workers_connection) {
+    spec_t spec = {{"worker_num", "2", NULL}};
+    proc_t p;
+    start_server(&spec, &p);
+    int fds[2], ids[2], sessions[2];
+    two_workers(p.port, fds, ids, sessions);
+    char line[256], c[64], want[128];
+    for (int i = 0; i < 2; i++) {
+        int j = 1 - i;
+        snprintf(c, sizeof(c), "PEER %d", sessions[j]);
+        cr_assert_gt(cmd(fds[i], c, line, sizeof(line)), 0);
+        snprintf(want, sizeof(want), "peer exists=1 rc=0 worker=%d port=%d\n", ids[j],
+                 local_port(fds[j]));
+        cr_assert_str_eq(line, want);
+        cr_assert_gt(cmd(fds[i], "CONNS", line, sizeof(line)), 0);
+        cr_assert_str_eq(line, "conns n=1 self=1\n");
+    }
+    uint64_t t0 = now_ms();
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 2; i++) {
+            snprintf(c, sizeof(c), "PEER %d", sessions[1 - i]);
+            cr_assert_eq(send(fds[i], c, strlen(c), MSG_NOSIGNAL), (ssize_t)strlen(c));
+        }
+        for (int i = 0; i < 2; i++) {
+            cr_assert_gt(recv_line(fds[i], line, sizeof(line)), 0);
+            cr_assert(strncmp(line, "peer exists=1 rc=0", 18) == 0, "%s", line);
+        }
+    }
+    cr_assert_lt(now_ms() - t0, 1000, "crossed queries waited for a timeout");
+    close(fds[1]);
+    usleep(200000); /* the owner sees the close */
+    snprintf(c, sizeof(c), "PEER %d", sessions[1]);
+    cr_assert_gt(cmd(fds[0], c, line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "peer exists=0 rc=-1005 worker=-1 port=-1\n");
+    close(fds[0]);
+    cr_assert_eq(stop_server(&p), 0);
 }
 
 /* A send forwarded to the owner of a connection that has closed returns 0
