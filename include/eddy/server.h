@@ -235,6 +235,11 @@ int eddy_server_mode(const eddy_server_t *srv);
  * (uid 0), EDDY_EWRONG_OP (other mode, or bound to another uid), or a
  * session error. Takes effect for messages the master reads afterwards. */
 int eddy_server_bind(eddy_server_t *srv, int session, uint32_t uid);
+/* Replaces the server's configuration with a copy of cfg before start
+ * (Swoole's set() after the constructor bound the port): listeners' framing
+ * follows the new options; backlog and enable_reuse_port stay as they were
+ * when the listeners were bound. 0, or EDDY_EWRONG_OP once started. */
+int eddy_server_configure(eddy_server_t *srv, const eddy_server_config_t *cfg);
 /* Copies the callbacks. Call before eddy_server_start(). */
 void eddy_server_set_events(eddy_server_t *srv, const eddy_server_events_t *ev);
 /* Binds (and for streams listens) at once, so the port can be read before

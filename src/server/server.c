@@ -20,14 +20,19 @@
 
 static char *dup_opt(const char *s) { return s ? eddy_strdup(s) : NULL; }
 
+/* A copy of cfg that owns its strings. */
+static void copy_config(eddy_server_config_t *dst, const eddy_server_config_t *cfg) {
+    *dst = *cfg;
+    dst->pid_file = dup_opt(cfg->pid_file);
+    dst->log_file = dup_opt(cfg->log_file);
+    dst->user = dup_opt(cfg->user);
+    dst->group = dup_opt(cfg->group);
+}
+
 eddy_server_t *eddy_server_new(const eddy_server_config_t *cfg) {
     eddy_server_t *srv = eddy_calloc(1, sizeof(*srv));
     if (cfg) {
-        srv->cfg = *cfg;
-        srv->cfg.pid_file = dup_opt(cfg->pid_file);
-        srv->cfg.log_file = dup_opt(cfg->log_file);
-        srv->cfg.user = dup_opt(cfg->user);
-        srv->cfg.group = dup_opt(cfg->group);
+        copy_config(&srv->cfg, cfg);
     } else {
         eddy_server_config_init(&srv->cfg);
     }
@@ -115,6 +120,20 @@ static int listener_framing(eddy_server_t *srv, eddy__listener_t *l) {
         return 0;
     }
     eddy_server_config_framing(&srv->cfg, &l->framing);
+    return 0;
+}
+
+/* Swoole binds in the constructor and takes set() afterwards: the new
+ * options replace the copy, and framing (read per listener at listen time)
+ * is derived again. Socket options applied at bind (backlog,
+ * enable_reuse_port) keep the values the listeners were made with. */
+int eddy_server_configure(eddy_server_t *srv, const eddy_server_config_t *cfg) {
+    if (srv->role != ROLE_MASTER || srv->manager_pid) return EDDY_EWRONG_OP;
+    eddy_server_config_t copy;
+    copy_config(&copy, cfg);
+    eddy_server_config_free(&srv->cfg);
+    srv->cfg = copy;
+    for (int i = 0; i < srv->nlisteners; i++) listener_framing(srv, &srv->listeners[i]);
     return 0;
 }
 
