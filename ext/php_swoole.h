@@ -90,5 +90,7 @@ const char *php_swoole_strerror(int code, int type, char *buf, size_t len);
 /* ---- MINIT hooks, one per family (ext/<family>.c) ------------------------ */
 
 void php_swoole_error_minit(int module_number);
+/* Swoole\Server, ext/php_server.c */
+void php_swoole_server_minit(int module_number);
 
 #endif /* PHP_SWOOLE_H */

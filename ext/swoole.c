@@ -68,6 +68,7 @@ static PHP_MINIT_FUNCTION(swoole) {
     php_swoole_wait_group_minit(module_number);
     php_swoole_timer_minit(module_number);
     php_swoole_event_minit(module_number);
+    php_swoole_server_minit(module_number);
     return SUCCESS;
 }
 

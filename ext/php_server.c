@@ -1,0 +1,1124 @@
+/*
+ * Swoole\Server: PHP callbacks over the server engine (include/eddy/server.h).
+ * Processes, sockets, framing, dispatch and IPC are the engine's; this file
+ * converts zvals, runs callbacks and keeps the PHP side of each process sane.
+ *
+ * Construction binds at once (the port is known before start(), and a taken
+ * address throws), on a default config; set() fills a config of its own that
+ * start() hands over with eddy_server_configure().
+ *
+ * Processes. The engine forks the manager from start() and the workers from
+ * the manager, so every process inherits the PHP state of the master at the
+ * moment start() was called. That state must not hold a running event loop:
+ * like Swoole, start() refuses when timers or coroutines exist. In a worker
+ * the engine replaces the default loop (which coroutines and Swoole\Timer
+ * use) with a fresh one that it pumps from the server loop, so PHP timers
+ * and coroutines made in a worker are that worker's own. The master and the
+ * manager never run PHP coroutines: their callbacks are plain calls.
+ *
+ * Coroutines. With enable_coroutine (default on) the worker events (workerStart,
+ * connect, receive, packet, close, finish, pipeMessage) each run in a new
+ * coroutine, so a handler that sleeps or waits on I/O does not block the
+ * worker. onTask is a plain call (Swoole's default task_enable_coroutine off;
+ * the Task-object form is not implemented) and its return value, unless null,
+ * is sent as finish().
+ *
+ * Errors in callbacks. As in Swoole, an uncaught exception or a fatal error
+ * in a callback is reported as PHP reports it and ends the process; the
+ * manager starts a new worker, so the server keeps serving. start() wraps the
+ * engine in zend_try: a bailout (from any callback, or from a coroutine that
+ * fails later, seen by a check at the top of every server-loop iteration)
+ * lands there, in whichever process it happened, and that process exits with
+ * status 255. exit() in a worker ends the worker with its status.
+ *
+ * Payloads (task, taskwait, finish, sendMessage) carry one tag byte: 'S' and a
+ * string as is, or 'Z' and serialize() output for any other value, so both
+ * ends get back the PHP value that was sent.
+ */
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "php_swoole.h"
+#include "php_coroutine.h"
+#include "php_coroutine_int.h"
+#include "php_coio.h"
+#include "php_timer.h"
+
+#include "SAPI.h"
+#include "ext/standard/php_var.h"
+#include "zend_exceptions.h"
+#include "zend_smart_str.h"
+
+#include "eddy/loop.h"
+#include "eddy/server.h"
+#include "eddy/timer.h"
+
+#include "server_arginfo.h"
+
+/* Swoole\Timer and Swoole\Event functions the timer methods delegate to. */
+ZEND_FUNCTION(swoole_timer_tick);
+ZEND_FUNCTION(swoole_timer_after);
+ZEND_FUNCTION(swoole_timer_clear);
+ZEND_FUNCTION(swoole_event_defer);
+
+#define SWOOLE_ERROR_SERVER_ONLY_START_ONE 9008
+#define SWOOLE_ERROR_SERVER_SEND_IN_MASTER 9009
+
+enum {
+    EV_START,
+    EV_SHUTDOWN,
+    EV_MANAGER_START,
+    EV_MANAGER_STOP,
+    EV_WORKER_START,
+    EV_WORKER_STOP,
+    EV_WORKER_EXIT,
+    EV_WORKER_ERROR,
+    EV_CONNECT,
+    EV_RECEIVE,
+    EV_PACKET,
+    EV_CLOSE,
+    EV_TASK,
+    EV_FINISH,
+    EV_PIPE_MESSAGE,
+    EV_COUNT
+};
+
+/* Lower-case, as on() compares them (Swoole's names are case-insensitive). */
+static const char *const event_names[EV_COUNT] = {
+    "start",   "shutdown", "managerstart", "managerstop", "workerstart",
+    "workerstop", "workerexit", "workererror", "connect",  "receive",
+    "packet",  "close",    "task",         "finish",      "pipemessage"};
+
+typedef struct {
+    eddy_server_t *srv;
+    eddy_server_config_t cfg; /* set() writes here; start() hands it over */
+    zval cbs[EV_COUNT];
+    HashTable *finish_cbs; /* task id -> callable given to task() */
+    HashTable *warned;     /* unsupported options already warned about */
+    int sock_type;
+    bool enable_coroutine;
+    bool started;
+    bool broken; /* left the engine by longjmp: its state is not freed */
+    zend_object std;
+} php_server_t;
+
+static zend_class_entry *server_ce;
+static zend_object_handlers server_handlers;
+
+static inline php_server_t *server_from_obj(zend_object *obj) {
+    return (php_server_t *) ((char *) obj - XtOffsetOf(php_server_t, std));
+}
+
+#define THIS_SERVER() server_from_obj(Z_OBJ_P(ZEND_THIS))
+
+/* ---- object ----------------------------------------------------------------- */
+
+static zend_object *server_create(zend_class_entry *ce) {
+    php_server_t *ps = zend_object_alloc(sizeof(php_server_t), ce);
+
+    eddy_server_config_init(&ps->cfg);
+    for (int i = 0; i < EV_COUNT; i++) {
+        ZVAL_UNDEF(&ps->cbs[i]);
+    }
+    ps->enable_coroutine = true;
+    zend_object_std_init(&ps->std, ce);
+    object_properties_init(&ps->std, ce);
+    ps->std.handlers = &server_handlers;
+    return &ps->std;
+}
+
+static void server_free(zend_object *obj) {
+    php_server_t *ps = server_from_obj(obj);
+
+    for (int i = 0; i < EV_COUNT; i++) {
+        zval_ptr_dtor(&ps->cbs[i]);
+    }
+    if (ps->finish_cbs) {
+        zend_array_destroy(ps->finish_cbs);
+    }
+    if (ps->warned) {
+        zend_array_destroy(ps->warned);
+    }
+    if (ps->srv && !ps->broken) {
+        eddy_server_free(ps->srv);
+    }
+    eddy_server_config_free(&ps->cfg);
+    zend_object_std_dtor(obj);
+}
+
+/* Callbacks are closures that often capture the server: show them to the
+ * cycle collector. */
+static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
+    php_server_t *ps = server_from_obj(obj);
+    zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
+
+    for (int i = 0; i < EV_COUNT; i++) {
+        zend_get_gc_buffer_add_zval(buf, &ps->cbs[i]);
+    }
+    if (ps->finish_cbs) {
+        zval *cb;
+        ZEND_HASH_FOREACH_VAL(ps->finish_cbs, cb) {
+            zend_get_gc_buffer_add_zval(buf, cb);
+        } ZEND_HASH_FOREACH_END();
+    }
+    zend_get_gc_buffer_use(buf, table, n);
+    return zend_std_get_properties(obj);
+}
+
+/* ---- payloads --------------------------------------------------------------- */
+
+/* Tag byte + bytes (see the top of the file). False if serialize() threw. */
+static bool pack(zval *v, smart_str *out) {
+    if (Z_TYPE_P(v) == IS_STRING) {
+        smart_str_appendc(out, 'S');
+        smart_str_append(out, Z_STR_P(v));
+    } else {
+        php_serialize_data_t h;
+        smart_str_appendc(out, 'Z');
+        PHP_VAR_SERIALIZE_INIT(h);
+        php_var_serialize(out, v, &h);
+        PHP_VAR_SERIALIZE_DESTROY(h);
+        if (EG(exception)) {
+            smart_str_free(out);
+            return false;
+        }
+    }
+    smart_str_0(out);
+    return true;
+}
+
+static void unpack(const char *data, size_t len, zval *out) {
+    if (len > 0 && data[0] == 'Z') {
+        php_unserialize_data_t h;
+        const unsigned char *p = (const unsigned char *) data + 1;
+
+        PHP_VAR_UNSERIALIZE_INIT(h);
+        if (!php_var_unserialize(out, &p, (const unsigned char *) data + len, &h)) {
+            zval_ptr_dtor(out);
+            ZVAL_FALSE(out);
+            php_error_docref(NULL, E_WARNING, "cannot unserialize a payload of %zu bytes", len);
+        }
+        PHP_VAR_UNSERIALIZE_DESTROY(h);
+        return;
+    }
+    ZVAL_STRINGL(out, len > 0 ? data + 1 : "", len > 0 ? len - 1 : 0);
+}
+
+/* ---- ending a process from a callback --------------------------------------- */
+
+/* Flushes what PHP has buffered and ends this process (a worker or the
+ * manager) at once: its engine state is mid-call, and atexit handlers
+ * belong to the master. */
+static ZEND_NORETURN void process_exit(int status) {
+    zend_try {
+        php_output_end_all();
+    } zend_end_try();
+    sapi_flush();
+    fflush(NULL);
+    _exit(status);
+}
+
+/* After every callback: a fatal error or exit() that happened in it (or in
+ * a coroutine that ran meanwhile) ends the process. A bailout longjmps to
+ * start()'s zend_try. */
+static void after_callback(void) {
+    if (!php_coro_after_switch() || EG(exception)) {
+        if (EG(exception) && zend_is_unwind_exit(EG(exception))) {
+            zend_clear_exception();
+            process_exit(EG(exit_status));
+        }
+        if (EG(exception)) {
+            zend_exception_error(EG(exception), E_ERROR);
+            zend_bailout();
+        }
+    }
+}
+
+/* A coroutine resumed by a loop (a sleep ending, a socket ready) may have
+ * failed since the last callback: checked after every pass of the default
+ * loop (which the engine pumps from the server loop) and at the top of every
+ * server-loop iteration (coroutines the server loop resumes, a taskwait).
+ * Swoole\Event::cycle() in a worker takes the default loop's slot; failures
+ * are then seen at the next event instead. */
+static void check_coroutines(eddy_loop_t *loop, void *arg) {
+    (void) loop, (void) arg;
+    if (php_coro_g.bailout || php_coro_g.exiting) {
+        after_callback();
+    }
+}
+
+/* ---- firing events ---------------------------------------------------------- */
+
+/* Calls event `ev` with args (args[0] is set to the server here). In a
+ * coroutine when `coro` and enable_coroutine; retval (may be NULL) gets the
+ * return value of a plain call. Releases args[1..argc). */
+static void fire(php_server_t *ps, int ev, zval *cb, zval *args, uint32_t argc, bool coro,
+                 zval *retval) {
+    zend_fcall_info_cache fcc;
+    zval ret;
+
+    ZVAL_OBJ(&args[0], &ps->std);
+    if (!cb) {
+        cb = &ps->cbs[ev];
+    }
+    if (!Z_ISUNDEF_P(cb) && php_swoole_callable_cache(cb, &fcc)) {
+        if (coro && ps->enable_coroutine) {
+            php_coro_create(&fcc, cb, argc, args);
+        } else {
+            zend_fcall_info fci = {0};
+            fci.size = sizeof(fci);
+            ZVAL_COPY_VALUE(&fci.function_name, cb);
+            fci.params = args;
+            fci.param_count = argc;
+            fci.retval = retval ? retval : &ret;
+            ZVAL_UNDEF(fci.retval);
+            zend_call_function(&fci, &fcc);
+            if (!retval) {
+                zval_ptr_dtor(&ret);
+            }
+        }
+    }
+    for (uint32_t i = 1; i < argc; i++) {
+        zval_ptr_dtor(&args[i]);
+    }
+    after_callback();
+}
+
+static php_server_t *ps_of(eddy_server_t *srv) {
+    return eddy_server_data(srv);
+}
+
+static void update_long(php_server_t *ps, const char *name, zend_long v) {
+    zend_update_property_long(server_ce, &ps->std, name, strlen(name), v);
+}
+
+static void on_start(eddy_server_t *srv) {
+    php_server_t *ps = ps_of(srv);
+    zval args[1];
+
+    update_long(ps, "master_pid", eddy_server_master_pid(srv));
+    update_long(ps, "manager_pid", eddy_server_manager_pid(srv));
+    fire(ps, EV_START, NULL, args, 1, false, NULL);
+}
+
+static void on_shutdown(eddy_server_t *srv) {
+    zval args[1];
+    fire(ps_of(srv), EV_SHUTDOWN, NULL, args, 1, false, NULL);
+}
+
+static void on_manager_start(eddy_server_t *srv) {
+    php_server_t *ps = ps_of(srv);
+    zval args[1];
+
+    update_long(ps, "manager_pid", getpid());
+    fire(ps, EV_MANAGER_START, NULL, args, 1, false, NULL);
+}
+
+static void on_manager_stop(eddy_server_t *srv) {
+    zval args[1];
+    fire(ps_of(srv), EV_MANAGER_STOP, NULL, args, 1, false, NULL);
+}
+
+static void on_worker_start(eddy_server_t *srv, int worker_id) {
+    php_server_t *ps = ps_of(srv);
+    bool task = eddy_server_is_task_worker(srv);
+    eddy_loop_t *loop = eddy_server_loop(srv);
+    zval args[2];
+
+    update_long(ps, "worker_id", worker_id);
+    update_long(ps, "worker_pid", getpid());
+    update_long(ps, "manager_pid", eddy_server_manager_pid(srv));
+    zend_update_property_bool(server_ce, &ps->std, ZEND_STRL("taskworker"), task);
+    if (loop) {
+        eddy_loop_set_cycle(loop, EDDY_CYCLE_BEFORE, check_coroutines, NULL);
+    }
+    if ((loop = eddy_loop_default())) {
+        eddy_loop_set_cycle(loop, EDDY_CYCLE_AFTER, check_coroutines, NULL);
+    }
+    ZVAL_LONG(&args[1], worker_id);
+    fire(ps, EV_WORKER_START, NULL, args, 2, !task, NULL);
+}
+
+static void on_worker_stop(eddy_server_t *srv, int worker_id) {
+    zval args[2];
+    ZVAL_LONG(&args[1], worker_id);
+    fire(ps_of(srv), EV_WORKER_STOP, NULL, args, 2, false, NULL);
+}
+
+static void on_worker_exit(eddy_server_t *srv, int worker_id) {
+    zval args[2];
+    ZVAL_LONG(&args[1], worker_id);
+    fire(ps_of(srv), EV_WORKER_EXIT, NULL, args, 2, false, NULL);
+}
+
+static void on_worker_error(eddy_server_t *srv, int worker_id, int pid, int exit_code,
+                            int signo) {
+    zval args[5];
+    ZVAL_LONG(&args[1], worker_id);
+    ZVAL_LONG(&args[2], pid);
+    ZVAL_LONG(&args[3], exit_code);
+    ZVAL_LONG(&args[4], signo);
+    fire(ps_of(srv), EV_WORKER_ERROR, NULL, args, 5, false, NULL);
+}
+
+static void on_connect(eddy_server_t *srv, int fd, int reactor_id) {
+    zval args[3];
+    ZVAL_LONG(&args[1], fd);
+    ZVAL_LONG(&args[2], reactor_id);
+    fire(ps_of(srv), EV_CONNECT, NULL, args, 3, true, NULL);
+}
+
+static void on_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data,
+                       size_t len) {
+    zval args[4];
+    ZVAL_LONG(&args[1], fd);
+    ZVAL_LONG(&args[2], reactor_id);
+    ZVAL_STRINGL(&args[3], data, len);
+    fire(ps_of(srv), EV_RECEIVE, NULL, args, 4, true, NULL);
+}
+
+static void on_packet(eddy_server_t *srv, int listener, const char *data, size_t len,
+                      const eddy_addr_t *from) {
+    char host[128] = "";
+    int port = 0;
+    zval args[3];
+
+    eddy_addr_format(from, host, sizeof(host), &port);
+    ZVAL_STRINGL(&args[1], data, len);
+    array_init_size(&args[2], 3);
+    add_assoc_string(&args[2], "address", host);
+    add_assoc_long(&args[2], "port", port);
+    add_assoc_long(&args[2], "server_port", eddy_server_port(srv, listener));
+    fire(ps_of(srv), EV_PACKET, NULL, args, 3, true, NULL);
+}
+
+static void on_close(eddy_server_t *srv, int fd, int reactor_id) {
+    zval args[3];
+    ZVAL_LONG(&args[1], fd);
+    ZVAL_LONG(&args[2], reactor_id);
+    fire(ps_of(srv), EV_CLOSE, NULL, args, 3, true, NULL);
+}
+
+static bool send_finish(php_server_t *ps, zval *data) {
+    smart_str buf = {0};
+    int rc;
+
+    if (!pack(data, &buf)) {
+        return false;
+    }
+    rc = eddy_server_finish(ps->srv, ZSTR_VAL(buf.s), ZSTR_LEN(buf.s));
+    smart_str_free(&buf);
+    if (php_swoole_check(rc) < 0) {
+        php_error_docref(NULL, E_WARNING, "finish() failed: %s", eddy_strerror(rc));
+        return false;
+    }
+    return true;
+}
+
+static void on_task(eddy_server_t *srv, int task_id, int src_worker_id, const char *data,
+                    size_t len) {
+    php_server_t *ps = ps_of(srv);
+    zval args[4], ret;
+
+    ZVAL_LONG(&args[1], task_id);
+    ZVAL_LONG(&args[2], src_worker_id);
+    unpack(data, len, &args[3]);
+    fire(ps, EV_TASK, NULL, args, 4, false, &ret);
+    if (!Z_ISUNDEF(ret) && Z_TYPE(ret) != IS_NULL) {
+        send_finish(ps, &ret);
+    }
+    zval_ptr_dtor(&ret);
+}
+
+static void on_finish(eddy_server_t *srv, int task_id, const char *data, size_t len) {
+    php_server_t *ps = ps_of(srv);
+    zval args[3], cb, *own;
+
+    ZVAL_UNDEF(&cb);
+    own = ps->finish_cbs ? zend_hash_index_find(ps->finish_cbs, task_id) : NULL;
+    if (own) { /* task()'s own callback replaces onFinish for that task */
+        ZVAL_COPY_VALUE(&cb, own);
+        ZVAL_UNDEF(own);
+        zend_hash_index_del(ps->finish_cbs, task_id);
+    }
+    ZVAL_LONG(&args[1], task_id);
+    unpack(data, len, &args[2]);
+    fire(ps, EV_FINISH, own ? &cb : NULL, args, 3, true, NULL);
+    zval_ptr_dtor(&cb);
+}
+
+static void on_pipe_message(eddy_server_t *srv, int src_worker_id, const char *data,
+                            size_t len) {
+    php_server_t *ps = ps_of(srv);
+    zval args[3];
+
+    ZVAL_LONG(&args[1], src_worker_id);
+    unpack(data, len, &args[2]);
+    fire(ps, EV_PIPE_MESSAGE, NULL, args, 3, !eddy_server_is_task_worker(srv), NULL);
+}
+
+/* Only the events the user set reach the engine: it skips work for the
+ * others (and refuses to start task workers without on_task). */
+static void set_events(php_server_t *ps) {
+    eddy_server_events_t ev = {.data = ps};
+#define EV(i, field, fn) if (!Z_ISUNDEF(ps->cbs[i])) ev.field = fn
+    EV(EV_START, on_start, on_start);
+    EV(EV_SHUTDOWN, on_shutdown, on_shutdown);
+    EV(EV_MANAGER_START, on_manager_start, on_manager_start);
+    EV(EV_MANAGER_STOP, on_manager_stop, on_manager_stop);
+    EV(EV_WORKER_STOP, on_worker_stop, on_worker_stop);
+    EV(EV_WORKER_EXIT, on_worker_exit, on_worker_exit);
+    EV(EV_WORKER_ERROR, on_worker_error, on_worker_error);
+    EV(EV_CONNECT, on_connect, on_connect);
+    EV(EV_RECEIVE, on_receive, on_receive);
+    EV(EV_PACKET, on_packet, on_packet);
+    EV(EV_CLOSE, on_close, on_close);
+    EV(EV_TASK, on_task, on_task);
+    EV(EV_PIPE_MESSAGE, on_pipe_message, on_pipe_message);
+#undef EV
+    ev.on_start = on_start;               /* keeps master_pid / manager_pid right */
+    ev.on_manager_start = on_manager_start;
+    ev.on_worker_start = on_worker_start; /* per-process PHP state */
+    ev.on_finish = on_finish;             /* task()'s own callbacks */
+    eddy_server_set_events(ps->srv, &ev);
+}
+
+/* ---- state checks ------------------------------------------------------------ */
+
+/* Worker-only methods: a warning with Swoole's error code elsewhere. */
+static bool require_worker(php_server_t *ps, int master_code) {
+    if (!ps->started) {
+        php_swoole_set_error(-EDDY_EWRONG_OP);
+        php_error_docref(NULL, E_WARNING, "server is not running");
+        return false;
+    }
+    if (eddy_server_worker_id(ps->srv) < 0) {
+        php_swoole_set_error(master_code);
+        php_error_docref(NULL, E_WARNING, "can only be used in a worker process");
+        return false;
+    }
+    return true;
+}
+
+static bool require_started(php_server_t *ps) {
+    if (!ps->started) {
+        php_swoole_set_error(-EDDY_EWRONG_OP);
+        php_error_docref(NULL, E_WARNING, "server is not running");
+        return false;
+    }
+    return true;
+}
+
+/* ---- construct, set, on, start ------------------------------------------------ */
+
+PHP_METHOD(Swoole_Server, __construct) {
+    php_server_t *ps = THIS_SERVER();
+    zend_string *host = NULL;
+    zend_long port = 0, mode = EDDY_SERVER_BASE, type = EDDY_SOCK_TCP;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(0, 4)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(host)
+        Z_PARAM_LONG(port)
+        Z_PARAM_LONG(mode)
+        Z_PARAM_LONG(type)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (ps->srv) {
+        zend_throw_error(NULL, "Constructor of Swoole\\Server can only be called once");
+        RETURN_THROWS();
+    }
+    if (mode != EDDY_SERVER_BASE && mode != EDDY_SERVER_PROCESS) {
+        zend_throw_exception_ex(php_swoole_exception_ce, -EDDY_EINVAL,
+                                "invalid $mode parameters " ZEND_LONG_FMT, mode);
+        RETURN_THROWS();
+    }
+    if (type < EDDY_SOCK_TCP || type > EDDY_SOCK_UNIX_DGRAM) {
+        zend_throw_exception_ex(php_swoole_exception_ce, -EDDY_EINVAL,
+                                "invalid $sock_type parameters " ZEND_LONG_FMT, type);
+        RETURN_THROWS();
+    }
+    if (port < 0 || port > 65535) {
+        zend_throw_exception_ex(php_swoole_exception_ce, -EDDY_EINVAL,
+                                "invalid port [" ZEND_LONG_FMT "]", port);
+        RETURN_THROWS();
+    }
+    const char *h = host ? ZSTR_VAL(host) : "0.0.0.0";
+    ps->srv = eddy_server_new(NULL);
+    eddy_server_set_mode(ps->srv, (int) mode);
+    ps->sock_type = (int) type;
+    if ((rc = eddy_server_listen(ps->srv, (eddy_sock_type_t) type, h, (int) port)) < 0) {
+        eddy_server_free(ps->srv);
+        ps->srv = NULL;
+        php_swoole_check(rc);
+        zend_throw_exception_ex(php_swoole_exception_ce, -rc,
+                                "failed to listen server port[%s:" ZEND_LONG_FMT "], Error: %s[%d]",
+                                h, port, eddy_strerror(rc), -rc);
+        RETURN_THROWS();
+    }
+    zend_update_property_string(server_ce, &ps->std, ZEND_STRL("host"), h);
+    update_long(ps, "port", eddy_server_port(ps->srv, rc));
+    update_long(ps, "type", type);
+    update_long(ps, "mode", mode);
+}
+
+/* Options the PHP layer handles itself. */
+static bool set_php_option(php_server_t *ps, zend_string *key, zval *v) {
+    if (zend_string_equals_literal(key, "enable_coroutine")) {
+        ps->enable_coroutine = zend_is_true(v);
+        return true;
+    }
+    if (zend_string_equals_literal(key, "task_enable_coroutine")) {
+        if (zend_is_true(v)) {
+            php_error_docref(NULL, E_WARNING,
+                             "unsupported option 'task_enable_coroutine' is ignored "
+                             "(onTask gets no Swoole\\Server\\Task object)");
+        }
+        return true;
+    }
+    return false;
+}
+
+static void warn_unsupported(php_server_t *ps, zend_string *key) {
+    if (!ps->warned) {
+        ps->warned = zend_new_array(4);
+    }
+    if (zend_hash_add_empty_element(ps->warned, key)) {
+        php_error_docref(NULL, E_WARNING, "unsupported option '%s' is ignored", ZSTR_VAL(key));
+    }
+}
+
+static void set_option(php_server_t *ps, zend_string *key, zval *v) {
+    char err[EDDY_SERVER_ERRLEN];
+    zend_string *s;
+
+    if (set_php_option(ps, key, v)) {
+        return;
+    }
+    if (!eddy_server_config_has_option(ZSTR_VAL(key))) {
+        warn_unsupported(ps, key);
+        return;
+    }
+    if (Z_TYPE_P(v) == IS_ARRAY || Z_TYPE_P(v) == IS_OBJECT) {
+        php_error_docref(NULL, E_WARNING, "option '%s' must be a scalar", ZSTR_VAL(key));
+        return;
+    }
+    s = zval_get_string(v); /* true -> "1", false -> "" */
+    if (eddy_server_config_setn(&ps->cfg, ZSTR_VAL(key), ZSTR_VAL(s), ZSTR_LEN(s), err,
+                                sizeof(err)) < 0) {
+        php_swoole_set_error(-EDDY_EINVAL);
+        php_error_docref(NULL, E_WARNING, "%s", err);
+    }
+    zend_string_release(s);
+}
+
+PHP_METHOD(Swoole_Server, set) {
+    php_server_t *ps = THIS_SERVER();
+    HashTable *opts;
+    zend_string *key;
+    zval *v, rv, *setting;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(opts)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (ps->started) {
+        php_swoole_set_error(-EDDY_EWRONG_OP);
+        php_error_docref(NULL, E_WARNING, "server is running, unable to execute %s->set()",
+                         ZSTR_VAL(server_ce->name));
+        RETURN_FALSE;
+    }
+    ZEND_HASH_FOREACH_STR_KEY_VAL(opts, key, v) {
+        if (!key) {
+            php_error_docref(NULL, E_WARNING, "option names must be strings");
+            continue;
+        }
+        set_option(ps, key, v);
+    } ZEND_HASH_FOREACH_END();
+
+    setting = zend_read_property(server_ce, &ps->std, ZEND_STRL("setting"), 1, &rv);
+    zval merged;
+    ZVAL_ARR(&merged, zend_array_dup(Z_ARRVAL_P(setting)));
+    zend_hash_merge(Z_ARRVAL(merged), opts, zval_add_ref, 1);
+    zend_update_property(server_ce, &ps->std, ZEND_STRL("setting"), &merged);
+    zval_ptr_dtor(&merged);
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Server, on) {
+    php_server_t *ps = THIS_SERVER();
+    zend_string *name;
+    zend_fcall_info fci;
+    zend_fcall_info_cache fcc;
+
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_STR(name)
+        Z_PARAM_FUNC(fci, fcc)
+    ZEND_PARSE_PARAMETERS_END();
+
+    zend_release_fcall_info_cache(&fcc);
+    if (ps->started) {
+        php_swoole_set_error(-EDDY_EWRONG_OP);
+        php_error_docref(NULL, E_WARNING, "server is running, unable to register event callback");
+        RETURN_FALSE;
+    }
+    for (int i = 0; i < EV_COUNT; i++) {
+        if (zend_binary_strcasecmp(ZSTR_VAL(name), ZSTR_LEN(name), event_names[i],
+                                   strlen(event_names[i])) == 0) {
+            zval_ptr_dtor(&ps->cbs[i]);
+            ZVAL_COPY(&ps->cbs[i], &fci.function_name);
+            RETURN_TRUE;
+        }
+    }
+    php_error_docref(NULL, E_WARNING, "unknown event types[%s]", ZSTR_VAL(name));
+    RETURN_FALSE;
+}
+
+/* A bailout out of the engine (see the top of the file). Workers and the
+ * manager end here; the master stops the manager (its workers follow it)
+ * and lets the fatal error end the script. */
+static void start_failed(php_server_t *ps) {
+    ps->broken = true;
+    if (getpid() != eddy_server_master_pid(ps->srv)) {
+        process_exit(255);
+    }
+    if (eddy_server_manager_pid(ps->srv) > 0) {
+        kill(eddy_server_manager_pid(ps->srv), SIGTERM);
+    }
+    zend_bailout();
+}
+
+/* Swoole refuses to fork a process that already runs an event loop: the
+ * children would inherit its timers and coroutines. */
+static bool loop_in_use(void) {
+    eddy_loop_t *loop = eddy_loop_default();
+    return php_coro_g.count > 0 || (loop && eddy_timer_count(loop) > 0);
+}
+
+PHP_METHOD(Swoole_Server, start) {
+    php_server_t *ps = THIS_SERVER();
+    int rc = 0;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+
+    if (!ps->srv) {
+        zend_throw_error(NULL, "Swoole\\Server is not constructed");
+        RETURN_THROWS();
+    }
+    if (ps->started) {
+        php_swoole_set_error(SWOOLE_ERROR_SERVER_ONLY_START_ONE);
+        php_error_docref(NULL, E_WARNING, "server is running, unable to execute %s->start()",
+                         ZSTR_VAL(server_ce->name));
+        RETURN_FALSE;
+    }
+    if (php_coro_in() || loop_in_use()) {
+        php_swoole_set_error(-EDDY_EWRONG_OP);
+        php_error_docref(NULL, E_WARNING, "eventLoop has already been created, unable to start %s",
+                         ZSTR_VAL(server_ce->name));
+        RETURN_FALSE;
+    }
+    ps->cfg.task_enable_coroutine = 0; /* onTask runs as a plain call, see the top */
+    eddy_server_configure(ps->srv, &ps->cfg);
+    set_events(ps);
+    ps->started = true;
+    update_long(ps, "master_pid", getpid());
+    zend_try {
+        rc = eddy_server_start(ps->srv);
+    } zend_catch {
+        start_failed(ps);
+    } zend_end_try();
+    ps->started = false;
+    if (rc < 0) {
+        php_swoole_check(rc);
+        php_error_docref(NULL, E_WARNING, "failed to start server: %s", eddy_strerror(rc));
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+/* ---- connections ---------------------------------------------------------------- */
+
+PHP_METHOD(Swoole_Server, send) {
+    php_server_t *ps = THIS_SERVER();
+    zend_long fd, server_socket = -1;
+    zend_string *data;
+
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_STR(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(server_socket)
+    ZEND_PARSE_PARAMETERS_END();
+    (void) server_socket;
+
+    if (!require_worker(ps, SWOOLE_ERROR_SERVER_SEND_IN_MASTER)) {
+        RETURN_FALSE;
+    }
+    if (ZSTR_LEN(data) == 0) {
+        php_error_docref(NULL, E_WARNING, "data is empty");
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(php_swoole_check(eddy_server_send(ps->srv, (int) fd, ZSTR_VAL(data),
+                                                  ZSTR_LEN(data))) >= 0);
+}
+
+PHP_METHOD(Swoole_Server, sendto) {
+    php_server_t *ps = THIS_SERVER();
+    zend_string *ip, *data;
+    zend_long port, server_socket = -1;
+    eddy_addr_t to;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(3, 4)
+        Z_PARAM_STR(ip)
+        Z_PARAM_LONG(port)
+        Z_PARAM_STR(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(server_socket)
+    ZEND_PARSE_PARAMETERS_END();
+    (void) server_socket;
+
+    if (!require_worker(ps, SWOOLE_ERROR_SERVER_SEND_IN_MASTER)) {
+        RETURN_FALSE;
+    }
+    if ((rc = eddy_addr_parse(&to, (eddy_sock_type_t) ps->sock_type, ZSTR_VAL(ip), (int) port)) <
+            0 ||
+        (rc = eddy_server_sendto(ps->srv, 0, &to, ZSTR_VAL(data), ZSTR_LEN(data))) < 0) {
+        php_swoole_check(rc);
+        php_error_docref(NULL, E_WARNING, "sendto(%s:" ZEND_LONG_FMT ") failed: %s",
+                         ZSTR_VAL(ip), port, eddy_strerror(rc));
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+/* $reset (RST instead of FIN) is accepted and ignored: the engine closes
+ * after the queued output is written. */
+PHP_METHOD(Swoole_Server, close) {
+    php_server_t *ps = THIS_SERVER();
+    zend_long fd;
+    bool reset = false;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(reset)
+    ZEND_PARSE_PARAMETERS_END();
+    (void) reset;
+
+    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(php_swoole_check(eddy_server_close(ps->srv, (int) fd)) >= 0);
+}
+
+PHP_METHOD(Swoole_Server, exists) {
+    php_server_t *ps = THIS_SERVER();
+    zend_long fd;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(eddy_server_exists(ps->srv, (int) fd) == 1);
+}
+
+PHP_METHOD(Swoole_Server, getClientInfo) {
+    php_server_t *ps = THIS_SERVER();
+    zend_long fd, reactor_id = -1;
+    bool ignore_error = false;
+    eddy_server_client_info_t info;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(reactor_id)
+        Z_PARAM_BOOL(ignore_error)
+    ZEND_PARSE_PARAMETERS_END();
+    (void) reactor_id, (void) ignore_error;
+
+    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    if (php_swoole_check(eddy_server_client_info(ps->srv, (int) fd, &info)) < 0) {
+        RETURN_FALSE;
+    }
+    array_init_size(return_value, 9);
+    add_assoc_long(return_value, "server_port", info.server_port);
+    add_assoc_long(return_value, "socket_type", ps->sock_type);
+    add_assoc_long(return_value, "remote_port", info.remote_port);
+    add_assoc_string(return_value, "remote_ip", info.remote_ip);
+    add_assoc_long(return_value, "reactor_id", info.reactor_id);
+    add_assoc_long(return_value, "connect_time", (zend_long) info.connect_time);
+    add_assoc_long(return_value, "last_time", (zend_long) info.last_time);
+    add_assoc_long(return_value, "last_recv_time", (zend_long) info.last_time);
+    add_assoc_long(return_value, "worker_id", info.worker_id);
+}
+
+PHP_METHOD(Swoole_Server, bind) {
+    php_server_t *ps = THIS_SERVER();
+    zend_long fd, uid;
+
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_LONG(uid)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    if (uid <= 0 || uid > UINT32_MAX) {
+        php_swoole_set_error(-EDDY_EINVAL);
+        php_error_docref(NULL, E_WARNING, "uid can not be less than or equal to 0 or greater "
+                                          "than 4294967295");
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(php_swoole_check(eddy_server_bind(ps->srv, (int) fd, (uint32_t) uid)) >= 0);
+}
+
+/* ---- tasks and messages ------------------------------------------------------------ */
+
+PHP_METHOD(Swoole_Server, task) {
+    php_server_t *ps = THIS_SERVER();
+    zval *data;
+    zend_long dst = -1;
+    zend_fcall_info fci = empty_fcall_info;
+    zend_fcall_info_cache fcc = empty_fcall_info_cache;
+    smart_str buf = {0};
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_ZVAL(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(dst)
+        Z_PARAM_FUNC_OR_NULL(fci, fcc)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (ZEND_FCI_INITIALIZED(fci)) {
+        zend_release_fcall_info_cache(&fcc);
+    }
+    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    if (!pack(data, &buf)) {
+        RETURN_THROWS();
+    }
+    rc = eddy_server_task(ps->srv, ZSTR_VAL(buf.s), ZSTR_LEN(buf.s), (int) dst);
+    smart_str_free(&buf);
+    if (php_swoole_check(rc) < 0) {
+        php_error_docref(NULL, E_WARNING, "task() failed: %s", eddy_strerror(rc));
+        RETURN_FALSE;
+    }
+    if (ZEND_FCI_INITIALIZED(fci)) {
+        if (!ps->finish_cbs) {
+            ps->finish_cbs = zend_new_array(8);
+        }
+        Z_TRY_ADDREF(fci.function_name);
+        zend_hash_index_update(ps->finish_cbs, rc, &fci.function_name);
+    }
+    RETURN_LONG(rc);
+}
+
+/* $taskWorkerIndex is accepted for Swoole's signature; the engine picks an
+ * idle task worker for a taskwait. */
+PHP_METHOD(Swoole_Server, taskwait) {
+    php_server_t *ps = THIS_SERVER();
+    zval *data;
+    double timeout = 0.5;
+    zend_long dst = -1;
+    smart_str buf = {0};
+    eddy_buf_t out;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_ZVAL(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+        Z_PARAM_LONG(dst)
+    ZEND_PARSE_PARAMETERS_END();
+    (void) dst;
+
+    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    if (!pack(data, &buf)) {
+        RETURN_THROWS();
+    }
+    eddy_buf_init(&out);
+    rc = eddy_server_taskwait(ps->srv, ZSTR_VAL(buf.s), ZSTR_LEN(buf.s),
+                              timeout < 0 ? -1 : (int64_t) (timeout * 1000), &out);
+    smart_str_free(&buf);
+    if (!php_coro_after_switch()) {
+        eddy_buf_free(&out);
+        RETURN_THROWS();
+    }
+    if (php_swoole_check(rc) < 0) {
+        eddy_buf_free(&out);
+        if (rc != EDDY_ETIMEDOUT) {
+            php_error_docref(NULL, E_WARNING, "taskwait() failed: %s", eddy_strerror(rc));
+        }
+        RETURN_FALSE;
+    }
+    unpack(out.data, out.len, return_value);
+    eddy_buf_free(&out);
+}
+
+PHP_METHOD(Swoole_Server, finish) {
+    php_server_t *ps = THIS_SERVER();
+    zval *data;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ZVAL(data)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(send_finish(ps, data));
+}
+
+PHP_METHOD(Swoole_Server, sendMessage) {
+    php_server_t *ps = THIS_SERVER();
+    zval *msg;
+    zend_long dst;
+    smart_str buf = {0};
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_ZVAL(msg)
+        Z_PARAM_LONG(dst)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    if (!pack(msg, &buf)) {
+        RETURN_THROWS();
+    }
+    rc = eddy_server_send_message(ps->srv, ZSTR_VAL(buf.s), ZSTR_LEN(buf.s), (int) dst);
+    smart_str_free(&buf);
+    if (php_swoole_check(rc) < 0) {
+        php_error_docref(NULL, E_WARNING, "sendMessage() to worker#" ZEND_LONG_FMT " failed: %s",
+                         dst, eddy_strerror(rc));
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}
+
+/* ---- timers: Swoole\Timer's functions, same arguments ---------------------------- */
+
+PHP_METHOD(Swoole_Server, tick) {
+    ZEND_FN(swoole_timer_tick)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+PHP_METHOD(Swoole_Server, after) {
+    ZEND_FN(swoole_timer_after)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+PHP_METHOD(Swoole_Server, clearTimer) {
+    ZEND_FN(swoole_timer_clear)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+PHP_METHOD(Swoole_Server, defer) {
+    ZEND_FN(swoole_event_defer)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+/* ---- control and status ------------------------------------------------------------ */
+
+PHP_METHOD(Swoole_Server, reload) {
+    php_server_t *ps = THIS_SERVER();
+    bool only_task = false;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(only_task)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!require_started(ps)) {
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(php_swoole_check(eddy_server_reload_ex(ps->srv, only_task)) >= 0);
+}
+
+PHP_METHOD(Swoole_Server, shutdown) {
+    php_server_t *ps = THIS_SERVER();
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!require_started(ps)) {
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(php_swoole_check(eddy_server_shutdown(ps->srv)) >= 0);
+}
+
+PHP_METHOD(Swoole_Server, getWorkerId) {
+    php_server_t *ps = THIS_SERVER();
+    int id;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    id = ps->srv && ps->started ? eddy_server_worker_id(ps->srv) : -1;
+    if (id < 0) {
+        RETURN_FALSE;
+    }
+    RETURN_LONG(id);
+}
+
+/* Only this worker's pid: the engine keeps no table of the others. */
+PHP_METHOD(Swoole_Server, getWorkerPid) {
+    php_server_t *ps = THIS_SERVER();
+    zend_long id = -1;
+    int own;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(id)
+    ZEND_PARSE_PARAMETERS_END();
+
+    own = ps->srv && ps->started ? eddy_server_worker_id(ps->srv) : -1;
+    if (own < 0 || (id != -1 && id != own)) {
+        RETURN_FALSE;
+    }
+    RETURN_LONG(getpid());
+}
+
+PHP_METHOD(Swoole_Server, getManagerPid) {
+    php_server_t *ps = THIS_SERVER();
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (ps->srv && ps->started && eddy_server_worker_id(ps->srv) < 0 &&
+        getpid() != eddy_server_master_pid(ps->srv)) {
+        RETURN_LONG(getpid()); /* the manager itself */
+    }
+    RETURN_LONG(ps->srv && ps->started ? eddy_server_manager_pid(ps->srv) : 0);
+}
+
+PHP_METHOD(Swoole_Server, getMasterPid) {
+    php_server_t *ps = THIS_SERVER();
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(ps->srv && ps->started ? eddy_server_master_pid(ps->srv) : 0);
+}
+
+PHP_METHOD(Swoole_Server, getLastError) {
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(SWOOLE_G(last_error));
+}
+
+/* ---- module init ------------------------------------------------------------------- */
+
+void php_swoole_server_minit(int module_number) {
+    server_ce = register_class_Swoole_Server();
+    server_ce->create_object = server_create;
+    memcpy(&server_handlers, &std_object_handlers, sizeof(server_handlers));
+    server_handlers.offset = XtOffsetOf(php_server_t, std);
+    server_handlers.free_obj = server_free;
+    server_handlers.get_gc = server_get_gc;
+    server_handlers.clone_obj = NULL;
+
+    REGISTER_LONG_CONSTANT("SWOOLE_BASE", EDDY_SERVER_BASE, CONST_CS | CONST_PERSISTENT);
+    REGISTER_LONG_CONSTANT("SWOOLE_PROCESS", EDDY_SERVER_PROCESS, CONST_CS | CONST_PERSISTENT);
+}

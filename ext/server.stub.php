@@ -1,0 +1,81 @@
+<?php
+
+/**
+ * Swoole\Server (ext/php_server.c): the event-driven TCP/UDP server of
+ * include/eddy/server.h, BASE and PROCESS modes, with task workers and
+ * worker messages. scripts/gen_stubs.sh turns this file into
+ * server_arginfo.h.
+ *
+ * @generate-class-entries
+ */
+
+namespace Swoole {
+    /** @not-serializable */
+    class Server {
+        /** The options given to set(), merged. */
+        public array $setting = [];
+        public int $master_pid = 0;
+        public int $manager_pid = 0;
+        /** This process's worker id; -1 in the master and the manager. */
+        public int $worker_id = -1;
+        public int $worker_pid = 0;
+        /** True in a task worker. */
+        public bool $taskworker = false;
+        public string $host = "";
+        /** The bound port: the one chosen by the system when 0 was asked. */
+        public int $port = 0;
+        public int $type = 0;
+        public int $mode = 0;
+
+        /** Binds at once: throws Swoole\Exception if the address is taken. */
+        public function __construct(string $host = "0.0.0.0", int $port = 0, int $mode = 1, int $sock_type = 1) {}
+
+        public function set(array $settings): bool {}
+
+        public function on(string $event_name, callable $callback): bool {}
+
+        public function start(): bool {}
+
+        public function send(int $fd, string $data, int $serverSocket = -1): bool {}
+
+        public function sendto(string $ip, int $port, string $data, int $server_socket = -1): bool {}
+
+        public function close(int $fd, bool $reset = false): bool {}
+
+        public function exists(int $fd): bool {}
+
+        public function getClientInfo(int $fd, int $reactor_id = -1, bool $ignoreError = false): false|array {}
+
+        public function task(mixed $data, int $taskWorkerIndex = -1, ?callable $finishCallback = null): int|false {}
+
+        public function taskwait(mixed $data, float $timeout = 0.5, int $taskWorkerIndex = -1): mixed {}
+
+        public function finish(mixed $data): bool {}
+
+        public function sendMessage(mixed $message, int $dstWorkerId): bool {}
+
+        public function tick(int $ms, callable $callback, mixed ...$params): int|false {}
+
+        public function after(int $ms, callable $callback, mixed ...$params): int|false {}
+
+        public function clearTimer(int $timer_id): bool {}
+
+        public function defer(callable $callback): bool {}
+
+        public function reload(bool $only_reload_taskworker = false): bool {}
+
+        public function shutdown(): bool {}
+
+        public function bind(int $fd, int $uid): bool {}
+
+        public function getWorkerId(): int|false {}
+
+        public function getWorkerPid(int $worker_id = -1): int|false {}
+
+        public function getManagerPid(): int {}
+
+        public function getMasterPid(): int {}
+
+        public function getLastError(): int {}
+    }
+}

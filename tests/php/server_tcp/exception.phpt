@@ -1,0 +1,41 @@
+--TEST--
+server_tcp: an uncaught exception in onReceive (in its coroutine) is reported; the worker is replaced and the server keeps serving
+--FILE--
+<?php
+require __DIR__ . '/server.inc';
+$h = server_start(<<<'PHP'
+<?php
+$s = new Swoole\Server('127.0.0.1', 0, SWOOLE_BASE);
+$s->set(['worker_num' => 1]);
+$s->on('workerStart', function ($s, $id) { echo "READY {$s->port}\n"; });
+$s->on('receive', function ($s, $fd, $reactor, $data) {
+    if (trim($data) === 'throw') {
+        throw new RuntimeException("boom in receive");
+    }
+    if (trim($data) === 'later') {
+        Co::sleep(0.05);
+        throw new LogicException("boom after sleep");
+    }
+    $s->send($fd, "echo: $data");
+});
+$s->start();
+PHP);
+$c = client($h['port']);
+fwrite($c, "throw\n");
+var_dump(fgets($c)); /* the worker exited: its connection is closed */
+echo ask($h['port'], 'after'), "\n";
+$c = client($h['port']);
+fwrite($c, "later\n");
+var_dump(fgets($c));
+echo ask($h['port'], 'again'), "\n";
+$out = server_stop($h);
+echo str_contains($out, "Uncaught RuntimeException: boom in receive") ? "reported 1\n" : $out;
+echo str_contains($out, "Uncaught LogicException: boom after sleep") ? "reported 2\n" : $out;
+?>
+--EXPECT--
+bool(false)
+echo: after
+bool(false)
+echo: again
+reported 1
+reported 2
