@@ -221,8 +221,14 @@ static ZEND_NORETURN void process_exit(int status) {
 
 /* After every callback: a fatal error or exit() that happened in it (or in
  * a coroutine that ran meanwhile) ends the process. A bailout longjmps to
- * start()'s zend_try. */
+ * start()'s zend_try. An event fired from inside a coroutine (close() runs
+ * onClose at once) leaves an exception to that coroutine, which unwinds;
+ * the check after the event that started it ends the process. */
 static void after_callback(void) {
+    if (php_coro_in()) {
+        php_coro_after_switch();
+        return;
+    }
     if (!php_coro_after_switch() || EG(exception)) {
         if (EG(exception) && zend_is_unwind_exit(EG(exception))) {
             zend_clear_exception();
@@ -848,7 +854,7 @@ PHP_METHOD(Swoole_Server, getClientInfo) {
     if (php_swoole_check(eddy_server_client_info(ps->srv, (int) fd, &info)) < 0) {
         RETURN_FALSE;
     }
-    array_init_size(return_value, 9);
+    array_init_size(return_value, 8);
     add_assoc_long(return_value, "server_port", info.server_port);
     add_assoc_long(return_value, "socket_type", ps->sock_type);
     add_assoc_long(return_value, "remote_port", info.remote_port);
@@ -857,7 +863,6 @@ PHP_METHOD(Swoole_Server, getClientInfo) {
     add_assoc_long(return_value, "connect_time", (zend_long) info.connect_time);
     add_assoc_long(return_value, "last_time", (zend_long) info.last_time);
     add_assoc_long(return_value, "last_recv_time", (zend_long) info.last_time);
-    add_assoc_long(return_value, "worker_id", info.worker_id);
 }
 
 PHP_METHOD(Swoole_Server, bind) {

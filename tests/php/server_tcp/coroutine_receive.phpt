@@ -24,7 +24,8 @@ $rb = fgets($b);
 $elapsed = microtime(true) - $t;
 echo preg_replace('/\d+/', 'N', $ra . $rb);
 var_dump($ra !== $rb);
-var_dump($elapsed >= 0.19 && $elapsed < 0.39) /* one after the other would take >= 0.4 s */;
+/* one after the other would take >= 0.4 s */
+var_dump($elapsed >= 0.19 && $elapsed < 0.39);
 if ($elapsed >= 0.39) echo "took $elapsed s\n";
 server_stop($h);
 ?>

@@ -25,4 +25,4 @@ server_stop($h);
 ?>
 --EXPECT--
 [false,1005,1005,false]
-server_port,socket_type,remote_port,remote_ip,reactor_id,connect_time,last_time,last_recv_time,worker_id ok
+server_port,socket_type,remote_port,remote_ip,reactor_id,connect_time,last_time,last_recv_time ok
