@@ -26,6 +26,8 @@ namespace Swoole {
         public int $port = 0;
         public int $type = 0;
         public int $mode = 0;
+        /** foreach / count() / [$fd] over the open connections. */
+        public ?Connection\Iterator $connections = null;
 
         /** Binds at once: throws Swoole\Exception if the address is taken. */
         public function __construct(string $host = "0.0.0.0", int $port = 0, int $mode = 1, int $sock_type = 1) {}
@@ -45,6 +47,8 @@ namespace Swoole {
         public function exists(int $fd): bool {}
 
         public function getClientInfo(int $fd, int $reactor_id = -1, bool $ignoreError = false): false|array {}
+
+        public function getClientList(int $start_fd = 0, int $find_count = 10): false|array {}
 
         public function task(mixed $data, int $taskWorkerIndex = -1, ?callable $finishCallback = null): int|false {}
 
@@ -77,5 +81,37 @@ namespace Swoole {
         public function getMasterPid(): int {}
 
         public function getLastError(): int {}
+    }
+}
+
+namespace Swoole\Connection {
+    /**
+     * $server->connections: each iteration walks a snapshot of the open
+     * connections taken at rewind(); in BASE mode the calling worker's own.
+     *
+     * @not-serializable
+     */
+    final class Iterator implements \Iterator, \Countable, \ArrayAccess {
+        public function __construct() {}
+
+        public function rewind(): void {}
+
+        public function next(): void {}
+
+        public function current(): mixed {}
+
+        public function key(): mixed {}
+
+        public function valid(): bool {}
+
+        public function count(): int {}
+
+        public function offsetExists(mixed $fd): bool {}
+
+        public function offsetGet(mixed $fd): mixed {}
+
+        public function offsetSet(mixed $fd, mixed $value): void {}
+
+        public function offsetUnset(mixed $fd): void {}
     }
 }

@@ -15,6 +15,11 @@ try {
 } catch (Swoole\Exception $e) {
     echo get_class($e), ": ", preg_replace('/:\d+\]/', ':PORT]', $e->getMessage()), "\n";
 }
+var_dump(count($s->connections), isset($s->connections[1]), iterator_to_array($s->connections));
+$port = $s->port;
+unset($s); /* no cycle through the connections iterator: the port is free at once */
+$s = new Swoole\Server('127.0.0.1', $port);
+echo $s->port === $port ? "rebound\n" : "not rebound\n";
 try {
     new Swoole\Server('127.0.0.1', 0, 7);
 } catch (Swoole\Exception $e) {
@@ -58,4 +63,9 @@ Warning: Swoole\Server::on(): unknown event types[nosuchevent] in %s on line %d
 bool(false)
 [%s ERROR] server: cannot listen on 127.0.0.1:%d: Address already in use
 Swoole\Exception: failed to listen server port[127.0.0.1:PORT], Error: %s[98]
+int(0)
+bool(false)
+array(0) {
+}
+rebound
 invalid $mode parameters 7
