@@ -166,6 +166,8 @@ typedef struct {
     size_t num_headers;
     uint64_t content_length; /* 0 without Content-Length */
     unsigned flags;          /* EDDY_HTTP_KEEP_ALIVE ... */
+    /* private */
+    void *ctx; /* the HTTP server's exchange (NULL from the parser) */
 } eddy_http_request_t;
 
 /* Incremental chunked-body decoder state; caller-owned, plain data. */
@@ -284,5 +286,162 @@ const char *eddy_http_strerror(int code);
 const char *eddy_http_reason(int status);
 /* IMF-fixdate of t into out (EDDY_HTTP_DATE_LEN bytes + NUL); locale-free. */
 void eddy_http_date(int64_t t, char *out);
+
+/* ======================================================================
+ * HTTP server (src/http/http_server.c, http_conn.c, http_response.c):
+ * HTTP/1.1 over an eddy_server_t, BASE and PROCESS modes, as
+ * Swoole\Http\Server with Swoole\Http\Request / Response.
+ *
+ *   eddy_http_server_opts_t o = {.on_request = hello};
+ *   eddy_http_server_t *hs;
+ *   eddy_http_server_new(&hs, srv, &o);   // takes over the server's events
+ *   eddy_server_start(srv);
+ *   eddy_http_server_free(hs);
+ *
+ *   static void hello(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
+ *       eddy_http_response_header(resp, "Content-Type", "text/plain");
+ *       eddy_http_response_end(resp, "hi\n", 3);
+ *   }
+ *
+ * Connections: the server reads raw bytes (no framing options may be set)
+ * and parses them in the worker. One request per connection is in flight
+ * at a time: a pipelined request is parsed only once the previous response
+ * has ended, so responses leave in request order. Keep-alive follows the
+ * request (HTTP/1.1 unless "Connection: close"; 1.0 only with
+ * "Connection: keep-alive"), or a "Connection: close" the handler sets.
+ * "Expect: 100-continue" (1.1, with a body to come) is answered with
+ * "100 Continue" as soon as the head is parsed and passes the limits.
+ * Request bodies: Content-Length or chunked (decoded), at most the
+ * server's package_max_length.
+ *
+ * Errors are answered by the server, never reach on_request: 400
+ * malformed / smuggling (see the parser notes above), 413 body over
+ * package_max_length, 414 request line over 8 KiB, 431 head over
+ * header_max_size, 501 unknown transfer coding, 505 HTTP major version
+ * not 1; each with "Connection: close", then a lingering close
+ * (eddy_server_close_linger: FIN after the response, input discarded for
+ * up to 2 s / 1 MiB), so that a client still sending its body reads the
+ * error instead of a reset.
+ *
+ * PROCESS mode needs a stateful dispatch_mode (2, 4 or 5): the bytes of
+ * one connection must reach one worker, in order.
+ * ==================================================================== */
+
+#include "eddy/server.h"
+
+typedef struct eddy_http_server_s eddy_http_server_t;     /* opaque */
+typedef struct eddy_http_response_s eddy_http_response_t; /* opaque */
+
+/* A request, fully received. req is the parsed head (header names
+ * lower-cased) and stays valid, with resp, until the response ends; end it
+ * exactly once, in the callback or later (a timer, a coroutine). */
+typedef void (*eddy_http_request_cb)(eddy_http_request_t *req, eddy_http_response_t *resp,
+                                     void *data);
+
+typedef struct {
+    /* public */
+    eddy_http_request_cb on_request; /* required */
+    void *data;                      /* passed to on_request */
+    /* The server's other events (worker start...), may be NULL; copied.
+     * on_receive is the HTTP server's own; on_connect / on_close are
+     * called after it. In all of them eddy_server_data() returns the
+     * eddy_http_server_t (events->data is ignored): use
+     * eddy_http_server_data() for yours. */
+    const eddy_server_events_t *events;
+    size_t header_max_size; /* request head, 431 over it; 0: 8 KiB */
+} eddy_http_server_opts_t;
+
+/* eddy_http_request_params() kinds */
+#define EDDY_HTTP_PARAM_GET 0    /* query string */
+#define EDDY_HTTP_PARAM_POST 1   /* application/x-www-form-urlencoded body */
+#define EDDY_HTTP_PARAM_COOKIE 2 /* Cookie header(s) */
+
+/* Set-Cookie attributes, as Swoole's Response::cookie() (PHP setcookie()
+ * format: "name=value; expires=<date>; Max-Age=<n>; path=...; domain=...;
+ * secure; HttpOnly; SameSite=..."). Strings may be NULL. */
+typedef struct {
+    const char *name;  /* required, no "=,; \t\r\n\013\014" */
+    const char *value; /* url-encoded unless raw; NULL or "" deletes the cookie */
+    int64_t expires;   /* unix time; 0: a session cookie */
+    const char *path;
+    const char *domain;
+    int secure;
+    int httponly;
+    const char *samesite; /* "Strict", "Lax", "None" */
+    int raw;              /* value sent as is (rawCookie); checked for CTL, ',', ';', SP */
+} eddy_http_cookie_t;
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/* Attaches an HTTP server to srv (not started yet): sets srv's events.
+ * 0, or EDDY_EINVAL when on_request is missing, a framing option
+ * (open_eof_check, open_length_check) is set, or PROCESS mode uses a
+ * stateless dispatch_mode (1, 3). *out is the caller's to free. */
+int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
+                         const eddy_http_server_opts_t *opts);
+/* After eddy_server_start() returned (master) or never started. */
+void eddy_http_server_free(eddy_http_server_t *hs);
+void *eddy_http_server_data(const eddy_http_server_t *hs);
+eddy_server_t *eddy_http_server_server(const eddy_http_server_t *hs);
+
+/* ---- request ----------------------------------------------------------- */
+
+/* Everything is valid while req is. Header values and the body are spans
+ * (not NUL-terminated); params are decoded copies, NUL-terminated. A req
+ * that did not come from the HTTP server gives NULL / EDDY_EINVAL. */
+
+/* First header named `name` (case-insensitive), its value length in *len. */
+const char *eddy_http_request_header(const eddy_http_request_t *req, const char *name,
+                                     size_t *len);
+/* The decoded body (chunked already undone); "" when there is none. */
+const char *eddy_http_request_body(const eddy_http_request_t *req, size_t *len);
+/* Decoded pairs of one EDDY_HTTP_PARAM_* kind (all kinds parsed on first use; cookie
+ * values raw, keys and values of the others url-decoded with '+' as space;
+ * a pair that does not decode is skipped), count in *n. */
+const eddy_http_pair_t *eddy_http_request_params(eddy_http_request_t *req, int kind, size_t *n);
+/* Value of the first pair named `name`, or NULL. */
+const char *eddy_http_request_param(eddy_http_request_t *req, int kind, const char *name,
+                                    size_t *len);
+/* Session id of the connection (eddy_server_send / _client_info). */
+int eddy_http_request_fd(const eddy_http_request_t *req);
+/* Wall-clock time the head was complete, seconds (request_time_float). */
+double eddy_http_request_time(const eddy_http_request_t *req);
+/* Peer address and port ("remote_addr", "remote_port"): 0, or a session
+ * error once the connection is gone. */
+int eddy_http_request_remote(const eddy_http_request_t *req, char *ip, size_t iplen, int *port);
+
+/* ---- response ---------------------------------------------------------- */
+
+/* Calls that shape the head return EDDY_EWRONG_OP once it is sent (after
+ * the first write() or end()). Everything returns EDDY_ESESSION_CLOSED when
+ * the client has gone: the response then only needs its end(). */
+
+/* Status and optional reason (NULL: the standard phrase). EDDY_EINVAL for
+ * a status outside 100..999 or CR/LF in reason. */
+int eddy_http_response_status(eddy_http_response_t *resp, int status, const char *reason);
+/* Sets a header, replacing those of the same name (case-insensitive);
+ * the name is sent as given. value NULL removes it. EDDY_EINVAL for a name
+ * that is not a token, CR/LF/NUL in the value, or Content-Length /
+ * Transfer-Encoding (the server frames the body). */
+int eddy_http_response_header(eddy_http_response_t *resp, const char *name, const char *value);
+/* Adds one more header line of that name (multiple values). */
+int eddy_http_response_add_header(eddy_http_response_t *resp, const char *name,
+                                  const char *value);
+/* Adds a Set-Cookie line. EDDY_EINVAL for a bad name or attribute. */
+int eddy_http_response_cookie(eddy_http_response_t *resp, const eddy_http_cookie_t *c);
+/* Streams a piece of the body: the first call sends the head with
+ * "Transfer-Encoding: chunked" (HTTP/1.0 peers: no length, the connection
+ * closes after the body), each call one chunk. len 0 sends nothing. */
+int eddy_http_response_write(eddy_http_response_t *resp, const void *data, size_t len);
+/* Ends the response with a last piece of body (data may be NULL with len
+ * 0): with no earlier write(), one send with Content-Length. HEAD requests
+ * get the head only (Content-Length of the body that would be sent); 1xx,
+ * 204 and 304 never carry a body. Always releases resp and the request,
+ * also when it returns an error: neither may be used afterwards. */
+int eddy_http_response_end(eddy_http_response_t *resp, const void *data, size_t len);
+/* Location: url, status (0: 302), empty body; ends the response. */
+int eddy_http_response_redirect(eddy_http_response_t *resp, const char *url, int status);
+/* 1 while the client is connected and the response not ended. */
+int eddy_http_response_writable(const eddy_http_response_t *resp);
 
 #endif /* EDDY_HTTP_H */

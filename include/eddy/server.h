@@ -272,6 +272,18 @@ int eddy_server_sendto(eddy_server_t *srv, int listener, const eddy_addr_t *to, 
                        size_t len);
 /* Closes after queued output is written; on_close fires. 0 or session error. */
 int eddy_server_close(eddy_server_t *srv, int fd);
+/* Lingering close (nginx's): once queued output is written, shuts down the
+ * write side (the peer reads everything sent, then EOF) and reads and
+ * discards what the peer still sends until it closes, EDDY_SERVER_LINGER_MS
+ * pass or EDDY_SERVER_LINGER_BYTES are discarded; then closes and fires
+ * on_close. Closing with unread input would send a reset, which can make
+ * the peer's stack drop a response it has not read yet (an HTTP 413 sent
+ * while the body is still coming). No on_receive fires meanwhile; sends
+ * fail with EDDY_ESESSION_CLOSED. 0 or session error. In BASE mode a
+ * connection of another worker is closed plainly. */
+int eddy_server_close_linger(eddy_server_t *srv, int fd);
+#define EDDY_SERVER_LINGER_MS 2000
+#define EDDY_SERVER_LINGER_BYTES (1024 * 1024)
 
 /* ---- status ------------------------------------------------------------ */
 

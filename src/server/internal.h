@@ -39,6 +39,10 @@ typedef struct eddy__conn_s {
     unsigned dispatching;            /* > 0 while callbacks run on `in` */
     unsigned closed : 1;             /* on_close fired, fd gone */
     unsigned close_after_flush : 1;
+    unsigned linger : 1;    /* close_after_flush lingers (linger.c) */
+    unsigned lingering : 1; /* write side shut down, input discarded */
+    size_t lingered;        /* bytes discarded while lingering */
+    eddy_timer_t *linger_timer; /* while lingering */
 } eddy__conn_t;
 
 /* A worker slot as the manager sees it. */
@@ -150,5 +154,16 @@ void eddy__worker_free(eddy_server_t *srv);
 eddy__conn_t *eddy__worker_conn(eddy_server_t *srv, int session, int *err);
 int eddy__conn_send(eddy_server_t *srv, eddy__conn_t *c, const void *data, size_t len);
 void eddy__conn_close(eddy_server_t *srv, eddy__conn_t *c);
+
+/* linger.c: lingering close. On a bare fd (BASE and PROCESS): shut the
+ * write side (0 or -errno), and discard input; drain returns 1 when the
+ * lingering is over (EOF, error, EDDY_SERVER_LINGER_BYTES), else 0. */
+int eddy__linger_shutdown(int fd);
+int eddy__linger_drain(int fd, char *scratch, size_t size, size_t *discarded);
+/* BASE workers: start once c's output is written (may close c), read
+ * while lingering (may close c), release the timer (from close). */
+void eddy__linger_start(eddy_server_t *srv, eddy__conn_t *c);
+void eddy__linger_read(eddy_server_t *srv, eddy__conn_t *c, char *scratch, size_t size);
+void eddy__linger_stop(eddy__conn_t *c);
 
 #endif /* EDDY_SERVER_INTERNAL_H */

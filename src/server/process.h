@@ -38,7 +38,8 @@
  * eddy_addr_t then the bytes). Worker -> master: SEND, CLOSE (please close), DONE (one message
  * handled: dispatch_mode 3 accounting), HELLO (a fresh worker started),
  * BIND (aux: the uid for dispatch_mode 5). */
-enum { MSG_CONNECT = 1, MSG_DATA, MSG_CLOSE, MSG_SEND, MSG_DONE, MSG_HELLO, MSG_BIND, MSG_PACKET };
+enum { MSG_CONNECT = 1, MSG_DATA, MSG_CLOSE, MSG_SEND, MSG_DONE, MSG_HELLO, MSG_BIND, MSG_PACKET,
+       MSG_LINGER /* worker -> master: close lingering (linger.c) */ };
 enum { MSG_BEGIN = 1, MSG_END = 2 };
 
 typedef struct {
@@ -79,6 +80,10 @@ typedef struct {
     unsigned dispatching;
     unsigned closed : 1;
     unsigned close_after_flush : 1;
+    unsigned linger : 1;    /* close_after_flush lingers */
+    unsigned lingering : 1; /* write side shut down, input discarded */
+    size_t lingered;
+    eddy_timer_t *linger_timer;
 } eddy__pconn_t;
 
 /* The reactor's end of the channel to one worker. */
@@ -177,7 +182,7 @@ uint32_t eddy__ip_hash(const eddy_addr_t *peer);
 /* process_worker.c */
 __attribute__((noreturn)) void eddy__pworker_main(eddy_server_t *srv, int id);
 int eddy__pworker_send(eddy_server_t *srv, int session, const void *data, size_t len);
-int eddy__pworker_close(eddy_server_t *srv, int session);
+int eddy__pworker_close(eddy_server_t *srv, int session, int linger);
 int eddy__pworker_exists(eddy_server_t *srv, int session);
 int eddy__pworker_info(eddy_server_t *srv, int session, eddy_server_client_info_t *info);
 int eddy__pworker_connections(eddy_server_t *srv, eddy_server_conn_cb cb, void *arg);

@@ -340,12 +340,12 @@ int eddy__pworker_send(eddy_server_t *srv, int session, const void *data, size_t
     return send_record(srv, e->reactor, MSG_SEND, session, data, len);
 }
 
-int eddy__pworker_close(eddy_server_t *srv, int session) {
+int eddy__pworker_close(eddy_server_t *srv, int session, int linger) {
     int err;
     eddy__session_t *e = lookup(srv, session, &err);
     if (!e) return err;
     atomic_store_explicit(&e->server_closed, 1, memory_order_release); /* later data: 1007 */
-    return send_record(srv, e->reactor, MSG_CLOSE, session, NULL, 0);
+    return send_record(srv, e->reactor, linger ? MSG_LINGER : MSG_CLOSE, session, NULL, 0);
 }
 
 int eddy__pworker_exists(eddy_server_t *srv, int session) {

@@ -106,6 +106,11 @@ static void conn_close(eddy__reactor_t *r, eddy__pconn_t *c, int notify) {
     eddy__proc_t *p = r->srv->proc;
     if (c->closed) return;
     c->closed = 1;
+    if (c->linger_timer) {
+        eddy_timer_stop(c->linger_timer);
+        eddy_free(c->linger_timer);
+        c->linger_timer = NULL;
+    }
     eddy_io_stop(&c->io);
     eddy__server_close_fd(c->fd);
     r->conns[c->slot] = NULL;
@@ -227,14 +232,38 @@ static void read_conn(eddy__reactor_t *r, eddy__pconn_t *c) {
     }
 }
 
+/* ---- lingering close (linger.c) ---------------------------------------- */
+
+static void on_linger_timeout(eddy_timer_t *t) { conn_close(t->loop->data, t->data, 1); }
+
+static void linger_start(eddy__reactor_t *r, eddy__pconn_t *c) {
+    c->lingering = 1;
+    if (eddy__linger_shutdown(c->fd) < 0 || eddy_io_set(&r->loop, &c->io, EDDY_READ) < 0) {
+        conn_close(r, c, 1);
+        return;
+    }
+    c->linger_timer = eddy_malloc(sizeof(*c->linger_timer));
+    eddy_timer_init(&r->loop, c->linger_timer, on_linger_timeout);
+    c->linger_timer->data = c;
+    eddy_timer_start(c->linger_timer, EDDY_SERVER_LINGER_MS, 0);
+}
+
+static void linger_read(eddy__reactor_t *r, eddy__pconn_t *c) {
+    if (eddy__linger_drain(c->fd, r->scratch, SCRATCH_SIZE, &c->lingered)) conn_close(r, c, 1);
+}
+
 static void on_conn_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     eddy__reactor_t *r = loop->data;
     eddy__pconn_t *c = io->data;
     c->dispatching++;
     if ((events & EDDY_WRITE) && c->out.len > c->outoff && flush_out(r, c) < 0)
         conn_close(r, c, 1);
-    if (!c->closed && c->close_after_flush && c->out.len == c->outoff) conn_close(r, c, 1);
-    if (!c->closed && (events & EDDY_READ) && !r->stopping && !r->paused) read_conn(r, c);
+    if (!c->closed && c->close_after_flush && c->out.len == c->outoff && !c->lingering) {
+        if (c->linger) linger_start(r, c);
+        else conn_close(r, c, 1);
+    }
+    if (!c->closed && c->lingering && (events & EDDY_READ)) linger_read(r, c);
+    else if (!c->closed && (events & EDDY_READ) && !r->stopping && !r->paused) read_conn(r, c);
     c->dispatching--;
     if (c->closed && !c->dispatching) conn_free(c);
 }
@@ -387,13 +416,13 @@ static void on_record(eddy__reactor_t *r, int w, const eddy__msg_t *h, const cha
         else discard_send(r, h);
         break;
     case MSG_CLOSE:
-        if (!c) break;
-        if (c->out.len > c->outoff) { /* close once the queue is written */
-            c->close_after_flush = 1;
-            conn_watch(r, c);
-        } else {
-            conn_close(r, c, 1);
-        }
+    case MSG_LINGER:
+        if (!c || c->close_after_flush) break;
+        c->close_after_flush = 1;
+        c->linger = h->type == MSG_LINGER;
+        if (c->out.len > c->outoff) conn_watch(r, c); /* close once the queue is written */
+        else if (c->linger) linger_start(r, c);
+        else conn_close(r, c, 1);
         break;
     case MSG_BIND: /* the first bind wins; later messages follow the uid */
         if (!c || atomic_load(&r->srv->proc->table[c->slot].uid)) break;

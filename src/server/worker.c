@@ -83,6 +83,7 @@ void eddy__conn_close(eddy_server_t *srv, eddy__conn_t *c) {
     eddy__worker_t *w = W(srv);
     if (c->closed) return;
     c->closed = 1;
+    eddy__linger_stop(c);
     if (srv->ev.on_close) srv->ev.on_close(srv, c->session, 0);
     eddy_io_stop(&c->io);
     eddy__server_close_fd(c->fd);
@@ -201,8 +202,14 @@ static void on_conn_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     eddy_server_t *srv = loop->data;
     c->dispatching++; /* keep c alive across both halves */
     if ((events & EDDY_WRITE) && c->out.len && flush_out(srv, c) < 0) eddy__conn_close(srv, c);
-    if (!c->closed && c->close_after_flush && !c->out.len) eddy__conn_close(srv, c);
-    if (!c->closed && (events & EDDY_READ)) read_conn(srv, c);
+    if (!c->closed && c->close_after_flush && !c->out.len && !c->lingering) {
+        if (c->linger) eddy__linger_start(srv, c); /* linger.c */
+        else eddy__conn_close(srv, c);
+    }
+    if (!c->closed && (events & EDDY_READ)) {
+        if (c->lingering) eddy__linger_read(srv, c, W(srv)->scratch, SCRATCH_SIZE);
+        else read_conn(srv, c);
+    }
     c->dispatching--;
     if (c->closed && !c->dispatching) conn_free(c);
 }
@@ -501,20 +508,30 @@ int eddy_server_send(eddy_server_t *srv, int fd, const void *data, size_t len) {
     return eddy__conn_send(srv, c, data, len);
 }
 
-int eddy_server_close(eddy_server_t *srv, int fd) {
+static int close_conn(eddy_server_t *srv, int fd, int linger) {
     int err;
-    if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_close(srv, fd);
+    if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_close(srv, fd, linger);
     if (eddy__ipc_remote(srv, fd)) return eddy__ipc_forward(srv, EDDY__FRAME_CLOSE, fd, NULL, 0);
     eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
     if (err) return session_error(fd, err);
+    c->linger = linger ? 1 : 0;
     if (c->out.len) { /* close once the queue is written; stop reading now */
         c->close_after_flush = 1;
         eddy_io_set(&srv->loop, &c->io, EDDY_WRITE);
         return 0;
     }
-    eddy__conn_close(srv, c);
+    if (!linger) {
+        eddy__conn_close(srv, c);
+        return 0;
+    }
+    c->close_after_flush = 1;
+    eddy__linger_start(srv, c);
     return 0;
 }
+
+int eddy_server_close(eddy_server_t *srv, int fd) { return close_conn(srv, fd, 0); }
+
+int eddy_server_close_linger(eddy_server_t *srv, int fd) { return close_conn(srv, fd, 1); }
 
 int eddy_server_exists(eddy_server_t *srv, int fd) {
     int err;

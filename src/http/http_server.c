@@ -1,0 +1,208 @@
+/*
+ * The HTTP server's attachment to the server engine: it takes the engine's
+ * receive path (no framing: raw bytes), keeps per-connection state in a
+ * per-worker table keyed by session id (the same code serves BASE and
+ * PROCESS modes, whose ids differ in shape), and pools request/response
+ * exchanges so a keep-alive request allocates nothing but its input.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_server.h"
+
+static eddy_http_server_t *HS(eddy_server_t *srv) { return eddy_server_data(srv); }
+
+/* ---- connection table --------------------------------------------------- */
+
+static size_t bucket(const eddy_http_server_t *hs, int fd) {
+    /* Fibonacci hashing: BASE ids share their low (fd) bits' pattern. */
+    return (size_t)(((uint32_t)fd * 2654435769u) >> 8) & (hs->nbuckets - 1);
+}
+
+static void table_grow(eddy_http_server_t *hs) {
+    size_t old = hs->nbuckets;
+    hs_conn_t **ob = hs->buckets;
+    hs->nbuckets = old ? old * 2 : 256;
+    hs->buckets = eddy_calloc(hs->nbuckets, sizeof(*hs->buckets));
+    for (size_t i = 0; i < old; i++)
+        for (hs_conn_t *c = ob[i], *next; c; c = next) {
+            next = c->hnext;
+            size_t b = bucket(hs, c->fd);
+            c->hnext = hs->buckets[b];
+            hs->buckets[b] = c;
+        }
+    eddy_free(ob);
+}
+
+hs_conn_t *eddy__hs_conn_find(eddy_http_server_t *hs, int fd) {
+    if (!hs->nbuckets) return NULL;
+    for (hs_conn_t *c = hs->buckets[bucket(hs, fd)]; c; c = c->hnext)
+        if (c->fd == fd) return c;
+    return NULL;
+}
+
+static hs_conn_t *conn_new(eddy_http_server_t *hs, int fd) {
+    if (hs->nconns >= hs->nbuckets) table_grow(hs);
+    hs_conn_t *c = eddy_calloc(1, sizeof(*c));
+    c->fd = fd;
+    eddy_buf_init(&c->in);
+    eddy_buf_init(&c->pending);
+    size_t b = bucket(hs, fd);
+    c->hnext = hs->buckets[b];
+    hs->buckets[b] = c;
+    hs->nconns++;
+    return c;
+}
+
+void eddy__hs_conn_remove(eddy_http_server_t *hs, hs_conn_t *c) {
+    for (hs_conn_t **p = &hs->buckets[bucket(hs, c->fd)]; *p; p = &(*p)->hnext)
+        if (*p == c) {
+            *p = c->hnext;
+            hs->nconns--;
+            return;
+        }
+}
+
+void eddy__hs_conn_free(hs_conn_t *c) {
+    eddy_buf_free(&c->in);
+    eddy_buf_free(&c->pending);
+    eddy_free(c);
+}
+
+/* ---- exchange pool ----------------------------------------------------- */
+
+hs_exchange_t *eddy__hs_exchange_get(eddy_http_server_t *hs) {
+    hs_exchange_t *x = hs->free_x;
+    if (x) {
+        hs->free_x = x->next_free;
+        hs->nfree--;
+    } else {
+        x = eddy_calloc(1, sizeof(*x));
+        eddy_buf_init(&x->arena);
+        eddy_buf_init(&x->keep);
+        eddy_buf_init(&x->resp.strs);
+    }
+    x->parsed = 0;
+    x->body = "";
+    x->body_len = 0;
+    x->resp.hs = hs;
+    x->resp.status = 200;
+    x->resp.reason_len = 0;
+    x->resp.nhdrs = 0;
+    x->resp.head_sent = x->resp.chunked = x->resp.close = 0;
+    x->resp.is_head = x->resp.has_ctype = 0;
+    return x;
+}
+
+static void exchange_free(hs_exchange_t *x) {
+    eddy_buf_free(&x->arena);
+    eddy_buf_free(&x->keep);
+    eddy_buf_free(&x->resp.strs);
+    for (int k = 0; k < 3; k++) eddy_free(x->params[k]);
+    eddy_free(x->resp.hdrs);
+    eddy_free(x);
+}
+
+void eddy__hs_exchange_put(eddy_http_server_t *hs, hs_exchange_t *x) {
+    x->req.ctx = NULL; /* a stale req pointer is refused by the accessors */
+    eddy_buf_free(&x->keep);
+    eddy_buf_clear(&x->arena);
+    eddy_buf_clear(&x->resp.strs);
+    x->resp.conn = NULL;
+    if (hs->nfree >= HS_FREE_MAX || x->arena.cap > 65536 || x->resp.strs.cap > 65536) {
+        exchange_free(x);
+        return;
+    }
+    x->next_free = hs->free_x;
+    hs->free_x = x;
+    hs->nfree++;
+}
+
+/* ---- engine events ----------------------------------------------------- */
+
+static void on_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
+    eddy_http_server_t *hs = HS(srv);
+    (void)reactor_id;
+    hs_conn_t *c = eddy__hs_conn_find(hs, fd);
+    if (!c) c = conn_new(hs, fd);
+    eddy__hs_feed(hs, c, data, len);
+}
+
+static void on_connect(eddy_server_t *srv, int fd, int reactor_id) {
+    eddy_http_server_t *hs = HS(srv);
+    if (hs->user.on_connect) hs->user.on_connect(srv, fd, reactor_id);
+}
+
+static void on_close(eddy_server_t *srv, int fd, int reactor_id) {
+    eddy_http_server_t *hs = HS(srv);
+    hs_conn_t *c = eddy__hs_conn_find(hs, fd);
+    if (c) eddy__hs_conn_gone(hs, c);
+    if (hs->user.on_close) hs->user.on_close(srv, fd, reactor_id);
+}
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+static int check_server(eddy_server_t *srv) {
+    const eddy_server_config_t *cfg = eddy_server_config(srv);
+    if (cfg->open_eof_check || cfg->open_eof_split || cfg->open_length_check) {
+        eddy_log_error("http server: framing options (open_eof_check, open_length_check) "
+                       "cannot be used: the HTTP server parses the stream itself");
+        return EDDY_EINVAL;
+    }
+    if (eddy_server_mode(srv) == EDDY_SERVER_PROCESS &&
+        (cfg->dispatch_mode == EDDY_DISPATCH_ROUND || cfg->dispatch_mode == EDDY_DISPATCH_IDLE)) {
+        eddy_log_error("http server: PROCESS mode needs dispatch_mode 2, 4 or 5 (got %u): "
+                       "a connection's bytes must reach one worker",
+                       cfg->dispatch_mode);
+        return EDDY_EINVAL;
+    }
+    return 0;
+}
+
+int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
+                         const eddy_http_server_opts_t *opts) {
+    *out = NULL;
+    if (!opts || !opts->on_request) return EDDY_EINVAL;
+    int rc = check_server(srv);
+    if (rc < 0) return rc;
+    eddy_http_server_t *hs = eddy_calloc(1, sizeof(*hs));
+    hs->srv = srv;
+    hs->on_request = opts->on_request;
+    hs->data = opts->data;
+    if (opts->events) hs->user = *opts->events;
+    eddy_http_parser_opts_init(&hs->popts);
+    if (opts->header_max_size) hs->popts.header_max_size = opts->header_max_size;
+    hs->popts.body_max_size = eddy_server_config(srv)->package_max_length;
+    eddy_buf_init(&hs->out);
+    eddy_server_events_t ev = hs->user;
+    ev.data = hs;
+    ev.on_receive = on_receive;
+    ev.on_connect = on_connect;
+    ev.on_close = on_close;
+    eddy_server_set_events(srv, &ev);
+    *out = hs;
+    return 0;
+}
+
+void eddy_http_server_free(eddy_http_server_t *hs) {
+    if (!hs) return;
+    for (size_t i = 0; i < hs->nbuckets; i++)
+        for (hs_conn_t *c = hs->buckets[i], *next; c; c = next) {
+            next = c->hnext;
+            if (c->x) eddy__hs_exchange_put(hs, c->x);
+            eddy__hs_conn_free(c);
+        }
+    eddy_free(hs->buckets);
+    while (hs->free_x) {
+        hs_exchange_t *x = hs->free_x;
+        hs->free_x = x->next_free;
+        exchange_free(x);
+    }
+    eddy_free(hs->out_hdrs);
+    eddy_buf_free(&hs->out);
+    eddy_free(hs);
+}
+
+void *eddy_http_server_data(const eddy_http_server_t *hs) { return hs->data; }
+
+eddy_server_t *eddy_http_server_server(const eddy_http_server_t *hs) { return hs->srv; }

@@ -1,0 +1,106 @@
+/* Private to the HTTP server files (http_server.c, http_conn.c,
+ * http_response.c, http_request.c). */
+#ifndef EDDY_HTTP_SERVER_INTERNAL_H
+#define EDDY_HTTP_SERVER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "eddy/http.h"
+#include "eddy/server.h"
+
+#define HS_MAX_HEADERS 100 /* header lines per request; more is 431 */
+#define HS_FREE_MAX 64     /* pooled exchanges kept per worker */
+
+typedef struct hs_conn_s hs_conn_t;
+
+/* One response header line: offsets into eddy_http_response_s.strs. */
+typedef struct {
+    size_t no, nl, vo, vl;
+    int dead; /* replaced by header() */
+} hs_hdr_t;
+
+struct eddy_http_response_s {
+    eddy_http_server_t *hs;
+    hs_conn_t *conn; /* NULL once the client is gone */
+    int fd;
+    int status;
+    size_t reason_off, reason_len; /* reason_len 0: the standard phrase */
+    eddy_buf_t strs;               /* header names, values, reason */
+    hs_hdr_t *hdrs;
+    size_t nhdrs, cap;
+    unsigned head_sent : 1;
+    unsigned chunked : 1;  /* head said Transfer-Encoding: chunked */
+    unsigned close : 1;    /* close after this response */
+    unsigned is_head : 1;  /* HEAD request: no body */
+    unsigned has_ctype : 1;
+};
+
+/* A request and its response: taken when a head is parsed, given back
+ * (pooled) when the response ends. */
+typedef struct hs_exchange_s {
+    eddy_http_request_t req; /* req.ctx == this */
+    eddy_http_header_t headers[HS_MAX_HEADERS];
+    struct eddy_http_response_s resp;
+    const char *body;
+    size_t body_len;
+    double time;
+    uintptr_t base;   /* conn input buffer the spans were parsed in */
+    eddy_buf_t arena; /* decoded params */
+    eddy_http_pair_t *params[3];
+    size_t nparams[3];
+    unsigned parsed; /* params parsed (all kinds at once) */
+    eddy_buf_t keep; /* the input buffer, once the connection is gone */
+    struct hs_exchange_s *next_free;
+} hs_exchange_t;
+
+enum { S_HEAD = 0, S_BODY, S_WAIT, S_CLOSING };
+
+struct hs_conn_s {
+    int fd;
+    int state;
+    hs_conn_t *hnext; /* hash chain */
+    eddy_buf_t in;      /* the current request, then what follows it */
+    eddy_buf_t pending; /* input that arrived while a request is handled */
+    size_t head_len;    /* S_BODY / S_WAIT: size of the head in `in` */
+    size_t raw_pos;     /* chunked: undecoded input starts here */
+    uint64_t body_len;  /* chunked: decoded bytes so far */
+    size_t req_end;     /* S_WAIT: end of the request in `in` */
+    eddy_http_chunked_t dec;
+    hs_exchange_t *x;
+    unsigned busy; /* > 0 while conn_process runs */
+    unsigned gone : 1;
+    unsigned continue_sent : 1;
+};
+
+struct eddy_http_server_s {
+    eddy_server_t *srv;
+    eddy_http_request_cb on_request;
+    void *data;
+    eddy_server_events_t user; /* the user's other events */
+    eddy_http_parser_opts_t popts;
+    hs_conn_t **buckets; /* session -> connection, per worker */
+    size_t nbuckets, nconns;
+    hs_exchange_t *free_x;
+    size_t nfree;
+    eddy_http_header_t scratch[HS_MAX_HEADERS]; /* parser output before a head is whole */
+    eddy_http_header_t *out_hdrs;               /* response head assembly */
+    size_t out_cap;
+    eddy_buf_t out;
+};
+
+/* http_server.c */
+hs_conn_t *eddy__hs_conn_find(eddy_http_server_t *hs, int fd);
+void eddy__hs_conn_remove(eddy_http_server_t *hs, hs_conn_t *c);
+void eddy__hs_conn_free(hs_conn_t *c);
+hs_exchange_t *eddy__hs_exchange_get(eddy_http_server_t *hs);
+void eddy__hs_exchange_put(eddy_http_server_t *hs, hs_exchange_t *x);
+
+/* http_conn.c */
+void eddy__hs_feed(eddy_http_server_t *hs, hs_conn_t *c, const char *data, size_t len);
+void eddy__hs_process(eddy_http_server_t *hs, hs_conn_t *c);
+/* The response of c's current request has been sent (keep: the
+ * connection stays open): releases the exchange, goes on with the next. */
+void eddy__hs_finish(eddy_http_server_t *hs, hs_conn_t *c, int keep);
+void eddy__hs_conn_gone(eddy_http_server_t *hs, hs_conn_t *c);
+
+#endif /* EDDY_HTTP_SERVER_INTERNAL_H */
