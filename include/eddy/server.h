@@ -246,6 +246,21 @@ void eddy_server_set_events(eddy_server_t *srv, const eddy_server_events_t *ev);
  * start. Port 0 picks a free one. Returns the listener index (>= 0) or a
  * negative errno / EDDY_EINVAL. Framing comes from the server's config. */
 int eddy_server_listen(eddy_server_t *srv, eddy_sock_type_t type, const char *host, int port);
+/* Sets a framing option of one listener, as Swoole's $port->set(): the
+ * listener gets its own copy of the server's options on the first call and
+ * frames with it from then on (BASE and PROCESS); a listener never set
+ * follows the server's options. Names: open_eof_check, open_eof_split,
+ * package_eof, open_length_check, package_length_type,
+ * package_length_offset, package_body_offset (package_body_start),
+ * package_max_length. Before eddy_server_start(). 0, EDDY_EINVAL (unknown
+ * listener, not a per-listener option, bad value: message in err) or
+ * EDDY_EWRONG_OP once started. Cross-option rules are checked at start. */
+int eddy_server_listener_config_set(eddy_server_t *srv, int listener, const char *name,
+                                    const char *value, char *err, size_t errlen);
+/* As above for a value that may hold NUL bytes (a binary package_eof). */
+int eddy_server_listener_config_setn(eddy_server_t *srv, int listener, const char *name,
+                                     const char *value, size_t value_len, char *err,
+                                     size_t errlen);
 /* Runs the master until shutdown: forks the manager (which forks workers),
  * fires on_start, waits. Returns 0 after a clean shutdown, EDDY_EINVAL for
  * a bad config or no listener, EDDY_ESYSCALL if the manager died. Never

@@ -23,6 +23,7 @@ typedef struct {
     int stream;     /* 1: accept connections; 0: datagrams */
     char *path;     /* unix listeners: unlinked at shutdown by the master */
     eddy_framing_t framing;
+    eddy_server_config_t *cfg; /* own options after listener_config_set, else NULL */
 } eddy__listener_t;
 
 typedef struct eddy__conn_s {
@@ -143,6 +144,10 @@ int eddy__server_new_loop(eddy_server_t *srv);
  * the server's socket options; fd or negative errno. */
 int eddy__server_bind(eddy_server_t *srv, eddy_sock_type_t type, const eddy_addr_t *addr,
                       int do_listen);
+/* listener.c: per-listener options. Releases l->cfg; checks every
+ * listener's own options before start (EDDY_EINVAL, logged). */
+void eddy__listener_free(eddy__listener_t *l);
+int eddy__listeners_validate(eddy_server_t *srv);
 /* End of a manager or worker process. */
 __attribute__((noreturn)) void eddy__server_exit(eddy_server_t *srv, int code);
 

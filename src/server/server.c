@@ -49,6 +49,7 @@ void eddy_server_free(eddy_server_t *srv) {
     for (int i = 0; i < srv->nlisteners; i++) {
         if (srv->listeners[i].fd >= 0) eddy__server_close_fd(srv->listeners[i].fd);
         eddy_free(srv->listeners[i].path);
+        eddy__listener_free(&srv->listeners[i]); /* listener.c */
     }
     eddy__worker_free(srv);
     eddy__ipc_free(srv); /* task.c */
@@ -119,7 +120,8 @@ static int listener_framing(eddy_server_t *srv, eddy__listener_t *l) {
         eddy_framing_init_none(&l->framing);
         return 0;
     }
-    eddy_server_config_framing(&srv->cfg, &l->framing);
+    /* A listener given its own options (listener.c) keeps them. */
+    eddy_server_config_framing(l->cfg ? l->cfg : &srv->cfg, &l->framing);
     return 0;
 }
 
@@ -245,6 +247,7 @@ static int check_start(eddy_server_t *srv) {
         eddy_log_error("server: %s", err);
         return EDDY_EINVAL;
     }
+    if (eddy__listeners_validate(srv) < 0) return EDDY_EINVAL;
     if (srv->nlisteners == 0) {
         eddy_log_error("server: no listener: call eddy_server_listen() before start");
         return EDDY_EINVAL;

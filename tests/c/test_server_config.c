@@ -336,6 +336,28 @@ EDDY_TEST(server_config, framing_follows_the_options) {
     cr_assert(memcmp(f.package_eof, "\r\n\r\n", 4) == 0);
 }
 
+EDDY_TEST(server_config, listener_options_are_framing_only_and_checked) {
+    char err[EDDY_SERVER_ERRLEN] = {0};
+    eddy_server_t *srv = eddy_server_new(NULL);
+    int li = eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0);
+    cr_assert_geq(li, 0);
+    cr_assert_eq(eddy_server_listener_config_set(srv, li, "package_eof", "\n", err, sizeof(err)),
+                 0);
+    cr_assert_eq(eddy_server_listener_config_set(srv, li, "worker_num", "2", err, sizeof(err)),
+                 EDDY_EINVAL);
+    cr_assert_not_null(strstr(err, "worker_num"), "%s", err);
+    cr_assert_eq(eddy_server_listener_config_set(srv, li + 1, "package_eof", "\n", err,
+                                                 sizeof(err)),
+                 EDDY_EINVAL);
+    cr_assert_eq(eddy_server_listener_config_set(srv, li, "package_length_type", "x", err,
+                                                 sizeof(err)),
+                 EDDY_EINVAL);
+    cr_assert_not_null(strstr(err, "package_length_type"), "%s", err);
+    /* The server's own options are untouched by a listener's. */
+    cr_assert_eq(eddy_server_config(srv)->package_eof_len, 4);
+    eddy_server_free(srv);
+}
+
 EDDY_TEST(server_config, framing_raises_max_length_to_swoole_floor_of_64k) {
     eddy_server_config_t c;
     eddy_framing_t f;

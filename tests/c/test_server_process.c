@@ -191,12 +191,15 @@ static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
     return 1;
 }
 
+/* Per-listener framing in use ("portN:" options): every reply is bracketed. */
+static int bracket_all;
+
 static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
     const eddy_server_config_t *cfg = eddy_server_config(srv);
     (void)reactor_id;
     if (len > 5 && len < 64 && memcmp(data, "NOTE-", 5) == 0) /* seen by the test */
         note(srv, "recv %.*s\n", (int)(data[len - 1] == '\n' ? len - 1 : len), data);
-    if (!(cfg->open_eof_check || cfg->open_length_check)) {
+    if (!(cfg->open_eof_check || cfg->open_length_check || bracket_all)) {
         if (!command(srv, fd, data, len)) eddy_server_send(srv, fd, data, len);
         return;
     }
@@ -241,7 +244,8 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
     eddy_server_config_set(&cfg, "reactor_num", "2", err, sizeof(err));
     eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
     for (int i = 0; spec->opts[i]; i += 2)
-        if (eddy_server_config_set(&cfg, spec->opts[i], spec->opts[i + 1], err, sizeof(err)) < 0)
+        if (strncmp(spec->opts[i], "port", 4) != 0 && /* portN:name: listener N's, below */
+            eddy_server_config_set(&cfg, spec->opts[i], spec->opts[i + 1], err, sizeof(err)) < 0)
             return 2;
     eddy_server_t *srv = eddy_server_new(&cfg);
     eddy_server_config_free(&cfg);
@@ -259,6 +263,13 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
                            : spec->types[i] == EDDY_SOCK_TCP6      ? "::1"
                                                                    : "127.0.0.1";
         if (eddy_server_listen(srv, spec->types[i], host, 0) < 0) return 3;
+    }
+    for (int i = 0; spec->opts[i]; i += 2) {
+        if (strncmp(spec->opts[i], "port", 4) != 0) continue;
+        bracket_all = 1;
+        if (eddy_server_listener_config_set(srv, spec->opts[i][4] - '0', spec->opts[i] + 6,
+                                            spec->opts[i + 1], err, sizeof(err)) < 0)
+            return 6;
     }
     int rc = eddy_server_start(srv);
     eddy_server_free(srv);
@@ -518,6 +529,42 @@ EDDY_TEST(server_process, length_framing_coalesced_and_split) {
     cr_assert_eq(recv_n(fd, got, a + 2), a + 2);
     cr_assert_eq(memcmp(got + 1, pkt, a), 0);
     close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+/* Each listener frames with its own options ($port->set()): EOF split on
+ * one, length prefix on another, none on a third (the server's). */
+EDDY_TEST(server_process, listeners_frame_with_their_own_options) {
+    spec_t spec = {.opts = {"port0:open_eof_split", "1", "port0:package_eof", "\n",
+                            "port1:open_length_check", "1", "port1:package_length_type", "N",
+                            "port1:package_body_offset", "4", NULL},
+                   .types = {EDDY_SOCK_TCP, EDDY_SOCK_TCP, EDDY_SOCK_TCP}, .ntypes = 3};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int eof = dial(SOCK_STREAM, proc.ports[0]), len = dial(SOCK_STREAM, proc.ports[1]),
+        raw = dial(SOCK_STREAM, proc.ports[2]);
+    char pkt[64], want[128], got[128] = {0};
+    send_all(eof, "a\nbb\n", 5);
+    cr_assert_eq(recv_n(eof, got, 9), 9);
+    cr_assert_str_eq(got, "[a\n][bb\n]");
+    size_t a = length_packet(pkt, "one");
+    size_t b = length_packet(pkt + a, "second");
+    send_all(len, pkt, a + b);
+    size_t wl = 0;
+    want[wl++] = '[';
+    memcpy(want + wl, pkt, a), wl += a;
+    want[wl++] = ']', want[wl++] = '[';
+    memcpy(want + wl, pkt + a, b), wl += b;
+    want[wl++] = ']';
+    cr_assert_eq(recv_n(len, got, wl), wl);
+    cr_assert_eq(memcmp(got, want, wl), 0);
+    memset(got, 0, sizeof(got));
+    send_all(raw, "x\ny", 3); /* no framing: as read */
+    cr_assert_eq(recv_n(raw, got, 5), 5);
+    cr_assert_str_eq(got, "[x\ny]");
+    close(eof);
+    close(len);
+    close(raw);
     cr_assert_eq(stop_server(&proc), 0);
 }
 
