@@ -210,6 +210,14 @@ typedef struct {
     void (*on_finish)(eddy_server_t *srv, int task_id, const char *data, size_t len);
     /* In a worker or task worker: eddy_server_send_message() from another. */
     void (*on_pipe_message)(eddy_server_t *srv, int src_worker_id, const char *data, size_t len);
+    /* In the manager, as Swoole's onBeforeReload / onAfterReload: before a
+     * reload (SIGUSR1, SIGUSR2, eddy_server_reload*) asks the workers to
+     * stop, and once every worker it stopped has a successor running
+     * (forked; its on_worker_start may still be running). A reload that
+     * arrives while one is in progress fires before_reload again and
+     * after_reload once, when the last pending worker is replaced. */
+    void (*on_before_reload)(eddy_server_t *srv);
+    void (*on_after_reload)(eddy_server_t *srv);
 } eddy_server_events_t;
 
 /* ---- lifecycle --------------------------------------------------------- */

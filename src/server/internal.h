@@ -50,6 +50,7 @@ typedef struct eddy__conn_s {
 typedef struct {
     pid_t pid;       /* 0: no process in the slot */
     int stopping;    /* SIGTERM sent, waiting for exit */
+    int reloading;   /* stopped by a reload: on_after_reload waits for its successor */
     uint64_t spawned_ms;
     eddy_timer_t kill_timer; /* max_wait_time; while the slot is empty: delayed respawn */
     eddy_server_t *srv;
@@ -92,6 +93,7 @@ struct eddy_server_s {
     /* manager */
     eddy__slot_t *slots;
     int shutting_down;
+    int reload_pending; /* slots of a reload not yet respawned */
     /* worker */
     eddy__worker_t w;
     /* task workers, worker messages (ipc.h); NULL until first use */

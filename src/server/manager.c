@@ -19,6 +19,15 @@ typedef struct {
     eddy_signal_t chld, term, usr1, usr2;
 } manager_signals_t;
 
+/* A reload is over once every worker it stopped has a successor. */
+static void reload_step(eddy_server_t *srv, eddy__slot_t *slot) {
+    if (!slot->reloading) return;
+    slot->reloading = 0;
+    if (--srv->reload_pending > 0) return;
+    eddy_log_info("manager: reload done");
+    if (srv->ev.on_after_reload) srv->ev.on_after_reload(srv);
+}
+
 static void spawn(eddy_server_t *srv, eddy__slot_t *slot) {
     if (eddy__ipc_prepare(srv, slot) < 0) { /* its IPC channel (ipc.h) */
         eddy_log_error("manager: no IPC socketpair for worker #%d: %s", slot->id,
@@ -41,6 +50,7 @@ static void spawn(eddy_server_t *srv, eddy__slot_t *slot) {
     slot->pid = pid;
     slot->stopping = 0;
     slot->spawned_ms = eddy_loop_now(&srv->loop);
+    reload_step(srv, slot);
 }
 
 /* A worker that fails at startup (bad option, port taken for a reuse_port
@@ -154,7 +164,16 @@ static void on_reload(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
     }
     eddy_log_info("manager: reloading %u %s", end - first,
                   first ? "task worker(s)" : "worker(s) and task worker(s)");
-    for (uint32_t i = first; i < end; i++) stop_slot(&srv->slots[i]);
+    if (srv->ev.on_before_reload) srv->ev.on_before_reload(srv);
+    for (uint32_t i = first; i < end; i++) {
+        eddy__slot_t *s = &srv->slots[i];
+        if (s->pid && !s->stopping && !s->reloading) { /* one not already on its way out */
+            s->reloading = 1;
+            srv->reload_pending++;
+        }
+        stop_slot(s);
+    }
+    if (srv->reload_pending == 0 && srv->ev.on_after_reload) srv->ev.on_after_reload(srv);
 }
 
 static int watch(eddy_server_t *srv, manager_signals_t *s) {

@@ -87,6 +87,8 @@ static void ev_start(eddy_server_t *srv) {
 static void ev_shutdown(eddy_server_t *srv) { note(srv, "shutdown\n"); }
 static void ev_worker_start(eddy_server_t *srv, int id) { note(srv, "wstart %d %d\n", id, getpid()); }
 static void ev_manager_start(eddy_server_t *srv) { note(srv, "mstart %d\n", getpid()); }
+static void ev_before_reload(eddy_server_t *srv) { note(srv, "before-reload %d\n", getpid()); }
+static void ev_after_reload(eddy_server_t *srv) { note(srv, "after-reload %d\n", getpid()); }
 
 static void ev_worker_error(eddy_server_t *srv, int id, int pid, int code, int signo) {
     note(srv, "werror %d %d code=%d signal=%d\n", id, pid, code, signo);
@@ -213,7 +215,9 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
                                .on_worker_start = ev_worker_start, .on_receive = ev_receive,
                                .on_manager_start = ev_manager_start,
                                .on_worker_error = ev_worker_error,
-                               .on_packet = ev_packet, .on_close = ev_close};
+                               .on_packet = ev_packet, .on_close = ev_close,
+                               .on_before_reload = ev_before_reload,
+                               .on_after_reload = ev_after_reload};
     eddy_server_set_events(srv, &ev);
     for (int i = 0; i < spec->ntypes; i++) {
         int unix_kind = spec->types[i] == EDDY_SOCK_UNIX_STREAM;
@@ -379,6 +383,17 @@ static long events_value(const proc_t *proc, const char *key, int wait_ms) {
     close(fd);
     char *at = n > 0 ? strstr(buf, key) : NULL;
     return at ? strtol(at + strlen(key), NULL, 10) : -1;
+}
+
+/* How many times `what` occurs in the events file now. */
+static int events_count(const proc_t *proc, const char *what) {
+    char buf[8192] = {0};
+    int fd = open(proc->events, O_RDONLY | O_CLOEXEC), n = 0;
+    if (fd < 0) return 0;
+    if (read(fd, buf, sizeof(buf) - 1) < 0) buf[0] = 0;
+    close(fd);
+    for (char *at = buf; (at = strstr(at, what)) != NULL; at += strlen(what)) n++;
+    return n;
 }
 
 static int peer_closed(int fd) {
@@ -612,6 +627,33 @@ EDDY_TEST(server_base, reload_replaces_workers_without_losing_requests) {
     cr_assert_eq(failures, 0, "%d requests failed during reload", failures);
     cr_assert_gt(after_changes, 0, "no new worker answered after SIGUSR1");
     cr_assert(last != before[0] && last != before[1], "an old worker still answers");
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+/* before_reload and after_reload fire in the manager around a reload:
+ * before it stops the first worker, after the last one has a successor. */
+EDDY_TEST(server_base, reload_fires_before_and_after_reload_in_the_manager) {
+    spec_t spec = {.opts = {"worker_num", "2", NULL}, .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    long manager = events_value(&proc, "mstart ", 5000);
+    cr_assert_gt(manager, 0);
+    for (int i = 0; i < 250 && events_count(&proc, "wstart ") < 2; i++) usleep(20000);
+    cr_assert_eq(events_count(&proc, "wstart "), 2);
+    cr_assert_eq(kill(proc.pid, SIGUSR1), 0);
+    cr_assert_eq(events_value(&proc, "after-reload ", 5000), manager);
+    cr_assert_eq(events_value(&proc, "before-reload ", 0), manager);
+    char buf[8192] = {0};
+    int fd = open(proc.events, O_RDONLY | O_CLOEXEC);
+    cr_assert_gt(read(fd, buf, sizeof(buf) - 1), 0);
+    close(fd);
+    char *before = strstr(buf, "before-reload"), *after = strstr(buf, "after-reload");
+    cr_assert(before < after, "%s", buf);
+    /* Both successors start (after-reload fires once they are forked). */
+    for (int i = 0; i < 250 && events_count(&proc, "wstart ") < 4; i++) usleep(20000);
+    cr_assert_eq(events_count(&proc, "wstart "), 4);
+    cr_assert_eq(events_count(&proc, "after-reload"), 1);
+    cr_assert_gt(ask_pid(proc.ports[0]), 0);
     cr_assert_eq(stop_server(&proc), 0);
 }
 
