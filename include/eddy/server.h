@@ -51,7 +51,11 @@ typedef struct {
     uint32_t max_connection;    /* default min(100000, RLIMIT_NOFILE) */
     int reload_async;           /* default on */
     uint32_t max_wait_time;     /* default 3 */
-    int discard_timeout_request; /* default on */
+    /* default on. PROCESS mode, dispatch_mode 1 and 3: a message whose
+     * client has closed before a worker takes it is dropped (notice 1007)
+     * instead of delivered. No effect in BASE mode, where a connection's
+     * data never leaves its worker. */
+    int discard_timeout_request;
     /* public: listener sockets */
     uint32_t backlog; /* default 512 */
     int open_tcp_nodelay;
@@ -76,10 +80,16 @@ typedef struct {
     uint32_t buffer_output_size; /* largest single send, default UINT32_MAX */
     uint32_t socket_buffer_size; /* per-connection pending output, 8 MiB */
     /* public: process environment */
+    /* start() forks: the caller exits 0, the daemon (new session, stdin
+     * /dev/null, stdout/stderr to log_file or /dev/null, same cwd) runs the
+     * server and its pid goes to pid_file. */
     int daemonize;
     char *pid_file; /* owned; NULL when unset */
     char *log_file;
     uint32_t log_level; /* eddy_log_level_t, default EDDY_LOG_INFO */
+    /* Workers and task workers switch to these after fork when the server
+     * runs as root (unknown names refuse the start); ignored with a notice
+     * otherwise. The master and manager stay root. */
     char *user;
     char *group;
     /* private */

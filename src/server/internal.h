@@ -90,6 +90,10 @@ struct eddy_server_s {
     /* master */
     eddy_signal_t msig[5];
     int manager_status;
+    /* user / group (daemon.c): resolved by the master, applied in workers */
+    int switch_ids;
+    uid_t run_uid;
+    gid_t run_gid;
     /* manager */
     eddy__slot_t *slots;
     int shutting_down;
@@ -150,6 +154,12 @@ int eddy__server_bind(eddy_server_t *srv, eddy_sock_type_t type, const eddy_addr
  * listener's own options before start (EDDY_EINVAL, logged). */
 void eddy__listener_free(eddy__listener_t *l);
 int eddy__listeners_validate(eddy_server_t *srv);
+/* daemon.c: daemonize (the caller exits; 0 or -errno in the daemon);
+ * resolve user / group names (EDDY_EINVAL, logged); switch a worker to
+ * them right after its fork (exits on failure). */
+int eddy__server_daemonize(eddy_server_t *srv);
+int eddy__server_resolve_ids(eddy_server_t *srv);
+void eddy__server_switch_ids(eddy_server_t *srv);
 /* End of a manager or worker process. */
 __attribute__((noreturn)) void eddy__server_exit(eddy_server_t *srv, int code);
 

@@ -38,6 +38,7 @@ static void spawn(eddy_server_t *srv, eddy__slot_t *slot) {
     pid_t pid = fork();
     if (pid == 0) {
         eddy__ipc_child(srv, slot);
+        eddy__server_switch_ids(srv); /* daemon.c: user / group */
         if (slot->id >= (int)srv->cfg.worker_num) eddy__task_worker_main(srv, slot->id);
         eddy__worker_main(srv, slot->id);
     }

@@ -258,7 +258,7 @@ static int check_start(eddy_server_t *srv) {
                        srv->cfg.task_worker_num);
         return EDDY_EINVAL;
     }
-    if (srv->cfg.daemonize) eddy_log(EDDY_LOG_NOTICE, "server: daemonize is not supported yet");
+    if (eddy__server_resolve_ids(srv) < 0) return EDDY_EINVAL; /* daemon.c */
     return 0;
 }
 
@@ -284,6 +284,7 @@ static int master_finish(eddy_server_t *srv) {
 int eddy_server_start(eddy_server_t *srv) {
     int rc = check_start(srv);
     if (rc < 0) return rc;
+    if (srv->cfg.daemonize && (rc = eddy__server_daemonize(srv)) < 0) return rc; /* daemon.c */
     apply_log(srv);
     srv->master_pid = getpid();
     if ((rc = write_pid_file(srv)) < 0) return rc;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -689,6 +690,108 @@ EDDY_TEST(server_base, heartbeat_closes_idle_connection) {
     cr_assert(events_have(&proc, "send=-1004", 2000), "on_close did not fire");
     close(fd);
     cr_assert_eq(stop_server(&proc), 0);
+}
+
+static int read_pid(const char *path) {
+    char buf[32] = {0};
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    if (!fgets(buf, sizeof(buf), f)) buf[0] = 0;
+    fclose(f);
+    return atoi(buf);
+}
+
+/* The "Uid:" or "Gid:" line of /proc/<pid>/status: the real id, or -1. */
+static long proc_id(int pid, const char *key) {
+    char path[64], line[256];
+    long id = -1;
+    snprintf(path, sizeof(path), "/proc/%d/status", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, key, strlen(key)) == 0) id = strtol(line + strlen(key), NULL, 10);
+    fclose(f);
+    return id;
+}
+
+/* Gone, or a zombie nobody reaps (the daemon is no child of ours). */
+static int proc_gone(int pid) {
+    char path[64], buf[256] = {0};
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    char *end = n ? strrchr(buf, ')') : NULL;
+    return end && end[1] == ' ' && end[2] == 'Z';
+}
+
+/* daemonize: start() returns to nobody (the caller exits 0); the daemon
+ * has its own session, stdout on log_file, its pid in pid_file, serves, and
+ * stops on SIGTERM removing the pid file. */
+EDDY_TEST(server_base, daemonize_detaches_and_pid_file_holds_the_daemon) {
+    char pidf[64], logf[64], link[64], target[128] = {0};
+    snprintf(pidf, sizeof(pidf), "/tmp/eddy-sb-%d.dpid", getpid());
+    snprintf(logf, sizeof(logf), "/tmp/eddy-sb-%d.dlog", getpid());
+    unlink(pidf);
+    unlink(logf);
+    spec_t spec = {.opts = {"daemonize", "1", "pid_file", pidf, "log_file", logf, NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int status = -1;
+    cr_assert_eq(waitpid(proc.pid, &status, 0), proc.pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the caller did not exit 0");
+    int daemon = read_pid(pidf);
+    cr_assert_gt(daemon, 0, "pid_file not written");
+    cr_assert_neq(daemon, proc.pid);
+    cr_assert_eq(getsid(daemon), daemon, "no session of its own");
+    snprintf(link, sizeof(link), "/proc/%d/fd/1", daemon);
+    cr_assert_gt(readlink(link, target, sizeof(target) - 1), 0);
+    cr_assert_str_eq(target, logf);
+    cr_assert_gt(ask_pid(proc.ports[0]), 0, "the daemon does not serve");
+    cr_assert_eq(kill(daemon, SIGTERM), 0);
+    for (int i = 0; i < 500 && !(proc_gone(daemon) && access(pidf, F_OK) != 0); i++)
+        usleep(20000);
+    cr_assert(proc_gone(daemon), "the daemon did not stop");
+    cr_assert_neq(access(pidf, F_OK), 0, "pid_file not removed");
+    cr_assert(events_have(&proc, "shutdown", 0), "on_shutdown did not fire");
+    unlink(proc.events);
+    unlink(logf);
+}
+
+/* As root, workers switch to user (and its group); master and manager
+ * stay root. */
+EDDY_TEST(server_base, workers_run_as_the_configured_user) {
+    if (geteuid() != 0) cr_skip_test("needs root");
+    struct passwd *pw = getpwnam("nobody");
+    cr_assert_not_null(pw, "no user nobody");
+    spec_t spec = {.opts = {"user", "nobody", NULL}, .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int worker = ask_pid(proc.ports[0]);
+    cr_assert_gt(worker, 0);
+    cr_assert_eq(proc_id(worker, "Uid:"), (long)pw->pw_uid);
+    cr_assert_eq(proc_id(worker, "Gid:"), (long)pw->pw_gid);
+    cr_assert_eq(proc_id(proc.pid, "Uid:"), 0);
+    long manager = events_value(&proc, "mstart ", 2000);
+    cr_assert_gt(manager, 0);
+    cr_assert_eq(proc_id((int)manager, "Uid:"), 0);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, unknown_user_refuses_to_start) {
+    if (geteuid() != 0) cr_skip_test("needs root");
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    cr_assert_eq(eddy_server_config_set(&cfg, "log_level", "6", err, sizeof(err)), 0);
+    cr_assert_eq(eddy_server_config_set(&cfg, "user", "eddy-no-such-user", err, sizeof(err)), 0);
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    cr_assert_geq(eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0), 0);
+    cr_assert_eq(eddy_server_start(srv), EDDY_EINVAL);
+    eddy_server_free(srv);
 }
 
 EDDY_TEST(server_base, graceful_shutdown_fires_on_shutdown_and_removes_pid_file) {
