@@ -221,7 +221,8 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
                                .on_after_reload = ev_after_reload};
     eddy_server_set_events(srv, &ev);
     for (int i = 0; i < spec->ntypes; i++) {
-        int unix_kind = spec->types[i] == EDDY_SOCK_UNIX_STREAM;
+        int unix_kind = spec->types[i] == EDDY_SOCK_UNIX_STREAM ||
+                        spec->types[i] == EDDY_SOCK_UNIX_DGRAM;
         const char *host = unix_kind ? proc->unix_path
                            : spec->types[i] == EDDY_SOCK_TCP6 ? "::1" : "127.0.0.1";
         if (eddy_server_listen(srv, spec->types[i], host, 0) < 0) return 3;
@@ -564,6 +565,32 @@ EDDY_TEST(server_base, udp_packet_event) {
     cr_assert_str_eq(got, "datagram");
     close(fd);
     cr_assert_eq(stop_server(&proc), 0);
+}
+
+/* A unix datagram listener: on_packet gets each datagram with the
+ * sender's (bound) address and the reply goes back to it. */
+EDDY_TEST(server_base, unix_dgram_listener) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP, EDDY_SOCK_UNIX_DGRAM}, .ntypes = 2};
+    proc_t proc;
+    start_server(&spec, &proc);
+    struct sockaddr_un me = {.sun_family = AF_UNIX}, srv = {.sun_family = AF_UNIX};
+    snprintf(me.sun_path, sizeof(me.sun_path), "/tmp/eddy-sb-%d.cli", getpid());
+    snprintf(srv.sun_path, sizeof(srv.sun_path), "%s", proc.unix_path);
+    unlink(me.sun_path);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    set_timeout(fd, 5000);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&srv, sizeof(srv)), 0);
+    for (int i = 0; i < 3; i++) {
+        char got[64] = {0};
+        cr_assert_eq(send(fd, "unix datagram", 13, 0), 13);
+        cr_assert_gt(recv(fd, got, sizeof(got) - 1, 0), 0);
+        cr_assert(strncmp(got, "unix datagram", strlen("unix datagram")) == 0, "%s", got);
+    }
+    close(fd);
+    unlink(me.sun_path);
+    cr_assert_eq(stop_server(&proc), 0);
+    cr_assert_neq(access(proc.unix_path, F_OK), 0, "socket file left behind");
 }
 
 EDDY_TEST(server_base, unix_stream_listener) {

@@ -259,7 +259,9 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
                                .on_finish = ev_finish};
     eddy_server_set_events(srv, &ev);
     for (int i = 0; i < spec->ntypes; i++) {
-        const char *host = spec->types[i] == EDDY_SOCK_UNIX_STREAM ? proc->unix_path
+        const char *host = spec->types[i] == EDDY_SOCK_UNIX_STREAM ||
+                                   spec->types[i] == EDDY_SOCK_UNIX_DGRAM
+                               ? proc->unix_path
                            : spec->types[i] == EDDY_SOCK_TCP6      ? "::1"
                                                                    : "127.0.0.1";
         if (eddy_server_listen(srv, spec->types[i], host, 0) < 0) return 3;
@@ -1045,6 +1047,32 @@ EDDY_TEST(server_process, stateless_dispatch_discards_data_of_closed_session) {
 
 EDDY_TEST(server_process, discard_timeout_request_off_delivers_data_of_closed_session) {
     late_message("0", 1);
+}
+
+/* A unix datagram listener: on_packet gets each datagram with the
+ * sender's (bound) address and the reply goes back to it. */
+EDDY_TEST(server_process, unix_dgram_listener) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP, EDDY_SOCK_UNIX_DGRAM}, .ntypes = 2};
+    proc_t proc;
+    start_server(&spec, &proc);
+    struct sockaddr_un me = {.sun_family = AF_UNIX}, srv = {.sun_family = AF_UNIX};
+    snprintf(me.sun_path, sizeof(me.sun_path), "/tmp/eddy-sp-%d.cli", getpid());
+    snprintf(srv.sun_path, sizeof(srv.sun_path), "%s", proc.unix_path);
+    unlink(me.sun_path);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    set_timeout(fd, 5000);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&srv, sizeof(srv)), 0);
+    for (int i = 0; i < 3; i++) {
+        char got[64] = {0};
+        cr_assert_eq(send(fd, "unix datagram", 13, 0), 13);
+        cr_assert_gt(recv(fd, got, sizeof(got) - 1, 0), 0);
+        cr_assert(strncmp(got, "unix datagram worker=0", strlen("unix datagram worker=0")) == 0, "%s", got);
+    }
+    close(fd);
+    unlink(me.sun_path);
+    cr_assert_eq(stop_server(&proc), 0);
+    cr_assert_neq(access(proc.unix_path, F_OK), 0, "socket file left behind");
 }
 
 /* Several stream listeners of every family feed the same reactors. */
