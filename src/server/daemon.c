@@ -11,8 +11,10 @@
  *
  * user / group: names are resolved in the master before anything is forked
  * (an unknown name refuses the start), and every worker and task worker
- * switches to them right after its fork, so that application code never
- * runs as root; the master and manager keep root (to bind, to signal).
+ * switches to them right after its fork (a BASE worker once it has bound
+ * its SO_REUSEPORT copies: Linux groups only sockets of one uid), so that
+ * application code never runs as root; the master and manager keep root
+ * (to bind, to signal).
  * Only a root server switches: otherwise the options are ignored with a
  * notice, as the switch could not succeed.
  */
@@ -22,6 +24,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "server/internal.h"
@@ -83,7 +86,8 @@ void eddy__server_switch_ids(eddy_server_t *srv) {
     int rc = user ? initgroups(user, srv->run_gid) : setgroups(0, NULL);
     if (rc == 0) rc = setgid(srv->run_gid);
     if (rc == 0 && user) rc = setuid(srv->run_uid);
-    if (rc == 0) return;
+    /* A credential change clears the parent-death signal: set it again. */
+    if (rc == 0 && prctl(PR_SET_PDEATHSIG, SIGTERM) == 0) return;
     eddy_log_error("worker: cannot switch to user %s / group %s: %s", user ? user : "-",
                    srv->cfg.group ? srv->cfg.group : "-", strerror(errno));
     _exit(1); /* the manager's loop is still this process's: nothing may be freed */

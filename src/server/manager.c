@@ -38,7 +38,9 @@ static void spawn(eddy_server_t *srv, eddy__slot_t *slot) {
     pid_t pid = fork();
     if (pid == 0) {
         eddy__ipc_child(srv, slot);
-        eddy__server_switch_ids(srv); /* daemon.c: user / group */
+        /* daemon.c: user / group (BASE workers: in worker_setup) */
+        if (srv->mode == EDDY_SERVER_PROCESS || slot->id >= (int)srv->cfg.worker_num)
+            eddy__server_switch_ids(srv);
         if (slot->id >= (int)srv->cfg.worker_num) eddy__task_worker_main(srv, slot->id);
         eddy__worker_main(srv, slot->id);
     }

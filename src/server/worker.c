@@ -435,6 +435,7 @@ static int worker_setup(eddy_server_t *srv, int id) {
     w->scratch = eddy_malloc(SCRATCH_SIZE);
     if ((rc = eddy_signal_start(&srv->loop, &w->sigterm, SIGTERM, on_sigterm)) < 0) return rc;
     if ((rc = open_accept_set(srv)) < 0) return rc;
+    eddy__server_switch_ids(srv); /* daemon.c: after the SO_REUSEPORT copies (same uid) */
     if ((rc = eddy__ipc_start(srv)) < 0) return rc; /* task.c: the manager channel */
     eddy_timer_init(&srv->loop, &w->heartbeat, on_heartbeat);
     eddy_timer_init(&srv->loop, &w->drain, on_drain);

@@ -788,12 +788,13 @@ EDDY_TEST(server_base, daemonize_detaches_and_pid_file_holds_the_daemon) {
 }
 
 /* As root, workers switch to user (and its group); master and manager
- * stay root. */
-EDDY_TEST(server_base, workers_run_as_the_configured_user) {
-    if (geteuid() != 0) cr_skip_test("needs root");
+ * stay root. With enable_reuse_port too: the per-worker copies are bound
+ * before the switch, as Linux groups only sockets of one uid. */
+static void run_as_nobody(const char *reuse_port) {
     struct passwd *pw = getpwnam("nobody");
     cr_assert_not_null(pw, "no user nobody");
-    spec_t spec = {.opts = {"user", "nobody", NULL}, .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    spec_t spec = {.opts = {"user", "nobody", "enable_reuse_port", reuse_port, NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
     proc_t proc;
     start_server(&spec, &proc);
     int worker = ask_pid(proc.ports[0]);
@@ -804,7 +805,18 @@ EDDY_TEST(server_base, workers_run_as_the_configured_user) {
     long manager = events_value(&proc, "mstart ", 2000);
     cr_assert_gt(manager, 0);
     cr_assert_eq(proc_id((int)manager, "Uid:"), 0);
+    for (int i = 0; i < 20; i++) cr_assert_eq(ask_pid(proc.ports[0]), worker);
     cr_assert_eq(stop_server(&proc), 0);
+}
+
+EDDY_TEST(server_base, workers_run_as_the_configured_user) {
+    if (geteuid() != 0) cr_skip_test("needs root");
+    run_as_nobody("0");
+}
+
+EDDY_TEST(server_base, workers_run_as_the_configured_user_with_reuse_port) {
+    if (geteuid() != 0) cr_skip_test("needs root");
+    run_as_nobody("1");
 }
 
 EDDY_TEST(server_base, unknown_user_refuses_to_start) {
