@@ -279,6 +279,10 @@ int eddy_server_listener_config_set(eddy_server_t *srv, int listener, const char
 int eddy_server_listener_config_setn(eddy_server_t *srv, int listener, const char *name,
                                      const char *value, size_t value_len, char *err,
                                      size_t errlen);
+/* Marks the server as carrying a protocol that parses its own byte stream
+ * (the HTTP server calls it): eddy_server_start() then refuses framing
+ * options on the server or on any listener, whenever they were set. */
+void eddy_server_require_raw_stream(eddy_server_t *srv);
 /* Runs the master until shutdown: forks the manager (which forks workers),
  * fires on_start, waits. Returns 0 after a clean shutdown, EDDY_EINVAL for
  * a bad config or no listener, EDDY_ESYSCALL if the manager died. Never

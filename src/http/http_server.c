@@ -165,6 +165,7 @@ int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
     if (!opts || !opts->on_request) return EDDY_EINVAL;
     int rc = check_server(srv);
     if (rc < 0) return rc;
+    eddy_server_require_raw_stream(srv); /* framing set later is refused at start */
     eddy_http_server_t *hs = eddy_calloc(1, sizeof(*hs));
     hs->srv = srv;
     hs->on_request = opts->on_request;

@@ -82,6 +82,7 @@ struct eddy_server_s {
     int nlisteners;
     eddy__role_t role;
     int mode; /* EDDY_SERVER_BASE / EDDY_SERVER_PROCESS */
+    int raw_stream; /* eddy_server_require_raw_stream(): no framing anywhere */
     struct eddy__proc_s *proc; /* PROCESS mode state (process.h), else NULL */
     int worker_id;
     pid_t master_pid, manager_pid;

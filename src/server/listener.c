@@ -65,8 +65,33 @@ void eddy__listener_free(eddy__listener_t *l) {
     l->cfg = NULL;
 }
 
+static int frames(const eddy_server_config_t *cfg) {
+    return cfg->open_eof_check || cfg->open_eof_split || cfg->open_length_check;
+}
+
+/* A protocol that parses the raw stream (HTTP) breaks on framed input, and
+ * framing can be set after the protocol was attached: check at start. */
+static int check_raw_stream(const eddy_server_t *srv) {
+    if (!srv->raw_stream) return 0;
+    if (frames(&srv->cfg)) {
+        eddy_log_error("server: framing options cannot be used: the protocol parses the stream");
+        return EDDY_EINVAL;
+    }
+    for (int i = 0; i < srv->nlisteners; i++) {
+        if (srv->listeners[i].cfg && frames(srv->listeners[i].cfg)) {
+            eddy_log_error("server: listener #%d: framing options cannot be used: the protocol "
+                           "parses the stream", i);
+            return EDDY_EINVAL;
+        }
+    }
+    return 0;
+}
+
+void eddy_server_require_raw_stream(eddy_server_t *srv) { srv->raw_stream = 1; }
+
 int eddy__listeners_validate(eddy_server_t *srv) {
     char err[EDDY_SERVER_ERRLEN];
+    if (check_raw_stream(srv) < 0) return EDDY_EINVAL;
     for (int i = 0; i < srv->nlisteners; i++) {
         if (!srv->listeners[i].cfg) continue;
         if (eddy_server_config_validate(srv->listeners[i].cfg, err, sizeof(err)) < 0) {

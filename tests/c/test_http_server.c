@@ -594,3 +594,23 @@ EDDY_TEST(http_server, refuses_framing_and_stateless_dispatch) {
     eddy_server_free(srv);
     eddy_server_config_free(&cfg);
 }
+
+/* Framing given to a listener after the HTTP server was attached would cut
+ * requests apart: start refuses it (before forking anything). */
+EDDY_TEST(http_server, start_refuses_listener_framing_set_after_attach) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    eddy_server_config_set(&cfg, "log_level", "5", err, sizeof(err));
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    cr_assert_eq(eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0), 0);
+    eddy_http_server_t *hs;
+    eddy_http_server_opts_t o = {.on_request = on_request};
+    cr_assert_eq(eddy_http_server_new(&hs, srv, &o), 0);
+    cr_assert_eq(eddy_server_listener_config_set(srv, 0, "open_eof_check", "1", err, sizeof(err)), 0,
+                 "%s", err);
+    cr_assert_eq(eddy_server_start(srv), EDDY_EINVAL);
+    eddy_http_server_free(hs);
+    eddy_server_free(srv);
+    eddy_server_config_free(&cfg);
+}
