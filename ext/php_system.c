@@ -349,21 +349,14 @@ static void add_address(zval *arr_or_null, zval *rv, const eddy_addr_t *a) {
 
 /* ---- methods -------------------------------------------------------------- */
 
-PHP_METHOD(Swoole_Coroutine_System, gethostbyname) {
-    zend_string *name;
-    zend_long family = AF_INET;
-    double timeout = -1;
+/* gethostbyname and dnsLookup: the first address as a string, false if
+ * none; they differ only in argument order and default timeout. */
+static void lookup_one(zend_string *name, zend_long family, double timeout,
+                       int family_argno, zval *return_value) {
     eddy_addr_t a;
     int n;
 
-    ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_STR(name)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(family)
-        Z_PARAM_DOUBLE(timeout)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (!check_family(family, 2) || !php_coro_require()) {
+    if (!check_family(family, family_argno) || !php_coro_require()) {
         RETURN_THROWS();
     }
     if ((n = resolve(name, family, timeout, &a, 1)) < 0) {
@@ -375,12 +368,25 @@ PHP_METHOD(Swoole_Coroutine_System, gethostbyname) {
     add_address(NULL, return_value, &a);
 }
 
+PHP_METHOD(Swoole_Coroutine_System, gethostbyname) {
+    zend_string *name;
+    zend_long family = AF_INET;
+    double timeout = -1;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_STR(name)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(family)
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+
+    lookup_one(name, family, timeout, 2, return_value);
+}
+
 PHP_METHOD(Swoole_Coroutine_System, dnsLookup) {
     zend_string *name;
     zend_long family = AF_INET;
     double timeout = 60;
-    eddy_addr_t a;
-    int n;
 
     ZEND_PARSE_PARAMETERS_START(1, 3)
         Z_PARAM_STR(name)
@@ -389,16 +395,7 @@ PHP_METHOD(Swoole_Coroutine_System, dnsLookup) {
         Z_PARAM_LONG(family)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!check_family(family, 3) || !php_coro_require()) {
-        RETURN_THROWS();
-    }
-    if ((n = resolve(name, family, timeout, &a, 1)) < 0) {
-        RETURN_THROWS();
-    }
-    if (n == 0) {
-        RETURN_FALSE;
-    }
-    add_address(NULL, return_value, &a);
+    lookup_one(name, family, timeout, 3, return_value);
 }
 
 PHP_METHOD(Swoole_Coroutine_System, getaddrinfo) {
