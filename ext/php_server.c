@@ -44,6 +44,7 @@
 #include "php_coroutine_int.h"
 #include "php_coio.h"
 #include "php_timer.h"
+#include "php_server.h"
 
 #include "SAPI.h"
 #include "ext/standard/php_var.h"
@@ -66,66 +67,27 @@ ZEND_FUNCTION(swoole_event_defer);
 #define SWOOLE_ERROR_SERVER_ONLY_START_ONE 9008
 #define SWOOLE_ERROR_SERVER_SEND_IN_MASTER 9009
 
-enum {
-    EV_START,
-    EV_SHUTDOWN,
-    EV_MANAGER_START,
-    EV_MANAGER_STOP,
-    EV_WORKER_START,
-    EV_WORKER_STOP,
-    EV_WORKER_EXIT,
-    EV_WORKER_ERROR,
-    EV_CONNECT,
-    EV_RECEIVE,
-    EV_PACKET,
-    EV_CLOSE,
-    EV_TASK,
-    EV_FINISH,
-    EV_PIPE_MESSAGE,
-    EV_COUNT
-};
-
 /* Lower-case, as on() compares them (Swoole's names are case-insensitive). */
-static const char *const event_names[EV_COUNT] = {
+static const char *const event_names[PHP_SERVER_EV_COUNT] = {
     "start",   "shutdown", "managerstart", "managerstop", "workerstart",
     "workerstop", "workerexit", "workererror", "connect",  "receive",
-    "packet",  "close",    "task",         "finish",      "pipemessage"};
+    "packet",  "close",    "task",         "finish",      "pipemessage",
+    "request", "handshake", "open",        "message",     "beforereload",
+    "afterreload"};
 
-typedef struct {
-    eddy_server_t *srv;
-    eddy_server_config_t cfg; /* set() writes here; start() hands it over */
-    zval cbs[EV_COUNT];
-    HashTable *finish_cbs; /* task id -> callable given to task() */
-    HashTable *warned;     /* unsupported options already warned about */
-    zend_object *iter; /* the connections iterator, not counted (see there) */
-    int sock_type;
-    bool enable_coroutine;
-    bool started;
-    bool broken; /* left the engine by longjmp: its state is not freed */
-    zend_object std;
-} php_server_t;
-
-static zend_class_entry *server_ce;
+zend_class_entry *php_swoole_server_ce;
 static zend_object_handlers server_handlers;
-static zend_class_entry *conn_iter_ce;
-static zend_object_handlers conn_iter_handlers;
 
-static void conn_iter_attach(zend_object *iter, zend_object *server);
-static void conn_iter_detach(zend_object *iter);
 
-static inline php_server_t *server_from_obj(zend_object *obj) {
-    return (php_server_t *) ((char *) obj - XtOffsetOf(php_server_t, std));
-}
-
-#define THIS_SERVER() server_from_obj(Z_OBJ_P(ZEND_THIS))
+#define THIS_SERVER() php_server_from_obj(Z_OBJ_P(ZEND_THIS))
 
 /* ---- object ----------------------------------------------------------------- */
 
-static zend_object *server_create(zend_class_entry *ce) {
+zend_object *php_server_create_object(zend_class_entry *ce) {
     php_server_t *ps = zend_object_alloc(sizeof(php_server_t), ce);
 
     eddy_server_config_init(&ps->cfg);
-    for (int i = 0; i < EV_COUNT; i++) {
+    for (int i = 0; i < PHP_SERVER_EV_COUNT; i++) {
         ZVAL_UNDEF(&ps->cbs[i]);
     }
     ps->enable_coroutine = true;
@@ -136,9 +98,9 @@ static zend_object *server_create(zend_class_entry *ce) {
 }
 
 static void server_free(zend_object *obj) {
-    php_server_t *ps = server_from_obj(obj);
+    php_server_t *ps = php_server_from_obj(obj);
 
-    for (int i = 0; i < EV_COUNT; i++) {
+    for (int i = 0; i < PHP_SERVER_EV_COUNT; i++) {
         zval_ptr_dtor(&ps->cbs[i]);
     }
     if (ps->finish_cbs) {
@@ -148,7 +110,10 @@ static void server_free(zend_object *obj) {
         zend_array_destroy(ps->warned);
     }
     if (ps->iter) {
-        conn_iter_detach(ps->iter);
+        php_server_iter_detach(ps->iter);
+    }
+    if (ps->proto && ps->proto->free) {
+        ps->proto->free(ps);
     }
     if (ps->srv && !ps->broken) {
         eddy_server_free(ps->srv);
@@ -160,10 +125,10 @@ static void server_free(zend_object *obj) {
 /* Callbacks are closures that often capture the server: show them to the
  * cycle collector. */
 static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
-    php_server_t *ps = server_from_obj(obj);
+    php_server_t *ps = php_server_from_obj(obj);
     zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
 
-    for (int i = 0; i < EV_COUNT; i++) {
+    for (int i = 0; i < PHP_SERVER_EV_COUNT; i++) {
         zend_get_gc_buffer_add_zval(buf, &ps->cbs[i]);
     }
     if (ps->finish_cbs) {
@@ -269,7 +234,7 @@ static void check_coroutines(eddy_loop_t *loop, void *arg) {
 /* Calls event `ev` with args (args[0] is set to the server here). In a
  * coroutine when `coro` and enable_coroutine; retval (may be NULL) gets the
  * return value of a plain call. Releases args[1..argc). */
-static void fire(php_server_t *ps, int ev, zval *cb, zval *args, uint32_t argc, bool coro,
+void php_server_fire(php_server_t *ps, int ev, zval *cb, zval *args, uint32_t argc, bool coro,
                  zval *retval) {
     zend_fcall_info_cache fcc;
     zval ret;
@@ -301,12 +266,21 @@ static void fire(php_server_t *ps, int ev, zval *cb, zval *args, uint32_t argc, 
     after_callback();
 }
 
+/* The running server of this process. Not eddy_server_data(srv): a
+ * protocol attached to the server (eddy_http_server_new) owns that slot. */
+static php_server_t *running;
+
+php_server_t *php_server_current(void) {
+    return running;
+}
+
 static php_server_t *ps_of(eddy_server_t *srv) {
-    return eddy_server_data(srv);
+    (void) srv;
+    return running;
 }
 
 static void update_long(php_server_t *ps, const char *name, zend_long v) {
-    zend_update_property_long(server_ce, &ps->std, name, strlen(name), v);
+    zend_update_property_long(php_swoole_server_ce, &ps->std, name, strlen(name), v);
 }
 
 static void on_start(eddy_server_t *srv) {
@@ -315,12 +289,12 @@ static void on_start(eddy_server_t *srv) {
 
     update_long(ps, "master_pid", eddy_server_master_pid(srv));
     update_long(ps, "manager_pid", eddy_server_manager_pid(srv));
-    fire(ps, EV_START, NULL, args, 1, false, NULL);
+    php_server_fire(ps, PHP_SERVER_EV_START, NULL, args, 1, false, NULL);
 }
 
 static void on_shutdown(eddy_server_t *srv) {
     zval args[1];
-    fire(ps_of(srv), EV_SHUTDOWN, NULL, args, 1, false, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_SHUTDOWN, NULL, args, 1, false, NULL);
 }
 
 static void on_manager_start(eddy_server_t *srv) {
@@ -328,12 +302,12 @@ static void on_manager_start(eddy_server_t *srv) {
     zval args[1];
 
     update_long(ps, "manager_pid", getpid());
-    fire(ps, EV_MANAGER_START, NULL, args, 1, false, NULL);
+    php_server_fire(ps, PHP_SERVER_EV_MANAGER_START, NULL, args, 1, false, NULL);
 }
 
 static void on_manager_stop(eddy_server_t *srv) {
     zval args[1];
-    fire(ps_of(srv), EV_MANAGER_STOP, NULL, args, 1, false, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_MANAGER_STOP, NULL, args, 1, false, NULL);
 }
 
 static void on_worker_start(eddy_server_t *srv, int worker_id) {
@@ -345,7 +319,7 @@ static void on_worker_start(eddy_server_t *srv, int worker_id) {
     update_long(ps, "worker_id", worker_id);
     update_long(ps, "worker_pid", getpid());
     update_long(ps, "manager_pid", eddy_server_manager_pid(srv));
-    zend_update_property_bool(server_ce, &ps->std, ZEND_STRL("taskworker"), task);
+    zend_update_property_bool(php_swoole_server_ce, &ps->std, ZEND_STRL("taskworker"), task);
     if (loop) {
         eddy_loop_set_cycle(loop, EDDY_CYCLE_BEFORE, check_coroutines, NULL);
     }
@@ -353,19 +327,19 @@ static void on_worker_start(eddy_server_t *srv, int worker_id) {
         eddy_loop_set_cycle(loop, EDDY_CYCLE_AFTER, check_coroutines, NULL);
     }
     ZVAL_LONG(&args[1], worker_id);
-    fire(ps, EV_WORKER_START, NULL, args, 2, !task, NULL);
+    php_server_fire(ps, PHP_SERVER_EV_WORKER_START, NULL, args, 2, !task, NULL);
 }
 
 static void on_worker_stop(eddy_server_t *srv, int worker_id) {
     zval args[2];
     ZVAL_LONG(&args[1], worker_id);
-    fire(ps_of(srv), EV_WORKER_STOP, NULL, args, 2, false, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_WORKER_STOP, NULL, args, 2, false, NULL);
 }
 
 static void on_worker_exit(eddy_server_t *srv, int worker_id) {
     zval args[2];
     ZVAL_LONG(&args[1], worker_id);
-    fire(ps_of(srv), EV_WORKER_EXIT, NULL, args, 2, false, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_WORKER_EXIT, NULL, args, 2, false, NULL);
 }
 
 static void on_worker_error(eddy_server_t *srv, int worker_id, int pid, int exit_code,
@@ -375,14 +349,14 @@ static void on_worker_error(eddy_server_t *srv, int worker_id, int pid, int exit
     ZVAL_LONG(&args[2], pid);
     ZVAL_LONG(&args[3], exit_code);
     ZVAL_LONG(&args[4], signo);
-    fire(ps_of(srv), EV_WORKER_ERROR, NULL, args, 5, false, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_WORKER_ERROR, NULL, args, 5, false, NULL);
 }
 
 static void on_connect(eddy_server_t *srv, int fd, int reactor_id) {
     zval args[3];
     ZVAL_LONG(&args[1], fd);
     ZVAL_LONG(&args[2], reactor_id);
-    fire(ps_of(srv), EV_CONNECT, NULL, args, 3, true, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_CONNECT, NULL, args, 3, true, NULL);
 }
 
 static void on_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data,
@@ -391,7 +365,7 @@ static void on_receive(eddy_server_t *srv, int fd, int reactor_id, const char *d
     ZVAL_LONG(&args[1], fd);
     ZVAL_LONG(&args[2], reactor_id);
     ZVAL_STRINGL(&args[3], data, len);
-    fire(ps_of(srv), EV_RECEIVE, NULL, args, 4, true, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_RECEIVE, NULL, args, 4, true, NULL);
 }
 
 static void on_packet(eddy_server_t *srv, int listener, const char *data, size_t len,
@@ -406,14 +380,14 @@ static void on_packet(eddy_server_t *srv, int listener, const char *data, size_t
     add_assoc_string(&args[2], "address", host);
     add_assoc_long(&args[2], "port", port);
     add_assoc_long(&args[2], "server_port", eddy_server_port(srv, listener));
-    fire(ps_of(srv), EV_PACKET, NULL, args, 3, true, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_PACKET, NULL, args, 3, true, NULL);
 }
 
 static void on_close(eddy_server_t *srv, int fd, int reactor_id) {
     zval args[3];
     ZVAL_LONG(&args[1], fd);
     ZVAL_LONG(&args[2], reactor_id);
-    fire(ps_of(srv), EV_CLOSE, NULL, args, 3, true, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_CLOSE, NULL, args, 3, true, NULL);
 }
 
 static bool send_finish(php_server_t *ps, zval *data) {
@@ -440,7 +414,7 @@ static void on_task(eddy_server_t *srv, int task_id, int src_worker_id, const ch
     ZVAL_LONG(&args[1], task_id);
     ZVAL_LONG(&args[2], src_worker_id);
     unpack(data, len, &args[3]);
-    fire(ps, EV_TASK, NULL, args, 4, false, &ret);
+    php_server_fire(ps, PHP_SERVER_EV_TASK, NULL, args, 4, false, &ret);
     if (!Z_ISUNDEF(ret) && Z_TYPE(ret) != IS_NULL) {
         send_finish(ps, &ret);
     }
@@ -460,7 +434,7 @@ static void on_finish(eddy_server_t *srv, int task_id, const char *data, size_t 
     }
     ZVAL_LONG(&args[1], task_id);
     unpack(data, len, &args[2]);
-    fire(ps, EV_FINISH, own ? &cb : NULL, args, 3, true, NULL);
+    php_server_fire(ps, PHP_SERVER_EV_FINISH, own ? &cb : NULL, args, 3, true, NULL);
     zval_ptr_dtor(&cb);
 }
 
@@ -471,7 +445,7 @@ static void on_pipe_message(eddy_server_t *srv, int src_worker_id, const char *d
 
     ZVAL_LONG(&args[1], src_worker_id);
     unpack(data, len, &args[2]);
-    fire(ps, EV_PIPE_MESSAGE, NULL, args, 3, !eddy_server_is_task_worker(srv), NULL);
+    php_server_fire(ps, PHP_SERVER_EV_PIPE_MESSAGE, NULL, args, 3, !eddy_server_is_task_worker(srv), NULL);
 }
 
 /* Only the events the user set reach the engine: it skips work for the
@@ -479,19 +453,19 @@ static void on_pipe_message(eddy_server_t *srv, int src_worker_id, const char *d
 static void set_events(php_server_t *ps) {
     eddy_server_events_t ev = {.data = ps};
 #define EV(i, field, fn) if (!Z_ISUNDEF(ps->cbs[i])) ev.field = fn
-    EV(EV_START, on_start, on_start);
-    EV(EV_SHUTDOWN, on_shutdown, on_shutdown);
-    EV(EV_MANAGER_START, on_manager_start, on_manager_start);
-    EV(EV_MANAGER_STOP, on_manager_stop, on_manager_stop);
-    EV(EV_WORKER_STOP, on_worker_stop, on_worker_stop);
-    EV(EV_WORKER_EXIT, on_worker_exit, on_worker_exit);
-    EV(EV_WORKER_ERROR, on_worker_error, on_worker_error);
-    EV(EV_CONNECT, on_connect, on_connect);
-    EV(EV_RECEIVE, on_receive, on_receive);
-    EV(EV_PACKET, on_packet, on_packet);
-    EV(EV_CLOSE, on_close, on_close);
-    EV(EV_TASK, on_task, on_task);
-    EV(EV_PIPE_MESSAGE, on_pipe_message, on_pipe_message);
+    EV(PHP_SERVER_EV_START, on_start, on_start);
+    EV(PHP_SERVER_EV_SHUTDOWN, on_shutdown, on_shutdown);
+    EV(PHP_SERVER_EV_MANAGER_START, on_manager_start, on_manager_start);
+    EV(PHP_SERVER_EV_MANAGER_STOP, on_manager_stop, on_manager_stop);
+    EV(PHP_SERVER_EV_WORKER_STOP, on_worker_stop, on_worker_stop);
+    EV(PHP_SERVER_EV_WORKER_EXIT, on_worker_exit, on_worker_exit);
+    EV(PHP_SERVER_EV_WORKER_ERROR, on_worker_error, on_worker_error);
+    EV(PHP_SERVER_EV_CONNECT, on_connect, on_connect);
+    EV(PHP_SERVER_EV_RECEIVE, on_receive, on_receive);
+    EV(PHP_SERVER_EV_PACKET, on_packet, on_packet);
+    EV(PHP_SERVER_EV_CLOSE, on_close, on_close);
+    EV(PHP_SERVER_EV_TASK, on_task, on_task);
+    EV(PHP_SERVER_EV_PIPE_MESSAGE, on_pipe_message, on_pipe_message);
 #undef EV
     ev.on_start = on_start;               /* keeps master_pid / manager_pid right */
     ev.on_manager_start = on_manager_start;
@@ -503,7 +477,7 @@ static void set_events(php_server_t *ps) {
 /* ---- state checks ------------------------------------------------------------ */
 
 /* Worker-only methods: a warning with Swoole's error code elsewhere. */
-static bool require_worker(php_server_t *ps, int master_code) {
+bool php_server_require_worker(php_server_t *ps, int master_code) {
     if (!ps->started) {
         php_swoole_set_error(-EDDY_EWRONG_OP);
         php_error_docref(NULL, E_WARNING, "server is not running");
@@ -574,16 +548,12 @@ PHP_METHOD(Swoole_Server, __construct) {
                                 h, port, eddy_strerror(rc), -rc);
         RETURN_THROWS();
     }
-    zend_update_property_string(server_ce, &ps->std, ZEND_STRL("host"), h);
+    zend_update_property_string(php_swoole_server_ce, &ps->std, ZEND_STRL("host"), h);
     update_long(ps, "port", eddy_server_port(ps->srv, rc));
     update_long(ps, "type", type);
     update_long(ps, "mode", mode);
 
-    zval iter;
-    object_init_ex(&iter, conn_iter_ce);
-    conn_iter_attach(Z_OBJ(iter), &ps->std);
-    zend_update_property(server_ce, &ps->std, ZEND_STRL("connections"), &iter);
-    zval_ptr_dtor(&iter);
+    php_server_iter_attach(ps);
 }
 
 /* Options the PHP layer handles itself. */
@@ -649,7 +619,7 @@ PHP_METHOD(Swoole_Server, set) {
     if (ps->started) {
         php_swoole_set_error(-EDDY_EWRONG_OP);
         php_error_docref(NULL, E_WARNING, "server is running, unable to execute %s->set()",
-                         ZSTR_VAL(server_ce->name));
+                         ZSTR_VAL(php_swoole_server_ce->name));
         RETURN_FALSE;
     }
     ZEND_HASH_FOREACH_STR_KEY_VAL(opts, key, v) {
@@ -660,11 +630,11 @@ PHP_METHOD(Swoole_Server, set) {
         set_option(ps, key, v);
     } ZEND_HASH_FOREACH_END();
 
-    setting = zend_read_property(server_ce, &ps->std, ZEND_STRL("setting"), 1, &rv);
+    setting = zend_read_property(php_swoole_server_ce, &ps->std, ZEND_STRL("setting"), 1, &rv);
     zval merged;
     ZVAL_ARR(&merged, zend_array_dup(Z_ARRVAL_P(setting)));
     zend_hash_merge(Z_ARRVAL(merged), opts, zval_add_ref, 1);
-    zend_update_property(server_ce, &ps->std, ZEND_STRL("setting"), &merged);
+    zend_update_property(php_swoole_server_ce, &ps->std, ZEND_STRL("setting"), &merged);
     zval_ptr_dtor(&merged);
     RETURN_TRUE;
 }
@@ -686,7 +656,7 @@ PHP_METHOD(Swoole_Server, on) {
         php_error_docref(NULL, E_WARNING, "server is running, unable to register event callback");
         RETURN_FALSE;
     }
-    for (int i = 0; i < EV_COUNT; i++) {
+    for (int i = 0; i < PHP_SERVER_EV_COUNT; i++) {
         if (zend_binary_strcasecmp(ZSTR_VAL(name), ZSTR_LEN(name), event_names[i],
                                    strlen(event_names[i])) == 0) {
             zval_ptr_dtor(&ps->cbs[i]);
@@ -732,19 +702,23 @@ PHP_METHOD(Swoole_Server, start) {
     if (ps->started) {
         php_swoole_set_error(SWOOLE_ERROR_SERVER_ONLY_START_ONE);
         php_error_docref(NULL, E_WARNING, "server is running, unable to execute %s->start()",
-                         ZSTR_VAL(server_ce->name));
+                         ZSTR_VAL(php_swoole_server_ce->name));
         RETURN_FALSE;
     }
     if (php_coro_in() || loop_in_use()) {
         php_swoole_set_error(-EDDY_EWRONG_OP);
         php_error_docref(NULL, E_WARNING, "eventLoop has already been created, unable to start %s",
-                         ZSTR_VAL(server_ce->name));
+                         ZSTR_VAL(php_swoole_server_ce->name));
         RETURN_FALSE;
     }
     ps->cfg.task_enable_coroutine = 0; /* onTask runs as a plain call, see the top */
     eddy_server_configure(ps->srv, &ps->cfg);
     set_events(ps);
+    if (ps->proto && !ps->proto->attach(ps)) {
+        RETURN_FALSE;
+    }
     ps->started = true;
+    running = ps;
     update_long(ps, "master_pid", getpid());
     zend_try {
         rc = eddy_server_start(ps->srv);
@@ -752,6 +726,7 @@ PHP_METHOD(Swoole_Server, start) {
         start_failed(ps);
     } zend_end_try();
     ps->started = false;
+    running = NULL;
     if (rc < 0) {
         php_swoole_check(rc);
         php_error_docref(NULL, E_WARNING, "failed to start server: %s", eddy_strerror(rc));
@@ -775,7 +750,7 @@ PHP_METHOD(Swoole_Server, send) {
     ZEND_PARSE_PARAMETERS_END();
     (void) server_socket;
 
-    if (!require_worker(ps, SWOOLE_ERROR_SERVER_SEND_IN_MASTER)) {
+    if (!php_server_require_worker(ps, SWOOLE_ERROR_SERVER_SEND_IN_MASTER)) {
         RETURN_FALSE;
     }
     if (ZSTR_LEN(data) == 0) {
@@ -802,7 +777,7 @@ PHP_METHOD(Swoole_Server, sendto) {
     ZEND_PARSE_PARAMETERS_END();
     (void) server_socket;
 
-    if (!require_worker(ps, SWOOLE_ERROR_SERVER_SEND_IN_MASTER)) {
+    if (!php_server_require_worker(ps, SWOOLE_ERROR_SERVER_SEND_IN_MASTER)) {
         RETURN_FALSE;
     }
     if ((rc = eddy_addr_parse(&to, (eddy_sock_type_t) ps->sock_type, ZSTR_VAL(ip), (int) port)) <
@@ -830,7 +805,7 @@ PHP_METHOD(Swoole_Server, close) {
     ZEND_PARSE_PARAMETERS_END();
     (void) reset;
 
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     RETURN_BOOL(php_swoole_check(eddy_server_close(ps->srv, (int) fd)) >= 0);
@@ -844,7 +819,7 @@ PHP_METHOD(Swoole_Server, exists) {
         Z_PARAM_LONG(fd)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     RETURN_BOOL(eddy_server_exists(ps->srv, (int) fd) == 1);
@@ -864,7 +839,7 @@ PHP_METHOD(Swoole_Server, getClientInfo) {
     ZEND_PARSE_PARAMETERS_END();
     (void) reactor_id, (void) ignore_error;
 
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     if (php_swoole_check(eddy_server_client_info(ps->srv, (int) fd, &info)) < 0) {
@@ -890,7 +865,7 @@ PHP_METHOD(Swoole_Server, bind) {
         Z_PARAM_LONG(uid)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     if (uid <= 0 || uid > UINT32_MAX) {
@@ -900,232 +875,6 @@ PHP_METHOD(Swoole_Server, bind) {
         RETURN_FALSE;
     }
     RETURN_BOOL(php_swoole_check(eddy_server_bind(ps->srv, (int) fd, (uint32_t) uid)) >= 0);
-}
-
-/* ---- the open connections ------------------------------------------------------------ */
-
-typedef struct {
-    int *ids;
-    size_t n, cap;
-} idlist_t;
-
-static int collect_id(eddy_server_t *srv, int session, void *arg) {
-    idlist_t *l = arg;
-    (void) srv;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->ids = safe_erealloc(l->ids, l->cap, sizeof(int), 0);
-    }
-    l->ids[l->n++] = session;
-    return 0;
-}
-
-static int cmp_id(const void *a, const void *b) {
-    int x = *(const int *) a, y = *(const int *) b;
-    return x < y ? -1 : x > y;
-}
-
-/* The open connections' ids in ascending order; none outside a worker. */
-static idlist_t list_connections(php_server_t *ps) {
-    idlist_t l = {0};
-    if (ps->srv && ps->started && eddy_server_worker_id(ps->srv) >= 0) {
-        eddy_server_connections(ps->srv, collect_id, &l);
-        if (l.n > 1) {
-            qsort(l.ids, l.n, sizeof(int), cmp_id);
-        }
-    }
-    return l;
-}
-
-#define CLIENT_LIST_MAX 100 /* Swoole's cap on $find_count */
-
-PHP_METHOD(Swoole_Server, getClientList) {
-    php_server_t *ps = THIS_SERVER();
-    zend_long start = 0, count = 10;
-    idlist_t l;
-
-    ZEND_PARSE_PARAMETERS_START(0, 2)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(start)
-        Z_PARAM_LONG(count)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
-        RETURN_FALSE;
-    }
-    if (count > CLIENT_LIST_MAX) {
-        php_error_docref(NULL, E_WARNING, "swoole connection list max_find_count=%d",
-                         CLIENT_LIST_MAX);
-        RETURN_FALSE;
-    }
-    l = list_connections(ps);
-    array_init(return_value);
-    for (size_t i = 0; i < l.n && zend_hash_num_elements(Z_ARRVAL_P(return_value)) < count; i++) {
-        if (l.ids[i] > start) {
-            add_next_index_long(return_value, l.ids[i]);
-        }
-    }
-    if (l.ids) {
-        efree(l.ids);
-    }
-}
-
-/* Swoole\Connection\Iterator. It and its server point at each other
- * without counting (the server's property holds the count), and whichever
- * is freed first clears the other's pointer: a counted pair would be a
- * cycle, and an unset server would keep its port until the collector ran. */
-typedef struct {
-    zend_object *server;
-    idlist_t list;
-    size_t pos;
-    zend_object std;
-} php_conn_iter_t;
-
-static inline php_conn_iter_t *iter_from_obj(zend_object *obj) {
-    return (php_conn_iter_t *) ((char *) obj - XtOffsetOf(php_conn_iter_t, std));
-}
-
-#define THIS_ITER() iter_from_obj(Z_OBJ_P(ZEND_THIS))
-
-static zend_object *conn_iter_create(zend_class_entry *ce) {
-    php_conn_iter_t *it = zend_object_alloc(sizeof(php_conn_iter_t), ce);
-    zend_object_std_init(&it->std, ce);
-    object_properties_init(&it->std, ce);
-    it->std.handlers = &conn_iter_handlers;
-    return &it->std;
-}
-
-static void conn_iter_free(zend_object *obj) {
-    php_conn_iter_t *it = iter_from_obj(obj);
-    if (it->list.ids) {
-        efree(it->list.ids);
-    }
-    if (it->server) {
-        server_from_obj(it->server)->iter = NULL;
-    }
-    zend_object_std_dtor(obj);
-}
-
-static void conn_iter_attach(zend_object *iter, zend_object *server) {
-    iter_from_obj(iter)->server = server;
-    server_from_obj(server)->iter = iter;
-}
-
-static void conn_iter_detach(zend_object *iter) {
-    iter_from_obj(iter)->server = NULL;
-}
-
-static php_server_t *iter_server(php_conn_iter_t *it) {
-    return it->server ? server_from_obj(it->server) : NULL;
-}
-
-static void iter_snapshot(php_conn_iter_t *it) {
-    php_server_t *ps = iter_server(it);
-    if (it->list.ids) {
-        efree(it->list.ids);
-    }
-    memset(&it->list, 0, sizeof(it->list));
-    it->pos = 0;
-    if (ps) {
-        it->list = list_connections(ps);
-    }
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, __construct) {
-    ZEND_PARSE_PARAMETERS_NONE();
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, rewind) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    iter_snapshot(THIS_ITER());
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, next) {
-    ZEND_PARSE_PARAMETERS_NONE();
-    THIS_ITER()->pos++;
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, valid) {
-    php_conn_iter_t *it = THIS_ITER();
-    ZEND_PARSE_PARAMETERS_NONE();
-    RETURN_BOOL(it->pos < it->list.n);
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, current) {
-    php_conn_iter_t *it = THIS_ITER();
-    ZEND_PARSE_PARAMETERS_NONE();
-    if (it->pos >= it->list.n) {
-        RETURN_NULL();
-    }
-    RETURN_LONG(it->list.ids[it->pos]);
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, key) {
-    php_conn_iter_t *it = THIS_ITER();
-    ZEND_PARSE_PARAMETERS_NONE();
-    if (it->pos >= it->list.n) {
-        RETURN_NULL();
-    }
-    RETURN_LONG((zend_long) it->pos);
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, count) {
-    php_conn_iter_t *it = THIS_ITER();
-    php_server_t *ps = iter_server(it);
-    int n;
-
-    ZEND_PARSE_PARAMETERS_NONE();
-    if (!ps || !ps->started || eddy_server_worker_id(ps->srv) < 0) {
-        RETURN_LONG(0);
-    }
-    n = eddy_server_connections(ps->srv, NULL, NULL);
-    RETURN_LONG(n < 0 ? 0 : n);
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, offsetExists) {
-    php_conn_iter_t *it = THIS_ITER();
-    php_server_t *ps = iter_server(it);
-    zval *fd;
-
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ZVAL(fd)
-    ZEND_PARSE_PARAMETERS_END();
-    if (!ps || !ps->started || eddy_server_worker_id(ps->srv) < 0) {
-        RETURN_FALSE;
-    }
-    RETURN_BOOL(eddy_server_exists(ps->srv, (int) zval_get_long(fd)) == 1);
-}
-
-/* $server->connections[$fd] is getClientInfo($fd). */
-PHP_METHOD(Swoole_Connection_Iterator, offsetGet) {
-    php_conn_iter_t *it = THIS_ITER();
-    zval *fd, arg;
-
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ZVAL(fd)
-    ZEND_PARSE_PARAMETERS_END();
-    if (!it->server) {
-        RETURN_FALSE;
-    }
-    ZVAL_LONG(&arg, zval_get_long(fd));
-    zend_call_method_with_1_params(it->server, server_ce, NULL, "getclientinfo", return_value,
-                                   &arg);
-}
-
-/* Read-only, as in Swoole. */
-PHP_METHOD(Swoole_Connection_Iterator, offsetSet) {
-    zval *fd, *value;
-    ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_ZVAL(fd)
-        Z_PARAM_ZVAL(value)
-    ZEND_PARSE_PARAMETERS_END();
-}
-
-PHP_METHOD(Swoole_Connection_Iterator, offsetUnset) {
-    zval *fd;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ZVAL(fd)
-    ZEND_PARSE_PARAMETERS_END();
 }
 
 /* ---- tasks and messages ------------------------------------------------------------ */
@@ -1149,7 +898,7 @@ PHP_METHOD(Swoole_Server, task) {
     if (ZEND_FCI_INITIALIZED(fci)) {
         zend_release_fcall_info_cache(&fcc);
     }
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     if (!pack(data, &buf)) {
@@ -1190,7 +939,7 @@ PHP_METHOD(Swoole_Server, taskwait) {
     ZEND_PARSE_PARAMETERS_END();
     (void) dst;
 
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     if (!pack(data, &buf)) {
@@ -1223,7 +972,7 @@ PHP_METHOD(Swoole_Server, finish) {
         Z_PARAM_ZVAL(data)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     RETURN_BOOL(send_finish(ps, data));
@@ -1241,7 +990,7 @@ PHP_METHOD(Swoole_Server, sendMessage) {
         Z_PARAM_LONG(dst)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     if (!pack(msg, &buf)) {
@@ -1358,21 +1107,15 @@ PHP_METHOD(Swoole_Server, getLastError) {
 /* ---- module init ------------------------------------------------------------------- */
 
 void php_swoole_server_minit(int module_number) {
-    server_ce = register_class_Swoole_Server();
-    server_ce->create_object = server_create;
+    php_swoole_server_ce = register_class_Swoole_Server();
+    php_swoole_server_ce->create_object = php_server_create_object;
     memcpy(&server_handlers, &std_object_handlers, sizeof(server_handlers));
     server_handlers.offset = XtOffsetOf(php_server_t, std);
     server_handlers.free_obj = server_free;
     server_handlers.get_gc = server_get_gc;
     server_handlers.clone_obj = NULL;
 
-    conn_iter_ce = register_class_Swoole_Connection_Iterator(zend_ce_iterator, zend_ce_countable,
-                                                             zend_ce_arrayaccess);
-    conn_iter_ce->create_object = conn_iter_create;
-    memcpy(&conn_iter_handlers, &std_object_handlers, sizeof(conn_iter_handlers));
-    conn_iter_handlers.offset = XtOffsetOf(php_conn_iter_t, std);
-    conn_iter_handlers.free_obj = conn_iter_free;
-    conn_iter_handlers.clone_obj = NULL;
+    php_server_iter_minit();
 
     REGISTER_LONG_CONSTANT("SWOOLE_BASE", EDDY_SERVER_BASE, CONST_CS | CONST_PERSISTENT);
     REGISTER_LONG_CONSTANT("SWOOLE_PROCESS", EDDY_SERVER_PROCESS, CONST_CS | CONST_PERSISTENT);

@@ -83,35 +83,3 @@ namespace Swoole {
         public function getLastError(): int {}
     }
 }
-
-namespace Swoole\Connection {
-    /**
-     * $server->connections: each iteration walks a snapshot of the open
-     * connections taken at rewind(); in BASE mode the calling worker's own.
-     *
-     * @not-serializable
-     */
-    final class Iterator implements \Iterator, \Countable, \ArrayAccess {
-        public function __construct() {}
-
-        public function rewind(): void {}
-
-        public function next(): void {}
-
-        public function current(): mixed {}
-
-        public function key(): mixed {}
-
-        public function valid(): bool {}
-
-        public function count(): int {}
-
-        public function offsetExists(mixed $fd): bool {}
-
-        public function offsetGet(mixed $fd): mixed {}
-
-        public function offsetSet(mixed $fd, mixed $value): void {}
-
-        public function offsetUnset(mixed $fd): void {}
-    }
-}
