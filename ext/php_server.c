@@ -471,6 +471,7 @@ static void set_events(php_server_t *ps) {
     ev.on_manager_start = on_manager_start;
     ev.on_worker_start = on_worker_start; /* per-process PHP state */
     ev.on_finish = on_finish;             /* task()'s own callbacks */
+    ps->events = ev;
     eddy_server_set_events(ps->srv, &ev);
 }
 
@@ -587,6 +588,9 @@ static void set_option(php_server_t *ps, zend_string *key, zval *v) {
     zend_string *s;
 
     if (set_php_option(ps, key, v)) {
+        return;
+    }
+    if (ps->proto && ps->proto->set_option && ps->proto->set_option(ps, key, v)) {
         return;
     }
     if (!eddy_server_config_has_option(ZSTR_VAL(key))) {

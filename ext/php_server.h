@@ -49,6 +49,10 @@ typedef struct {
     /* start(), in the master, after the engine events are set: attach the
      * protocol to ps->srv. false (with a warning given) fails start(). */
     bool (*attach)(php_server_t *ps);
+    /* set(): an option the protocol takes (document_root...); true when
+     * taken (warnings are the protocol's), false passes it on to the
+     * server engine. May be NULL. */
+    bool (*set_option)(php_server_t *ps, zend_string *key, zval *value);
     /* The object is freed (ps->proto_data is the protocol's). */
     void (*free)(php_server_t *ps);
 } php_server_proto_t;
@@ -57,6 +61,7 @@ struct php_server_s {
     eddy_server_t *srv;
     eddy_server_config_t cfg; /* set() writes here; start() hands it over */
     zval cbs[PHP_SERVER_EV_COUNT];
+    eddy_server_events_t events; /* what start() gave the engine (attach may wrap them) */
     HashTable *finish_cbs; /* task id -> callable given to task() */
     HashTable *warned;     /* unsupported options already warned about */
     zend_object *iter;     /* the connections iterator, not counted (php_server_iter.c) */
