@@ -21,8 +21,10 @@ PHP=${PHP:-$(command -v php)}
 [ -f "$RUN_TESTS" ] || { echo "phpt: run-tests.php not found (install php8.2-dev)" >&2; exit 2; }
 [ -f "$SO" ] || { echo "phpt: $SO not found (make ext)" >&2; exit 2; }
 
-# Temporary .php/.out/.diff files go under build/, not next to the tests.
-TMP="$ROOT/build/phpt"
+# Temporary .php/.out/.diff files go beside the extension's build dir (one
+# per build, so two runs against different builds do not share files), not
+# next to the tests.
+TMP="$(dirname "$(dirname "$SO")")/phpt"
 rm -rf "$TMP"; mkdir -p "$TMP"
 # run-tests' parallel workers each mkdir() a test's output directory and
 # race on it ("mkdir(): File exists"); create the whole tree up front.
