@@ -101,6 +101,8 @@ if test "$PHP_SWOOLE" != "no"; then
   PHP_ADD_LIBRARY([pthread], 1, SWOOLE_SHARED_LIBADD)
   dnl zlib: WebSocket permessage-deflate.
   PHP_ADD_LIBRARY([z], 1, SWOOLE_SHARED_LIBADD)
+  dnl brotli: HTTP response compression (Content-Encoding: br).
+  PHP_ADD_LIBRARY([brotlienc], 1, SWOOLE_SHARED_LIBADD)
   PHP_SUBST(SWOOLE_SHARED_LIBADD)
 
   PHP_NEW_EXTENSION([swoole], [$EXT_SOURCES], [$ext_shared], , [$EXT_CFLAGS])

@@ -9,6 +9,8 @@ PKGS=(
   libcriterion-dev
   # zlib: WebSocket permessage-deflate
   zlib1g-dev
+  # brotli: HTTP response compression (Content-Encoding: br)
+  libbrotli-dev
   clang
   # PHP extension: phpize/php-config/gen_stub.php/run-tests.php come with
   # php8.2-dev; gen_stub.php parses stubs with nikic/php-parser (php-parser),

@@ -162,7 +162,7 @@ static int keep_alive(const eddy_http_response_t *r) {
 static int build_head(eddy_http_response_t *r, int64_t length, int keep) {
     eddy_http_server_t *hs = r->hs;
     size_t n = 0;
-    if (r->nhdrs + 1 > hs->out_cap) {
+    if (r->nhdrs + 3 > hs->out_cap) { /* + Content-Type, Content-Encoding, Vary */
         hs->out_cap = r->nhdrs + 8;
         hs->out_hdrs = eddy_realloc(hs->out_hdrs, hs->out_cap * sizeof(*hs->out_hdrs));
     }
@@ -176,6 +176,7 @@ static int build_head(eddy_http_response_t *r, int64_t length, int keep) {
     }
     if (!r->has_ctype && !no_body_status(r->status)) /* Swoole's default */
         hs->out_hdrs[n++] = (eddy_http_header_t){"Content-Type", 12, "text/html", 9};
+    n = eddy__hs_compress_headers(r, hs->out_hdrs, n);
     eddy_buf_clear(&hs->out);
     return eddy_http_response_head(&hs->out, r->status,
                                    r->reason_len ? r->strs.data + r->reason_off : NULL,
@@ -194,6 +195,7 @@ static int send_out(eddy_http_response_t *r, const void *extra, size_t extra_len
 
 static int send_whole(eddy_http_response_t *r, const void *data, size_t len, int keep) {
     int nobody = no_body_status(r->status);
+    if (!nobody) eddy__hs_compress_body(r, &data, &len); /* data may become hs->zout */
     int64_t length = nobody ? EDDY_HTTP_LENGTH_NONE : (int64_t)len;
     if (r->status == 204 || r->status / 100 == 1) length = EDDY_HTTP_LENGTH_NONE;
     int rc = build_head(r, length, keep);
@@ -214,6 +216,7 @@ int eddy_http_response_write(eddy_http_response_t *r, const void *data, size_t l
         /* An HTTP/1.0 peer knows no chunks: the body ends with the connection. */
         int http10 = X_OF(r)->req.version_minor == 0;
         if (http10) r->close = 1;
+        eddy__hs_compress_stream(r); /* before the head: it may add Content-Encoding */
         int rc = build_head(r, http10 ? EDDY_HTTP_LENGTH_NONE : EDDY_HTTP_LENGTH_CHUNKED,
                             keep_alive(r));
         if (rc < 0) return rc;
@@ -221,6 +224,11 @@ int eddy_http_response_write(eddy_http_response_t *r, const void *data, size_t l
         r->chunked = !http10;
     } else {
         eddy_buf_clear(&hs->out);
+    }
+    if (r->z && len && !r->is_head) {
+        int zrc = eddy__hs_compress_write(r, data, len, 0);
+        if (zrc < 0) return zrc;
+        return hs->out.len ? send_out(r, NULL, 0) : 0;
     }
     if (len && !r->is_head) {
         if (r->chunked) eddy_http_chunk_append(&hs->out, data, len);
@@ -241,8 +249,9 @@ int eddy_http_response_end(eddy_http_response_t *r, const void *data, size_t len
         rc = eddy_http_response_write(r, data, len);
         if (rc == 0 && r->chunked && !r->is_head) {
             eddy_buf_clear(&hs->out);
+            if (r->z) rc = eddy__hs_compress_write(r, NULL, 0, 1); /* the stream's end */
             eddy_http_chunk_end(&hs->out);
-            rc = send_out(r, NULL, 0);
+            if (rc == 0) rc = send_out(r, NULL, 0);
         }
         keep = keep_alive(r);
     }

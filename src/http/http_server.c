@@ -91,6 +91,7 @@ hs_exchange_t *eddy__hs_exchange_get(eddy_http_server_t *hs) {
     x->resp.nhdrs = 0;
     x->resp.head_sent = x->resp.chunked = x->resp.close = 0;
     x->resp.is_head = x->resp.has_ctype = 0;
+    x->resp.compress = -1; /* follow the server's http_compression */
     return x;
 }
 
@@ -105,6 +106,7 @@ static void exchange_free(hs_exchange_t *x) {
 
 void eddy__hs_exchange_put(eddy_http_server_t *hs, hs_exchange_t *x) {
     x->req.ctx = NULL; /* a stale req pointer is refused by the accessors */
+    eddy__hs_compress_release(&x->resp);
     eddy_buf_free(&x->keep);
     eddy_buf_clear(&x->arena);
     eddy_buf_clear(&x->resp.strs);
@@ -175,6 +177,11 @@ int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
     if (opts->header_max_size) hs->popts.header_max_size = opts->header_max_size;
     hs->popts.body_max_size = eddy_server_config(srv)->package_max_length;
     eddy_buf_init(&hs->out);
+    rc = eddy__hs_compress_new(hs, opts);
+    if (rc < 0) {
+        eddy_http_server_free(hs);
+        return rc;
+    }
     eddy_server_events_t ev = hs->user;
     ev.data = hs;
     ev.on_receive = on_receive;
@@ -201,6 +208,7 @@ void eddy_http_server_free(eddy_http_server_t *hs) {
     }
     eddy_free(hs->out_hdrs);
     eddy_buf_free(&hs->out);
+    eddy__hs_compress_free(hs);
     eddy_free(hs);
 }
 

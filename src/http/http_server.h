@@ -33,6 +33,11 @@ struct eddy_http_response_s {
     unsigned close : 1;    /* close after this response */
     unsigned is_head : 1;  /* HEAD request: no body */
     unsigned has_ctype : 1;
+    /* http_compress.c */
+    unsigned vary : 1;         /* add "Vary: Accept-Encoding" */
+    signed char compress;      /* -1: the server's switch; 0 / 1: eddy_http_response_compress */
+    unsigned char enc;         /* EDDY_HTTP_ENC_* of the body being sent */
+    eddy_http_compressor_t *z; /* streamed body's encoder, owned; NULL if none */
 };
 
 /* A request and its response: taken when a head is parsed, given back
@@ -86,6 +91,13 @@ struct eddy_http_server_s {
     eddy_http_header_t *out_hdrs;               /* response head assembly */
     size_t out_cap;
     eddy_buf_t out;
+    /* http_compress.c: options and per-worker scratch */
+    int compression; /* http_compression: 1 on, 0 off */
+    int compression_level;
+    size_t compression_min_length;
+    char **compression_types;        /* copied list; NULL: the default list */
+    eddy_http_compressor_t *zc[3];   /* gzip/deflate streams reused per body; [enc] */
+    eddy_buf_t zout;                 /* encoded body or piece being sent */
 };
 
 /* http_server.c */
@@ -102,5 +114,22 @@ void eddy__hs_process(eddy_http_server_t *hs, hs_conn_t *c);
  * connection stays open): releases the exchange, goes on with the next. */
 void eddy__hs_finish(eddy_http_server_t *hs, hs_conn_t *c, int keep);
 void eddy__hs_conn_gone(eddy_http_server_t *hs, hs_conn_t *c);
+
+/* http_compress.c (see "Response compression" in eddy/http.h) */
+int eddy__hs_compress_new(eddy_http_server_t *hs, const eddy_http_server_opts_t *o);
+void eddy__hs_compress_free(eddy_http_server_t *hs);
+/* Whole body: picks r's coding (r->enc, r->vary) and, when it is not
+ * identity, points *data / *len at the encoded body (hs->zout, valid until
+ * the next response is built). An encoder failure leaves identity. */
+void eddy__hs_compress_body(eddy_http_response_t *r, const void **data, size_t *len);
+/* Streamed body, before its head: picks r's coding and starts r->z. */
+void eddy__hs_compress_stream(eddy_http_response_t *r);
+/* Encodes a streamed piece (finish: the stream's end) and appends it to
+ * hs->out, chunk-framed. 0 or EDDY_ENOMEM. */
+int eddy__hs_compress_write(eddy_http_response_t *r, const void *data, size_t len, int finish);
+/* Content-Encoding / Vary for r into h[n..] (2 free slots); the new n. */
+size_t eddy__hs_compress_headers(const eddy_http_response_t *r, eddy_http_header_t *h, size_t n);
+/* The response is being released: frees r->z. */
+void eddy__hs_compress_release(eddy_http_response_t *r);
 
 #endif /* EDDY_HTTP_SERVER_INTERNAL_H */
