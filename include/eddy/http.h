@@ -288,98 +288,98 @@ const char *eddy_http_reason(int status);
 void eddy_http_date(int64_t t, char *out);
 
 /* ======================================================================
- * Response compression (src/http/compress.c): Accept-Encoding negotiation,
- * compressible media types, and gzip / deflate / brotli encoders that
- * append to an eddy_buf_t. Usable without the server:
+ * HTTP/1.1 response parser (src/http/response_parser.c): the client's
+ * side, in the same mould as the request parser (zero-copy, incremental,
+ * allocation-free; "need more" is EDDY_EAGAIN).
  *
- *   int enc = eddy_http_compress_choose(ae, ae_len);   // from the request
- *   if (enc != EDDY_HTTP_ENC_IDENTITY)
- *       eddy_http_compress(enc, 1, body, len, &out);   // "Content-Encoding: "
- *                                                      // eddy_http_encoding_name(enc)
- * Codings (RFC 9110 8.4.1): "gzip" is the gzip file format (RFC 1952),
- * "deflate" the zlib format (RFC 1950; Swoole sends raw deflate under that
- * name, which RFC 9110 8.4.1.2 calls a common mistake, so we do not), "br"
- * brotli (RFC 7932).
+ *   eddy_http_res_t res;
+ *   eddy_http_header_t hdrs[64];
+ *   ssize_t n = eddy_http_parse_response(in.data, in.len, NULL, &res, hdrs, 64);
+ *   if (n == EDDY_EAGAIN) -> read more, call again with the whole buffer
+ *   if (n < 0)            -> the peer is broken: close the connection
+ *   if (res.status / 100 == 1 && res.status != 101) -> consume n, parse again
+ *   eddy_http_body_init(&body, eddy_http_res_body_kind(&res, was_head), res.content_length, 0);
+ *   then feed what follows the head to eddy_http_body_decode().
  *
- * In the HTTP server (eddy_http_server_opts_t: http_compression,
- * http_compression_level, compression_min_length, http_compression_types,
- * Swoole's names and defaults) a response body is compressed when all of
- * these hold: compression is on (the option, or eddy_http_response_compress
- * for one response); the request's Accept-Encoding picks a coding (above;
- * several Accept-Encoding lines count as one list); the status may carry a
- * body and is not 206; the handler set neither Content-Encoding nor
- * Content-Range; the Content-Type (text/html, Swoole's default, when unset)
- * is in the types list; the body given to end() has at least
- * compression_min_length bytes. The response then carries
- * "Content-Encoding: <coding>" and the Content-Length of the encoded body;
- * a HEAD request gets the same head (its body is encoded to know the
- * length). "Vary: Accept-Encoding" goes with every response whose coding
- * only Accept-Encoding decided, identity ones too, so that caches keep the
- * variants apart (not when the handler's Vary names it already, or is "*").
- * Streamed responses (write() then end()) of a compressible type are
- * encoded on the fly whatever their length (unknown when the head leaves):
- * each write() sends what the encoder gives after a flush, so a client can
- * decode each piece as it arrives. (Swoole streams uncompressed.) Files
- * (static handler, sendfile) are never compressed, as in Swoole.
+ * Rules (RFC 9112), lenient only where it cannot change framing:
+ *  - Status line: "HTTP/1.x" SP 3DIGIT, then SP and a reason (which may be
+ *    empty) or nothing at all (some servers omit it); anything else,
+ *    another major version or a status under 100 -> EDDY_EHTTP_BAD_STATUS.
+ *  - Lines end with CRLF; header names are tokens, values carry no CTL but
+ *    HT, obs-fold is rejected: the same checks and codes as requests.
+ *  - Transfer-Encoding whose last coding is chunked -> chunked body, and it
+ *    overrides Content-Length (RFC 9112 6.3 item 3), in which case the
+ *    connection is not reused (the framing was ambiguous). Another final
+ *    coding -> the body runs to the close (6.3 item 4; nothing is decoded).
+ *  - Content-Length as in requests (digits only, equal duplicates); over
+ *    body_max_size -> EDDY_EHTTP_BODY_TOO_LARGE.
+ *  - Keep-alive: 1.1 unless Connection: close; 1.0 only with keep-alive.
+ *  - The head (status line included) is limited by header_max_size
+ *    (EDDY_EHTTP_HEADERS_TOO_LARGE); line_max_size is not used.
  * ==================================================================== */
 
-#define EDDY_HTTP_ENC_IDENTITY 0
-#define EDDY_HTTP_ENC_GZIP 1
-#define EDDY_HTTP_ENC_DEFLATE 2
-#define EDDY_HTTP_ENC_BR 3
+#define EDDY_EHTTP_BAD_STATUS (-7119) /* response: malformed status line */
 
-#define EDDY_HTTP_COMPRESSION_LEVEL 1       /* Swoole's http_compression_level */
-#define EDDY_HTTP_COMPRESSION_MIN_LENGTH 20 /* Swoole's compression_min_length */
+/* eddy_http_res_body_kind() / eddy_http_body_t.kind */
+#define EDDY_HTTP_BODY_NONE 0    /* HEAD, 1xx, 204, 304: nothing follows the head */
+#define EDDY_HTTP_BODY_LENGTH 1  /* Content-Length bytes */
+#define EDDY_HTTP_BODY_CHUNKED 2 /* chunked coding */
+#define EDDY_HTTP_BODY_CLOSE 3   /* everything until the server closes */
 
-/* A streaming encoder: one gzip / deflate / brotli stream. Opaque. */
-typedef struct eddy_http_compressor_s eddy_http_compressor_t;
+/* A parsed response head; pointers into the parsed buffer. */
+typedef struct {
+    /* read-only */
+    int status;         /* 100..999 */
+    int version_minor;  /* 0 or 1 (1.x > 1 reads as 1) */
+    const char *reason; /* may be empty */
+    size_t reason_len;
+    eddy_http_header_t *headers; /* the caller's array */
+    size_t num_headers;
+    uint64_t content_length; /* 0 without Content-Length */
+    unsigned flags; /* EDDY_HTTP_KEEP_ALIVE, _CHUNKED, _CONTENT_LENGTH, _CONNECTION_CLOSE, _UPGRADE */
+} eddy_http_res_t;
 
-/* The coding to answer a request with, given its Accept-Encoding value
- * (NULL: no header -> identity, as Swoole and nginx do, though RFC 9110
- * would allow any coding). Elements are "coding[;q=V]", case-insensitive,
- * "x-gzip" meaning gzip (RFC 9110 8.4.1.3); q=0 excludes a coding; "*"
- * stands for every coding not listed. The highest q wins among br, gzip and
- * deflate; a tie goes to br, then gzip, then deflate (Swoole's order, which
- * ignores q). Identity wins only when listed with a q above that best one.
- * An element with a malformed q (not 0..1, 3 decimals at most) is ignored.
- * Returns EDDY_HTTP_ENC_*; never fails, never allocates. */
-int eddy_http_compress_choose(const char *accept_encoding, size_t len);
-/* "gzip", "deflate", "br", or "identity". */
-const char *eddy_http_encoding_name(int enc);
+/* Incremental body reader for any of the four kinds; caller-owned, plain
+ * data (nothing to free). */
+typedef struct {
+    /* read-only */
+    int kind;           /* EDDY_HTTP_BODY_* */
+    uint64_t body_size; /* data bytes delivered so far */
+    /* private */
+    uint64_t remaining; /* LENGTH: bytes still to come */
+    uint64_t max;       /* 0 = none */
+    eddy_http_chunked_t chunked;
+} eddy_http_body_t;
 
-/* Whether a Content-Type value (parameters after ';' ignored, case-
- * insensitive) is one of `types`: a NULL-terminated list of media types,
- * an entry "type/" + '*' (as "text/" + '*') matching every subtype, "*"
- * matching anything. types NULL: the default list (all text types,
- * application/json, application/javascript, application/xml, XHTML, RSS,
- * Atom, JSON-LD, manifests, problem+json, image/svg+xml...: text formats,
- * never images, audio, video or archives, which are compressed already).
- * An empty list (types[0] == NULL) matches every type, as Swoole does when
- * http_compression_types is empty. */
-int eddy_http_compress_type_ok(const char *const *types, const char *ctype, size_t len);
-
-/* One-shot: appends the whole encoded form of in[0..len) to out. level is
- * 1..9 (zlib's levels; brotli's quality, whose range 0..11 covers it).
- * 0, or EDDY_EINVAL for an unknown enc / bad level (out unchanged). */
-int eddy_http_compress(int enc, int level, const void *in, size_t len, eddy_buf_t *out);
-
-/* Streaming: *out is the caller's, freed with eddy_http_compressor_free().
- * EDDY_EINVAL as above. A deflate stream costs ~256 KiB, a brotli one
- * ~100 KiB at quality 1 (window 2^18); keep one only while a response
- * streams. */
-int eddy_http_compressor_new(eddy_http_compressor_t **out, int enc, int level);
-/* Encodes in[0..len) and appends everything it produced to out: with
- * finish 0 the stream is flushed (Z_SYNC_FLUSH / BROTLI_OPERATION_FLUSH),
- * so a client can decode all data written so far; with finish 1 the stream
- * ends (len may be 0). After finish, only _reset or _free. 0, or
- * EDDY_EWRONG_OP after finish, EDDY_ENOMEM if the library fails (it
- * fails only to allocate). */
-int eddy_http_compressor_write(eddy_http_compressor_t *c, const void *in, size_t len, int finish,
-                               eddy_buf_t *out);
-/* Starts a new stream with the same coding and level (reuses the memory
- * of a deflate stream). */
-void eddy_http_compressor_reset(eddy_http_compressor_t *c);
-void eddy_http_compressor_free(eddy_http_compressor_t *c);
+/* Parses the response head at buf[0..len). Returns its size (> 0, the final
+ * CRLF included), EDDY_EAGAIN when it is incomplete, or a negative
+ * EDDY_EHTTP_* code. Never reads buf[len], never allocates; opts NULL means
+ * defaults (8 KiB head, 2 MiB body). Same result whatever the split. */
+ssize_t eddy_http_parse_response(const char *buf, size_t len, const eddy_http_parser_opts_t *opts,
+                                 eddy_http_res_t *res, eddy_http_header_t *headers,
+                                 size_t max_headers);
+/* First header of the response named `name` (case-insensitive), or NULL. */
+const eddy_http_header_t *eddy_http_res_header(const eddy_http_res_t *res, const char *name,
+                                               size_t name_len);
+/* How the body of `res` is framed (RFC 9112 6.3): NONE for a response to
+ * HEAD (head_request != 0), 1xx, 204 and 304; then chunked, length, close.
+ * A CLOSE body also clears EDDY_HTTP_KEEP_ALIVE in res->flags. */
+int eddy_http_res_body_kind(eddy_http_res_t *res, int head_request);
+/* Starts a body of `kind` (content_length for LENGTH); max_size bounds the
+ * decoded size of any kind (EDDY_EHTTP_BODY_TOO_LARGE), 0 = none. */
+void eddy_http_body_init(eddy_http_body_t *b, int kind, uint64_t content_length,
+                         uint64_t max_size);
+/* As eddy_http_chunked_decode(), for every kind: the body's data in
+ * buf[0..len) is moved to buf[0..*data_len); returns EDDY_EAGAIN when the
+ * body continues (all of buf was used), the input bytes the body's end took
+ * when it ended (what follows is the next response), or an error. A NONE
+ * body ends at once (0); a CLOSE body never ends here -- call
+ * eddy_http_body_eof() when the peer closes. */
+ssize_t eddy_http_body_decode(eddy_http_body_t *b, char *buf, size_t len, size_t *data_len);
+/* The peer closed before decode() saw the end: 0 if that completes the
+ * body (CLOSE and NONE kinds, a LENGTH body with nothing left), else
+ * EDDY_ECONNRESET (the body was cut short). */
+int eddy_http_body_eof(const eddy_http_body_t *b);
 
 /* ======================================================================
  * HTTP server (src/http/http_server.c, http_conn.c, http_response.c):
@@ -443,12 +443,6 @@ typedef struct {
      * eddy_http_server_data() for yours. */
     const eddy_server_events_t *events;
     size_t header_max_size; /* request head, 431 over it; 0: 8 KiB */
-    /* Response compression (see "Response compression" above). The list
-     * is copied; it ends with NULL. */
-    int http_compression;          /* 0 or 1: on (Swoole's default); -1: off */
-    int http_compression_level;    /* 1..9; 0: 1 (Swoole's default) */
-    size_t compression_min_length; /* body bytes; 0: 20 (Swoole's default) */
-    const char *const *http_compression_types; /* NULL: default list; {NULL}: all */
 } eddy_http_server_opts_t;
 
 /* eddy_http_request_params() kinds */
@@ -543,10 +537,5 @@ int eddy_http_response_end(eddy_http_response_t *resp, const void *data, size_t 
 int eddy_http_response_redirect(eddy_http_response_t *resp, const char *url, int status);
 /* 1 while the client is connected and the response not ended. */
 int eddy_http_response_writable(const eddy_http_response_t *resp);
-/* This response's compression switch: enable 0 sends it uncompressed,
- * 1 compresses it by the server's rules (types, length, Accept-Encoding)
- * even when http_compression is off. 0, or EDDY_EWRONG_OP once the head is
- * sent, EDDY_ESESSION_CLOSED when the client has gone. */
-int eddy_http_response_compress(eddy_http_response_t *resp, int enable);
 
 #endif /* EDDY_HTTP_H */

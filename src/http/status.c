@@ -103,6 +103,7 @@ const char *eddy_http_strerror(int code) {
     case EDDY_EHTTP_HEADERS_TOO_LARGE: return "HTTP: header section too large";
     case EDDY_EHTTP_BODY_TOO_LARGE: return "HTTP: body too large";
     case EDDY_EHTTP_BAD_CHUNK: return "HTTP: invalid chunked encoding";
+    case EDDY_EHTTP_BAD_STATUS: return "HTTP: malformed status line";
     default: return eddy_strerror(code);
     }
 }
