@@ -382,6 +382,100 @@ ssize_t eddy_http_body_decode(eddy_http_body_t *b, char *buf, size_t len, size_t
 int eddy_http_body_eof(const eddy_http_body_t *b);
 
 /* ======================================================================
+ * Response compression (src/http/compress.c): Accept-Encoding negotiation,
+ * compressible media types, and gzip / deflate / brotli encoders that
+ * append to an eddy_buf_t. Usable without the server:
+ *
+ *   int enc = eddy_http_compress_choose(ae, ae_len);   // from the request
+ *   if (enc != EDDY_HTTP_ENC_IDENTITY)
+ *       eddy_http_compress(enc, 1, body, len, &out);   // "Content-Encoding: "
+ *                                                      // eddy_http_encoding_name(enc)
+ * Codings (RFC 9110 8.4.1): "gzip" is the gzip file format (RFC 1952),
+ * "deflate" the zlib format (RFC 1950; Swoole sends raw deflate under that
+ * name, which RFC 9110 8.4.1.2 calls a common mistake, so we do not), "br"
+ * brotli (RFC 7932).
+ *
+ * In the HTTP server (eddy_http_server_opts_t: http_compression,
+ * http_compression_level, compression_min_length, http_compression_types,
+ * Swoole's names and defaults) a response body is compressed when all of
+ * these hold: compression is on (the option, or eddy_http_response_compress
+ * for one response); the request's Accept-Encoding picks a coding (above;
+ * several Accept-Encoding lines count as one list); the status may carry a
+ * body and is not 206; the handler set neither Content-Encoding nor
+ * Content-Range; the Content-Type (text/html, Swoole's default, when unset)
+ * is in the types list; the body given to end() has at least
+ * compression_min_length bytes. The response then carries
+ * "Content-Encoding: <coding>" and the Content-Length of the encoded body;
+ * a HEAD request gets the same head (its body is encoded to know the
+ * length). "Vary: Accept-Encoding" goes with every response whose coding
+ * only Accept-Encoding decided, identity ones too, so that caches keep the
+ * variants apart (not when the handler's Vary names it already, or is "*").
+ * Streamed responses (write() then end()) of a compressible type are
+ * encoded on the fly whatever their length (unknown when the head leaves):
+ * each write() sends what the encoder gives after a flush, so a client can
+ * decode each piece as it arrives. (Swoole streams uncompressed.) Files
+ * (static handler, sendfile) are never compressed, as in Swoole.
+ * ==================================================================== */
+
+#define EDDY_HTTP_ENC_IDENTITY 0
+#define EDDY_HTTP_ENC_GZIP 1
+#define EDDY_HTTP_ENC_DEFLATE 2
+#define EDDY_HTTP_ENC_BR 3
+
+#define EDDY_HTTP_COMPRESSION_LEVEL 1       /* Swoole's http_compression_level */
+#define EDDY_HTTP_COMPRESSION_MIN_LENGTH 20 /* Swoole's compression_min_length */
+
+/* A streaming encoder: one gzip / deflate / brotli stream. Opaque. */
+typedef struct eddy_http_compressor_s eddy_http_compressor_t;
+
+/* The coding to answer a request with, given its Accept-Encoding value
+ * (NULL: no header -> identity, as Swoole and nginx do, though RFC 9110
+ * would allow any coding). Elements are "coding[;q=V]", case-insensitive,
+ * "x-gzip" meaning gzip (RFC 9110 8.4.1.3); q=0 excludes a coding; "*"
+ * stands for every coding not listed. The highest q wins among br, gzip and
+ * deflate; a tie goes to br, then gzip, then deflate (Swoole's order, which
+ * ignores q). Identity wins only when listed with a q above that best one.
+ * An element with a malformed q (not 0..1, 3 decimals at most) is ignored.
+ * Returns EDDY_HTTP_ENC_*; never fails, never allocates. */
+int eddy_http_compress_choose(const char *accept_encoding, size_t len);
+/* "gzip", "deflate", "br", or "identity". */
+const char *eddy_http_encoding_name(int enc);
+
+/* Whether a Content-Type value (parameters after ';' ignored, case-
+ * insensitive) is one of `types`: a NULL-terminated list of media types,
+ * an entry "type/" + '*' (as "text/" + '*') matching every subtype, "*"
+ * matching anything. types NULL: the default list (all text types,
+ * application/json, application/javascript, application/xml, XHTML, RSS,
+ * Atom, JSON-LD, manifests, problem+json, image/svg+xml...: text formats,
+ * never images, audio, video or archives, which are compressed already).
+ * An empty list (types[0] == NULL) matches every type, as Swoole does when
+ * http_compression_types is empty. */
+int eddy_http_compress_type_ok(const char *const *types, const char *ctype, size_t len);
+
+/* One-shot: appends the whole encoded form of in[0..len) to out. level is
+ * 1..9 (zlib's levels; brotli's quality, whose range 0..11 covers it).
+ * 0, or EDDY_EINVAL for an unknown enc / bad level (out unchanged). */
+int eddy_http_compress(int enc, int level, const void *in, size_t len, eddy_buf_t *out);
+
+/* Streaming: *out is the caller's, freed with eddy_http_compressor_free().
+ * EDDY_EINVAL as above. A deflate stream costs ~256 KiB, a brotli one
+ * ~100 KiB at quality 1 (window 2^18); keep one only while a response
+ * streams. */
+int eddy_http_compressor_new(eddy_http_compressor_t **out, int enc, int level);
+/* Encodes in[0..len) and appends everything it produced to out: with
+ * finish 0 the stream is flushed (Z_SYNC_FLUSH / BROTLI_OPERATION_FLUSH),
+ * so a client can decode all data written so far; with finish 1 the stream
+ * ends (len may be 0). After finish, only _reset or _free. 0, or
+ * EDDY_EWRONG_OP after finish, EDDY_ENOMEM if the library fails (it
+ * fails only to allocate). */
+int eddy_http_compressor_write(eddy_http_compressor_t *c, const void *in, size_t len, int finish,
+                               eddy_buf_t *out);
+/* Starts a new stream with the same coding and level (reuses the memory
+ * of a deflate stream). */
+void eddy_http_compressor_reset(eddy_http_compressor_t *c);
+void eddy_http_compressor_free(eddy_http_compressor_t *c);
+
+/* ======================================================================
  * HTTP server (src/http/http_server.c, http_conn.c, http_response.c):
  * HTTP/1.1 over an eddy_server_t, BASE and PROCESS modes, as
  * Swoole\Http\Server with Swoole\Http\Request / Response.
@@ -443,6 +537,12 @@ typedef struct {
      * eddy_http_server_data() for yours. */
     const eddy_server_events_t *events;
     size_t header_max_size; /* request head, 431 over it; 0: 8 KiB */
+    /* Response compression (see "Response compression" above). The list
+     * is copied; it ends with NULL. */
+    int http_compression;          /* 0 or 1: on (Swoole's default); -1: off */
+    int http_compression_level;    /* 1..9; 0: 1 (Swoole's default) */
+    size_t compression_min_length; /* body bytes; 0: 20 (Swoole's default) */
+    const char *const *http_compression_types; /* NULL: default list; {NULL}: all */
 } eddy_http_server_opts_t;
 
 /* eddy_http_request_params() kinds */
@@ -537,5 +637,10 @@ int eddy_http_response_end(eddy_http_response_t *resp, const void *data, size_t 
 int eddy_http_response_redirect(eddy_http_response_t *resp, const char *url, int status);
 /* 1 while the client is connected and the response not ended. */
 int eddy_http_response_writable(const eddy_http_response_t *resp);
+/* This response's compression switch: enable 0 sends it uncompressed,
+ * 1 compresses it by the server's rules (types, length, Accept-Encoding)
+ * even when http_compression is off. 0, or EDDY_EWRONG_OP once the head is
+ * sent, EDDY_ESESSION_CLOSED when the client has gone. */
+int eddy_http_response_compress(eddy_http_response_t *resp, int enable);
 
 #endif /* EDDY_HTTP_H */
