@@ -5,16 +5,17 @@
  *
  * Coroutine::set() keeps every option it is given (getOptions() returns
  * them, as Swoole does) and applies the ones eddy implements: max_coroutine
- * (max_coro_num), stack_size (c_stack_size), enable_deadlock_check and
- * log_level. Others, hook_flags included, are only stored for the family
- * that implements them (php_coro_option()); unknown keys are ignored, as in
- * Swoole.
+ * (max_coro_num), stack_size (c_stack_size), enable_deadlock_check,
+ * log_level and hook_flags (the Runtime hooks, php_runtime.h). Others are
+ * only stored for the family that implements them (php_coro_option());
+ * unknown keys are ignored, as in Swoole.
  */
 #include <math.h>
 
 #include "php_swoole.h"
 #include "php_coroutine.h"
 #include "php_coroutine_int.h"
+#include "php_runtime.h"
 
 #include "ext/spl/spl_array.h"
 #include "ext/standard/basic_functions.h"
@@ -157,6 +158,8 @@ static void apply_option(zend_string *key, zval *v) {
         }
     } else if (zend_string_equals_literal(key, "enable_deadlock_check")) {
         G.deadlock_check = zend_is_true(v);
+    } else if (zend_string_equals_literal(key, "hook_flags")) {
+        php_runtime_set_flags((uint32_t) zval_get_long(v));
     } else if (zend_string_equals_literal(key, "log_level")) {
         zend_long n = zval_get_long(v);
         if (n >= EDDY_LOG_DEBUG && n <= EDDY_LOG_NONE) {

@@ -15,6 +15,7 @@
 #include "php_coio.h"
 #include "php_channel.h"
 #include "php_timer.h"
+#include "php_runtime.h"
 #include "ext/standard/info.h"
 #include "swoole_arginfo.h"
 
@@ -69,10 +70,12 @@ static PHP_MINIT_FUNCTION(swoole) {
     php_swoole_timer_minit(module_number);
     php_swoole_event_minit(module_number);
     php_swoole_server_minit(module_number);
+    php_swoole_runtime_minit(module_number);
     return SUCCESS;
 }
 
 static PHP_MSHUTDOWN_FUNCTION(swoole) {
+    php_swoole_runtime_mshutdown(); /* PHP's functions and transports back */
     /* PHP unloads swoole.so after this: no pool thread may still be running
      * our code (a getaddrinfo() returning into an unmapped library). */
     eddy_work_pool_shutdown();
