@@ -45,6 +45,7 @@
 #include "php_coio.h"
 #include "php_timer.h"
 #include "php_server.h"
+#include "php_runtime.h"
 
 #include "SAPI.h"
 #include "ext/standard/php_var.h"
@@ -559,6 +560,11 @@ PHP_METHOD(Swoole_Server, __construct) {
 
 /* Options the PHP layer handles itself. */
 static bool set_php_option(php_server_t *ps, zend_string *key, zval *v) {
+    if (zend_string_equals_literal(key, "hook_flags")) {
+        /* per process, as Runtime::setHookFlags(); workers inherit it */
+        php_runtime_set_flags((uint32_t) zval_get_long(v));
+        return true;
+    }
     if (zend_string_equals_literal(key, "enable_coroutine")) {
         ps->enable_coroutine = zend_is_true(v);
         return true;
