@@ -240,19 +240,25 @@ void php_server_fire(php_server_t *ps, int ev, zval *cb, zval *args, uint32_t ar
     zend_fcall_info_cache fcc;
     zval ret;
 
+    zval *call = args;
+    uint32_t n = argc;
+
     ZVAL_OBJ(&args[0], &ps->std);
+    if (ev == PHP_SERVER_EV_REQUEST || ev == PHP_SERVER_EV_HANDSHAKE) {
+        call++, n--; /* Swoole calls these with (Request, Response), no server */
+    }
     if (!cb) {
         cb = &ps->cbs[ev];
     }
     if (!Z_ISUNDEF_P(cb) && php_swoole_callable_cache(cb, &fcc)) {
         if (coro && ps->enable_coroutine) {
-            php_coro_create(&fcc, cb, argc, args);
+            php_coro_create(&fcc, cb, n, call);
         } else {
             zend_fcall_info fci = {0};
             fci.size = sizeof(fci);
             ZVAL_COPY_VALUE(&fci.function_name, cb);
-            fci.params = args;
-            fci.param_count = argc;
+            fci.params = call;
+            fci.param_count = n;
             fci.retval = retval ? retval : &ret;
             ZVAL_UNDEF(fci.retval);
             zend_call_function(&fci, &fcc);

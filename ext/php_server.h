@@ -90,7 +90,9 @@ zend_object *php_server_create_object(zend_class_entry *ce);
 /* Calls event `ev` (cb NULL: the registered one) with args; args[0] is set
  * to the server here. In a coroutine when `coro` and enable_coroutine,
  * otherwise a plain call whose return value goes to retval (may be NULL).
- * Releases args[1..argc). Ends the process on a fatal error or exit() in it. */
+ * Releases args[1..argc). Ends the process on a fatal error or exit() in it.
+ * The request and handshake events are called without the server (args[0]
+ * is skipped), as Swoole calls them. */
 void php_server_fire(php_server_t *ps, int ev, zval *cb, zval *args, uint32_t argc, bool coro,
                      zval *retval);
 

@@ -15,6 +15,7 @@
 #include "php_coio.h"
 #include "php_channel.h"
 #include "php_timer.h"
+#include "php_http.h"
 #include "php_runtime.h"
 #include "ext/standard/info.h"
 #include "swoole_arginfo.h"
@@ -70,6 +71,7 @@ static PHP_MINIT_FUNCTION(swoole) {
     php_swoole_timer_minit(module_number);
     php_swoole_event_minit(module_number);
     php_swoole_server_minit(module_number);
+    php_swoole_http_minit(module_number); /* after Swoole\Server, its parent */
     php_swoole_runtime_minit(module_number);
     return SUCCESS;
 }

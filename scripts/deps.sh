@@ -18,6 +18,9 @@ PKGS=(
   php8.2-cli php8.2-dev php-parser
   # tests/php/coroutine/xdebug.phpt: fiber observers followed across coroutines
   php8.2-xdebug
+  # tests/php/runtime: the hooks under mysqlnd and phpredis, against a
+  # MariaDB and a redis-server each test starts and stops itself
+  php8.2-mysql php8.2-redis mariadb-server redis-server
 )
 
 missing=()

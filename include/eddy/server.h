@@ -353,6 +353,16 @@ void *eddy_server_data(const eddy_server_t *srv);
 eddy_loop_t *eddy_server_loop(eddy_server_t *srv);
 /* Connections open in this worker. */
 size_t eddy_server_connection_count(const eddy_server_t *srv);
+/* The listener index (eddy_server_listen's) connection fd came in on, for
+ * per-port callbacks; also answers inside on_close. In a worker or task
+ * worker: PROCESS mode any connection of the server, BASE mode this
+ * worker's own (EDDY_EWRONG_OP for another's). EDDY_ESESSION_NOT_EXIST for
+ * an unknown id, EDDY_EWRONG_OP outside a worker. */
+int eddy_server_session_listener(eddy_server_t *srv, int fd);
+/* Messages (on_receive / on_packet) this worker process has handled since
+ * it started, the count max_request is checked against. EDDY_EWRONG_OP
+ * outside a worker. */
+int64_t eddy_server_request_count(const eddy_server_t *srv);
 
 /* ---- task workers and worker messages (task.c, pipe.c) ------------------
  *

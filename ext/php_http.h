@@ -1,0 +1,64 @@
+/*
+ * Swoole\Http\Server, Request and Response: what the three files share.
+ *
+ * Lifetimes: the engine's request and response (include/eddy/http.h) stay
+ * valid until eddy_http_response_end(). The Response object owns that end:
+ * end()/redirect() call it, and freeing a Response that was never ended
+ * ends it the way Swoole does (status 500 unless one was set, empty body).
+ * The Request object copies what it exposes (header, server, get, post,
+ * cookie, the body) when it is made, and reaches the engine's request only
+ * through its Response while that is not ended (getData()).
+ */
+#ifndef PHP_SWOOLE_HTTP_H
+#define PHP_SWOOLE_HTTP_H
+
+#include "php.h"
+
+#include "eddy/http.h"
+
+typedef struct php_http_request_s php_http_request_t;
+
+typedef struct {
+    eddy_http_response_t *resp; /* NULL once ended */
+    eddy_http_request_t *req;   /* same lifetime as resp */
+    php_http_request_t *request; /* its Request object, not counted; NULL once freed */
+    bool status_set;             /* status() was called: no 500 at free */
+    zend_object std;
+} php_http_response_t;
+
+struct php_http_request_s {
+    php_http_response_t *response; /* not counted; NULL once freed */
+    zend_string *body;             /* decoded body, NULL when empty */
+    zend_string *data;             /* getData(), built on first call */
+    zend_string *method;
+    zend_object std;
+};
+
+extern zend_class_entry *php_http_request_ce;
+extern zend_class_entry *php_http_response_ce;
+
+/* Makes the Request and Response objects of one engine request (both
+ * refcount 1, linked to each other). */
+void php_http_request_new(eddy_http_request_t *req, zval *zreq);
+void php_http_response_new(eddy_http_request_t *req, eddy_http_response_t *resp, zval *zreq,
+                           zval *zresp);
+
+/* Gives the pair to each other and builds $request->server (which needs
+ * the connection's addresses). */
+void php_http_request_link(zval *zreq, php_http_response_t *resp, eddy_http_request_t *req);
+
+/* The engine server of the running Http\Server (NULL before start()). */
+eddy_server_t *php_http_server_engine(void);
+
+/* set()'s http_parse_post / http_parse_cookie of the running server
+ * (default on). */
+bool php_http_parse_post(void);
+bool php_http_parse_cookie(void);
+
+/* Class registration (MINIT): php_swoole_http_minit registers all three. */
+void php_swoole_http_minit(int module_number);
+/* The classes' handlers, given the registered class entries. */
+void php_http_request_minit(zend_class_entry *ce);
+void php_http_response_minit(zend_class_entry *ce);
+
+#endif /* PHP_SWOOLE_HTTP_H */

@@ -1,0 +1,338 @@
+/*
+ * Swoole\Http\Response: the response to one request of Swoole\Http\Server,
+ * over the engine's eddy_http_response_* (include/eddy/http.h).
+ *
+ * A call on a response that has ended gives Swoole's warning "http response
+ * is unavailable (maybe it has been ended or detached)" and false. Once the
+ * client has gone the engine refuses sends with EDDY_ESESSION_CLOSED: the
+ * method returns false with swoole_last_error() 1004 and no warning (the
+ * handler cannot prevent it), and the response still has to be ended, which
+ * end() or the object's release does.
+ *
+ * A Response released without end() (the handler returned, or threw) is
+ * ended as Swoole does: status 500 unless status() set one, empty body; a
+ * body already being streamed by write() gets its last chunk.
+ */
+#include "php_swoole.h"
+#include "php_http.h"
+
+zend_class_entry *php_http_response_ce;
+static zend_object_handlers response_handlers;
+static uint32_t slot_fd;
+
+static php_http_response_t *response_from_obj(zend_object *obj) {
+    return (php_http_response_t *) ((char *) obj - XtOffsetOf(php_http_response_t, std));
+}
+
+#define THIS_RESPONSE() response_from_obj(Z_OBJ_P(ZEND_THIS))
+
+static zend_object *response_create_object(zend_class_entry *ce) {
+    php_http_response_t *r = zend_object_alloc(sizeof(php_http_response_t), ce);
+
+    zend_object_std_init(&r->std, ce);
+    object_properties_init(&r->std, ce);
+    r->std.handlers = &response_handlers;
+    return &r->std;
+}
+
+/* Ends the engine response; r is unusable for I/O afterwards. */
+static int finish(php_http_response_t *r, const char *data, size_t len) {
+    eddy_http_response_t *resp = r->resp;
+
+    r->resp = NULL;
+    r->req = NULL;
+    return eddy_http_response_end(resp, data, len);
+}
+
+static void response_free(zend_object *obj) {
+    php_http_response_t *r = response_from_obj(obj);
+
+    if (r->request) {
+        r->request->response = NULL;
+    }
+    if (r->resp) {
+        if (!r->status_set) {
+            eddy_http_response_status(r->resp, 500, NULL); /* refused once the head is sent */
+        }
+        finish(r, NULL, 0);
+    }
+    zend_object_std_dtor(obj);
+}
+
+void php_http_response_new(eddy_http_request_t *req, eddy_http_response_t *resp, zval *zreq,
+                           zval *zresp) {
+    php_http_response_t *r;
+
+    object_init_ex(zresp, php_http_response_ce);
+    r = response_from_obj(Z_OBJ_P(zresp));
+    r->resp = resp;
+    r->req = req;
+    ZVAL_LONG(OBJ_PROP(&r->std, slot_fd), eddy_http_request_fd(req));
+    php_http_request_link(zreq, r, req);
+}
+
+/* ---- checks ------------------------------------------------------------------- */
+
+static eddy_http_response_t *usable(php_http_response_t *r) {
+    if (!r->resp) {
+        php_error_docref(NULL, E_WARNING,
+                         "http response is unavailable (maybe it has been ended or detached)");
+    }
+    return r->resp;
+}
+
+/* An engine result: true, or false with the error recorded; a warning for
+ * everything but the client being gone (see the top). */
+static bool result(int rc, const char *what) {
+    if (php_swoole_check(rc) >= 0) {
+        return true;
+    }
+    if (rc != EDDY_ESESSION_CLOSED) {
+        php_error_docref(NULL, E_WARNING, "%s: %s", what, eddy_strerror(rc));
+    }
+    return false;
+}
+
+/* ---- status and headers --------------------------------------------------------- */
+
+static void status_impl(INTERNAL_FUNCTION_PARAMETERS) {
+    php_http_response_t *r = THIS_RESPONSE();
+    zend_long code;
+    zend_string *reason = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_LONG(code)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(reason)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    if (code < 100 || code > 999) {
+        php_swoole_check(EDDY_EINVAL);
+        php_error_docref(NULL, E_WARNING, "invalid http status code " ZEND_LONG_FMT, code);
+        RETURN_FALSE;
+    }
+    if (!result(eddy_http_response_status(r->resp, (int) code,
+                                          reason && ZSTR_LEN(reason) ? ZSTR_VAL(reason) : NULL),
+                "status()")) {
+        RETURN_FALSE;
+    }
+    r->status_set = true;
+    RETURN_TRUE;
+}
+
+PHP_METHOD(Swoole_Http_Response, status) { status_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+PHP_METHOD(Swoole_Http_Response, setStatusCode) { status_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+
+/* Swoole's header-name format: first letter and each letter after '-'
+ * upper case, the rest lower case ("x-foo-BAR" -> "X-Foo-Bar"). */
+static void format_name(char *s, size_t n) {
+    bool up = true;
+    for (size_t i = 0; i < n; i++) {
+        s[i] = up ? (char) toupper((unsigned char) s[i]) : (char) tolower((unsigned char) s[i]);
+        up = s[i] == '-';
+    }
+}
+
+/* The server frames the body itself (Content-Length from end(), chunked
+ * for write()): a framework that sets these headers is not refused. */
+static bool framing_header(const char *name, size_t n) {
+    return eddy_http_name_eq(name, n, "content-length", 14) ||
+           eddy_http_name_eq(name, n, "transfer-encoding", 17);
+}
+
+static bool set_header_values(php_http_response_t *r, const char *name, zval *value) {
+    zval *v;
+
+    if (Z_TYPE_P(value) == IS_NULL) {
+        return result(eddy_http_response_header(r->resp, name, NULL), "header()");
+    }
+    if (Z_TYPE_P(value) == IS_STRING) {
+        return result(eddy_http_response_header(r->resp, name, Z_STRVAL_P(value)), "header()");
+    }
+    if (!result(eddy_http_response_header(r->resp, name, NULL), "header()")) {
+        return false;
+    }
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), v) {
+        zend_string *s = zval_get_string(v);
+        bool ok = result(eddy_http_response_add_header(r->resp, name, ZSTR_VAL(s)), "header()");
+        zend_string_release(s);
+        if (!ok) {
+            return false;
+        }
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
+static void header_impl(INTERNAL_FUNCTION_PARAMETERS) {
+    php_http_response_t *r = THIS_RESPONSE();
+    zend_string *key;
+    zval *value;
+    bool format = true, ok;
+    char small[64], *name;
+
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+        Z_PARAM_STR(key)
+        Z_PARAM_ZVAL(value)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(format)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    if (ZSTR_LEN(key) == 0) {
+        php_error_docref(NULL, E_WARNING, "header key cannot be empty");
+        RETURN_FALSE;
+    }
+    if (framing_header(ZSTR_VAL(key), ZSTR_LEN(key))) {
+        RETURN_TRUE;
+    }
+    name = ZSTR_LEN(key) < sizeof(small) ? small : emalloc(ZSTR_LEN(key) + 1);
+    memcpy(name, ZSTR_VAL(key), ZSTR_LEN(key) + 1);
+    if (format) {
+        format_name(name, ZSTR_LEN(key));
+    }
+    ok = set_header_values(r, name, value);
+    if (name != small) {
+        efree(name);
+    }
+    RETURN_BOOL(ok);
+}
+
+PHP_METHOD(Swoole_Http_Response, header) { header_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+PHP_METHOD(Swoole_Http_Response, setHeader) { header_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU); }
+
+/* ---- cookies -------------------------------------------------------------------- */
+
+static void cookie_impl(INTERNAL_FUNCTION_PARAMETERS, bool raw) {
+    php_http_response_t *r = THIS_RESPONSE();
+    zend_string *name, *value = NULL, *path = NULL, *domain = NULL, *samesite = NULL,
+                       *priority = NULL;
+    zend_long expires = 0;
+    bool secure = false, httponly = false;
+    eddy_http_cookie_t c = {0};
+
+    ZEND_PARSE_PARAMETERS_START(1, 9)
+        Z_PARAM_STR(name)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(value)
+        Z_PARAM_LONG(expires)
+        Z_PARAM_STR(path)
+        Z_PARAM_STR(domain)
+        Z_PARAM_BOOL(secure)
+        Z_PARAM_BOOL(httponly)
+        Z_PARAM_STR(samesite)
+        Z_PARAM_STR(priority)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    if (priority && ZSTR_LEN(priority)) {
+        /* Not in eddy_http_cookie_t: said, not silently dropped. */
+        php_error_docref(NULL, E_WARNING, "the cookie attribute 'priority' is not supported and is ignored");
+    }
+    c.name = ZSTR_VAL(name);
+    c.value = value ? ZSTR_VAL(value) : NULL;
+    c.expires = expires;
+    c.path = path ? (ZSTR_LEN(path) ? ZSTR_VAL(path) : NULL) : "/";
+    c.domain = domain && ZSTR_LEN(domain) ? ZSTR_VAL(domain) : NULL;
+    c.secure = secure;
+    c.httponly = httponly;
+    c.samesite = samesite && ZSTR_LEN(samesite) ? ZSTR_VAL(samesite) : NULL;
+    c.raw = raw;
+    RETURN_BOOL(result(eddy_http_response_cookie(r->resp, &c), raw ? "rawcookie()" : "cookie()"));
+}
+
+PHP_METHOD(Swoole_Http_Response, cookie) { cookie_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+PHP_METHOD(Swoole_Http_Response, setCookie) { cookie_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
+PHP_METHOD(Swoole_Http_Response, rawcookie) { cookie_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+PHP_METHOD(Swoole_Http_Response, setRawCookie) { cookie_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+
+/* ---- body ----------------------------------------------------------------------- */
+
+PHP_METHOD(Swoole_Http_Response, write) {
+    php_http_response_t *r = THIS_RESPONSE();
+    zend_string *data;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    if (ZSTR_LEN(data) == 0) {
+        php_error_docref(NULL, E_WARNING, "the data to send is empty");
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(result(eddy_http_response_write(r->resp, ZSTR_VAL(data), ZSTR_LEN(data)),
+                       "write()"));
+}
+
+PHP_METHOD(Swoole_Http_Response, end) {
+    php_http_response_t *r = THIS_RESPONSE();
+    zend_string *data = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR_OR_NULL(data)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(result(finish(r, data ? ZSTR_VAL(data) : NULL, data ? ZSTR_LEN(data) : 0),
+                       "end()"));
+}
+
+PHP_METHOD(Swoole_Http_Response, redirect) {
+    php_http_response_t *r = THIS_RESPONSE();
+    zend_string *url;
+    zend_long code = 302;
+    eddy_http_response_t *resp;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_STR(url)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(code)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    if (code < 300 || code > 399) {
+        php_error_docref(NULL, E_WARNING, "invalid redirect status code " ZEND_LONG_FMT, code);
+        RETURN_FALSE;
+    }
+    resp = r->resp;
+    r->resp = NULL; /* redirect() ends the response, whatever it returns */
+    r->req = NULL;
+    RETURN_BOOL(result(eddy_http_response_redirect(resp, ZSTR_VAL(url), (int) code), "redirect()"));
+}
+
+PHP_METHOD(Swoole_Http_Response, isWritable) {
+    php_http_response_t *r = THIS_RESPONSE();
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_BOOL(r->resp && eddy_http_response_writable(r->resp));
+}
+
+/* ---- registration ----------------------------------------------------------------- */
+
+void php_http_response_minit(zend_class_entry *ce) {
+    zend_property_info *pi;
+
+    php_http_response_ce = ce;
+    php_http_response_ce->create_object = response_create_object;
+    memcpy(&response_handlers, &std_object_handlers, sizeof(response_handlers));
+    response_handlers.offset = XtOffsetOf(php_http_response_t, std);
+    response_handlers.free_obj = response_free;
+    response_handlers.clone_obj = NULL;
+
+    pi = zend_hash_str_find_ptr(&php_http_response_ce->properties_info, ZEND_STRL("fd"));
+    slot_fd = pi->offset;
+}

@@ -1,0 +1,129 @@
+/*
+ * eddy_server_session_listener() and eddy_server_request_count(), which
+ * Swoole\Server\Port's per-port callbacks and Swoole\Server::stats() rest
+ * on. A real server with two TCP listeners, in BASE and in PROCESS mode:
+ * on_receive answers with the listener the connection came in on and this
+ * worker's message count; on_close reports the listener over a pipe (the
+ * connection is already closed then, and the answer must still be right).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "eddy/server.h"
+#include "eddy_test.h"
+
+static int report_fd = -1; /* the pipe's write end, in the server */
+
+static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
+    char reply[64];
+    (void)reactor_id, (void)data, (void)len;
+    int n = snprintf(reply, sizeof(reply), "L%d N%lld\n", eddy_server_session_listener(srv, fd),
+                     (long long)eddy_server_request_count(srv));
+    eddy_server_send(srv, fd, reply, (size_t)n);
+}
+
+static void ev_close(eddy_server_t *srv, int fd, int reactor_id) {
+    char line[16];
+    (void)reactor_id;
+    int n = snprintf(line, sizeof(line), "C%d\n", eddy_server_session_listener(srv, fd));
+    if (write(report_fd, line, (size_t)n) < 0) _exit(3);
+}
+
+static int connect_to(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    return fd;
+}
+
+/* Sends one byte, returns the reply line (without "\n"). */
+static void ask(int fd, char *out, size_t cap) {
+    size_t n = 0;
+    cr_assert_eq(send(fd, "x", 1, 0), 1);
+    while (n + 1 < cap) {
+        ssize_t r = recv(fd, out + n, 1, 0);
+        if (r <= 0 || out[n] == '\n') break;
+        n++;
+    }
+    out[n] = '\0';
+}
+
+/* Reads one "C<n>\n" line from the pipe, waiting at most 5 s. */
+static void read_report(int fd, char *out, size_t cap) {
+    size_t n = 0;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    while (n + 1 < cap && poll(&p, 1, 5000) == 1) {
+        if (read(fd, out + n, 1) != 1 || out[n] == '\n') break;
+        n++;
+    }
+    out[n] = '\0';
+}
+
+static void listeners_are_told_apart(int mode) {
+    char err[EDDY_SERVER_ERRLEN], line[64];
+    eddy_server_config_t cfg;
+    eddy_server_config_init(&cfg);
+    cr_assert_eq(eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err)), 0);
+    cr_assert_eq(eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err)), 0);
+    cr_assert_eq(eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err)), 0);
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    cr_assert_eq(eddy_server_set_mode(srv, mode), 0);
+    cr_assert_eq(eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0), 0);
+    cr_assert_eq(eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0), 1);
+    cr_assert_eq(eddy_server_session_listener(srv, 1), EDDY_EWRONG_OP, "not in a worker");
+    cr_assert_eq(eddy_server_request_count(srv), EDDY_EWRONG_OP, "not in a worker");
+    int p0 = eddy_server_port(srv, 0), p1 = eddy_server_port(srv, 1);
+    int pipefd[2];
+    cr_assert_eq(pipe(pipefd), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        close(pipefd[0]);
+        report_fd = pipefd[1];
+        eddy_server_events_t ev = {.on_receive = ev_receive, .on_close = ev_close};
+        eddy_server_set_events(srv, &ev);
+        _exit(eddy_server_start(srv) == 0 ? 0 : 1);
+    }
+    close(pipefd[1]);
+    eddy_server_free(srv);
+
+    int a = connect_to(p0), b = connect_to(p1);
+    ask(b, line, sizeof(line));
+    cr_assert_str_eq(line, "L1 N0", "second listener; no message handled before this one");
+    ask(a, line, sizeof(line));
+    cr_assert_str_eq(line, "L0 N1");
+    ask(b, line, sizeof(line));
+    cr_assert_str_eq(line, "L1 N2");
+    close(b);
+    read_report(pipefd[0], line, sizeof(line));
+    cr_assert_str_eq(line, "C1", "on_close still knows the listener");
+    close(a);
+    read_report(pipefd[0], line, sizeof(line));
+    cr_assert_str_eq(line, "C0");
+
+    close(pipefd[0]);
+    kill(pid, SIGTERM);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+EDDY_TEST(server_status, base_listener_and_request_count, .timeout = 20) {
+    listeners_are_told_apart(EDDY_SERVER_BASE);
+}
+
+EDDY_TEST(server_status, process_listener_and_request_count, .timeout = 20) {
+    listeners_are_told_apart(EDDY_SERVER_PROCESS);
+}
