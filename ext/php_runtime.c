@@ -183,6 +183,7 @@ void php_swoole_runtime_minit(int module_number) {
     php_hook_select_minit();
     php_hook_sleep_minit();
     php_hook_dns_minit();
+    php_hook_curl_minit();
 }
 
 void php_swoole_runtime_mshutdown(void) {

@@ -71,5 +71,6 @@ void php_hook_stream_minit(void);  /* php_hook_stream.c: TCP UDP UNIX UDG */
 void php_hook_select_minit(void);  /* php_hook_select.c: STREAM_FUNCTION */
 void php_hook_sleep_minit(void);   /* php_hook_sleep.c: SLEEP */
 void php_hook_dns_minit(void);     /* php_hook_dns.c: BLOCKING_FUNCTION */
+void php_hook_curl_minit(void);    /* php_hook_curl.c: CURL NATIVE_CURL */
 
 #endif /* PHP_RUNTIME_H */
