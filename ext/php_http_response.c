@@ -82,13 +82,18 @@ static eddy_http_response_t *usable(php_http_response_t *r) {
 }
 
 /* An engine result: true, or false with the error recorded; a warning for
- * everything but the client being gone (see the top). */
-static bool result(int rc, const char *what) {
+ * everything but the client being gone (see the top). `bad` says what
+ * EDDY_EINVAL means for the call. */
+static bool result(int rc, const char *bad) {
     if (php_swoole_check(rc) >= 0) {
         return true;
     }
-    if (rc != EDDY_ESESSION_CLOSED) {
-        php_error_docref(NULL, E_WARNING, "%s: %s", what, eddy_strerror(rc));
+    if (rc == EDDY_EINVAL) {
+        php_error_docref(NULL, E_WARNING, "%s", bad);
+    } else if (rc == EDDY_EWRONG_OP) {
+        php_error_docref(NULL, E_WARNING, "the response head has already been sent");
+    } else if (rc != EDDY_ESESSION_CLOSED) {
+        php_error_docref(NULL, E_WARNING, "%s", eddy_strerror(rc));
     }
     return false;
 }
@@ -116,7 +121,7 @@ static void status_impl(INTERNAL_FUNCTION_PARAMETERS) {
     }
     if (!result(eddy_http_response_status(r->resp, (int) code,
                                           reason && ZSTR_LEN(reason) ? ZSTR_VAL(reason) : NULL),
-                "status()")) {
+                "invalid status or reason (CR or LF in it)")) {
         RETURN_FALSE;
     }
     r->status_set = true;
@@ -143,21 +148,23 @@ static bool framing_header(const char *name, size_t n) {
            eddy_http_name_eq(name, n, "transfer-encoding", 17);
 }
 
+#define BAD_HEADER "invalid header: the name is not a token, or the value holds CR, LF or NUL"
+
 static bool set_header_values(php_http_response_t *r, const char *name, zval *value) {
     zval *v;
 
     if (Z_TYPE_P(value) == IS_NULL) {
-        return result(eddy_http_response_header(r->resp, name, NULL), "header()");
+        return result(eddy_http_response_header(r->resp, name, NULL), BAD_HEADER);
     }
     if (Z_TYPE_P(value) == IS_STRING) {
-        return result(eddy_http_response_header(r->resp, name, Z_STRVAL_P(value)), "header()");
+        return result(eddy_http_response_header(r->resp, name, Z_STRVAL_P(value)), BAD_HEADER);
     }
-    if (!result(eddy_http_response_header(r->resp, name, NULL), "header()")) {
+    if (!result(eddy_http_response_header(r->resp, name, NULL), BAD_HEADER)) {
         return false;
     }
     ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), v) {
         zend_string *s = zval_get_string(v);
-        bool ok = result(eddy_http_response_add_header(r->resp, name, ZSTR_VAL(s)), "header()");
+        bool ok = result(eddy_http_response_add_header(r->resp, name, ZSTR_VAL(s)), BAD_HEADER);
         zend_string_release(s);
         if (!ok) {
             return false;
@@ -233,7 +240,8 @@ static void cookie_impl(INTERNAL_FUNCTION_PARAMETERS, bool raw) {
     }
     if (priority && ZSTR_LEN(priority)) {
         /* Not in eddy_http_cookie_t: said, not silently dropped. */
-        php_error_docref(NULL, E_WARNING, "the cookie attribute 'priority' is not supported and is ignored");
+        php_error_docref(NULL, E_WARNING,
+                         "the cookie attribute 'priority' is not supported and is ignored");
     }
     c.name = ZSTR_VAL(name);
     c.value = value ? ZSTR_VAL(value) : NULL;
@@ -244,13 +252,15 @@ static void cookie_impl(INTERNAL_FUNCTION_PARAMETERS, bool raw) {
     c.httponly = httponly;
     c.samesite = samesite && ZSTR_LEN(samesite) ? ZSTR_VAL(samesite) : NULL;
     c.raw = raw;
-    RETURN_BOOL(result(eddy_http_response_cookie(r->resp, &c), raw ? "rawcookie()" : "cookie()"));
+    RETURN_BOOL(result(eddy_http_response_cookie(r->resp, &c),
+                       "invalid cookie: a bad name, or forbidden bytes in a value or attribute"));
 }
 
-PHP_METHOD(Swoole_Http_Response, cookie) { cookie_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
-PHP_METHOD(Swoole_Http_Response, setCookie) { cookie_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, false); }
-PHP_METHOD(Swoole_Http_Response, rawcookie) { cookie_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
-PHP_METHOD(Swoole_Http_Response, setRawCookie) { cookie_impl(INTERNAL_FUNCTION_PARAM_PASSTHRU, true); }
+#define COOKIE_ARGS INTERNAL_FUNCTION_PARAM_PASSTHRU
+PHP_METHOD(Swoole_Http_Response, cookie) { cookie_impl(COOKIE_ARGS, false); }
+PHP_METHOD(Swoole_Http_Response, setCookie) { cookie_impl(COOKIE_ARGS, false); }
+PHP_METHOD(Swoole_Http_Response, rawcookie) { cookie_impl(COOKIE_ARGS, true); }
+PHP_METHOD(Swoole_Http_Response, setRawCookie) { cookie_impl(COOKIE_ARGS, true); }
 
 /* ---- body ----------------------------------------------------------------------- */
 
@@ -270,7 +280,7 @@ PHP_METHOD(Swoole_Http_Response, write) {
         RETURN_FALSE;
     }
     RETURN_BOOL(result(eddy_http_response_write(r->resp, ZSTR_VAL(data), ZSTR_LEN(data)),
-                       "write()"));
+                       "write() failed"));
 }
 
 PHP_METHOD(Swoole_Http_Response, end) {
@@ -286,7 +296,7 @@ PHP_METHOD(Swoole_Http_Response, end) {
         RETURN_FALSE;
     }
     RETURN_BOOL(result(finish(r, data ? ZSTR_VAL(data) : NULL, data ? ZSTR_LEN(data) : 0),
-                       "end()"));
+                       "end() failed"));
 }
 
 PHP_METHOD(Swoole_Http_Response, redirect) {
@@ -311,7 +321,8 @@ PHP_METHOD(Swoole_Http_Response, redirect) {
     resp = r->resp;
     r->resp = NULL; /* redirect() ends the response, whatever it returns */
     r->req = NULL;
-    RETURN_BOOL(result(eddy_http_response_redirect(resp, ZSTR_VAL(url), (int) code), "redirect()"));
+    RETURN_BOOL(result(eddy_http_response_redirect(resp, ZSTR_VAL(url), (int) code),
+                       "invalid redirect location (CR, LF or NUL in it)"));
 }
 
 PHP_METHOD(Swoole_Http_Response, isWritable) {
