@@ -25,9 +25,11 @@ build: deps
 ext: deps
 	@scripts/build_ext.sh $(BUILD)/ext --enable-eddy-werror
 
-# Until the PHP extension exists: the coroutine echo server on port 9501.
-run: build
-	$(BUILD)/release/echo_server 9501
+# Builds the extension and serves examples/http_server.php (Swoole's hello
+# world) on http://127.0.0.1:9501/; Ctrl-C stops master, manager and workers.
+# -n: no php.ini, so an installed Swoole cannot be loaded twice.
+run: ext
+	@php -n -d extension=$(BUILD)/ext/modules/swoole.so examples/http_server.php 9501
 
 test: deps check-clang fuzz-replay
 	@$(CMAKE_TEST) >/dev/null
