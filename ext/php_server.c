@@ -31,12 +31,11 @@
  * lands there, in whichever process it happened, and that process exits with
  * status 255. exit() in a worker ends the worker with its status.
  *
- * Payloads (task, taskwait, finish, sendMessage) carry one tag byte: 'S' and a
- * string as is, or 'Z' and serialize() output for any other value, so both
- * ends get back the PHP value that was sent.
+ * Tasks and the payload format of sendMessage are in php_server_task.c.
  */
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "php_swoole.h"
@@ -67,6 +66,9 @@ ZEND_FUNCTION(swoole_event_defer);
 
 #define SWOOLE_ERROR_SERVER_ONLY_START_ONE 9008
 #define SWOOLE_ERROR_SERVER_SEND_IN_MASTER 9009
+
+/* Swoole's worker states (getWorkerStatus). */
+enum { WORKER_BUSY = 1, WORKER_IDLE = 2, WORKER_EXIT = 3 };
 
 /* Lower-case, as on() compares them (Swoole's names are case-insensitive). */
 static const char *const event_names[PHP_SERVER_EV_COUNT] = {
@@ -113,6 +115,7 @@ static void server_free(zend_object *obj) {
     if (ps->iter) {
         php_server_iter_detach(ps->iter);
     }
+    php_server_ports_detach(ps);
     if (ps->proto && ps->proto->free) {
         ps->proto->free(ps);
     }
@@ -140,45 +143,6 @@ static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
     }
     zend_get_gc_buffer_use(buf, table, n);
     return zend_std_get_properties(obj);
-}
-
-/* ---- payloads --------------------------------------------------------------- */
-
-/* Tag byte + bytes (see the top of the file). False if serialize() threw. */
-static bool pack(zval *v, smart_str *out) {
-    if (Z_TYPE_P(v) == IS_STRING) {
-        smart_str_appendc(out, 'S');
-        smart_str_append(out, Z_STR_P(v));
-    } else {
-        php_serialize_data_t h;
-        smart_str_appendc(out, 'Z');
-        PHP_VAR_SERIALIZE_INIT(h);
-        php_var_serialize(out, v, &h);
-        PHP_VAR_SERIALIZE_DESTROY(h);
-        if (EG(exception)) {
-            smart_str_free(out);
-            return false;
-        }
-    }
-    smart_str_0(out);
-    return true;
-}
-
-static void unpack(const char *data, size_t len, zval *out) {
-    if (len > 0 && data[0] == 'Z') {
-        php_unserialize_data_t h;
-        const unsigned char *p = (const unsigned char *) data + 1;
-
-        PHP_VAR_UNSERIALIZE_INIT(h);
-        if (!php_var_unserialize(out, &p, (const unsigned char *) data + len, &h)) {
-            zval_ptr_dtor(out);
-            ZVAL_FALSE(out);
-            php_error_docref(NULL, E_WARNING, "cannot unserialize a payload of %zu bytes", len);
-        }
-        PHP_VAR_UNSERIALIZE_DESTROY(h);
-        return;
-    }
-    ZVAL_STRINGL(out, len > 0 ? data + 1 : "", len > 0 ? len - 1 : 0);
 }
 
 /* ---- ending a process from a callback --------------------------------------- */
@@ -276,6 +240,7 @@ void php_server_fire(php_server_t *ps, int ev, zval *cb, zval *args, uint32_t ar
 /* The running server of this process. Not eddy_server_data(srv): a
  * protocol attached to the server (eddy_http_server_new) owns that slot. */
 static php_server_t *running;
+static time_t start_time; /* of the running server, for stats() */
 
 php_server_t *php_server_current(void) {
     return running;
@@ -359,11 +324,20 @@ static void on_worker_error(eddy_server_t *srv, int worker_id, int pid, int exit
     php_server_fire(ps_of(srv), PHP_SERVER_EV_WORKER_ERROR, NULL, args, 5, false, NULL);
 }
 
+/* The callback of the port connection fd came in on, if it has one for
+ * ev; NULL: the server's own (php_server_port.c). */
+static zval *port_cb(eddy_server_t *srv, int fd, int ev) {
+    return php_server_ports_handle(ev)
+               ? php_server_port_cb(eddy_server_session_listener(srv, fd), ev)
+               : NULL;
+}
+
 static void on_connect(eddy_server_t *srv, int fd, int reactor_id) {
     zval args[3];
     ZVAL_LONG(&args[1], fd);
     ZVAL_LONG(&args[2], reactor_id);
-    php_server_fire(ps_of(srv), PHP_SERVER_EV_CONNECT, NULL, args, 3, true, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_CONNECT, port_cb(srv, fd, PHP_SERVER_EV_CONNECT),
+                    args, 3, true, NULL);
 }
 
 static void on_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data,
@@ -372,7 +346,8 @@ static void on_receive(eddy_server_t *srv, int fd, int reactor_id, const char *d
     ZVAL_LONG(&args[1], fd);
     ZVAL_LONG(&args[2], reactor_id);
     ZVAL_STRINGL(&args[3], data, len);
-    php_server_fire(ps_of(srv), PHP_SERVER_EV_RECEIVE, NULL, args, 4, true, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_RECEIVE, port_cb(srv, fd, PHP_SERVER_EV_RECEIVE),
+                    args, 4, true, NULL);
 }
 
 static void on_packet(eddy_server_t *srv, int listener, const char *data, size_t len,
@@ -387,62 +362,27 @@ static void on_packet(eddy_server_t *srv, int listener, const char *data, size_t
     add_assoc_string(&args[2], "address", host);
     add_assoc_long(&args[2], "port", port);
     add_assoc_long(&args[2], "server_port", eddy_server_port(srv, listener));
-    php_server_fire(ps_of(srv), PHP_SERVER_EV_PACKET, NULL, args, 3, true, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_PACKET,
+                    php_server_port_cb(listener, PHP_SERVER_EV_PACKET), args, 3, true, NULL);
 }
 
 static void on_close(eddy_server_t *srv, int fd, int reactor_id) {
     zval args[3];
     ZVAL_LONG(&args[1], fd);
     ZVAL_LONG(&args[2], reactor_id);
-    php_server_fire(ps_of(srv), PHP_SERVER_EV_CLOSE, NULL, args, 3, true, NULL);
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_CLOSE, port_cb(srv, fd, PHP_SERVER_EV_CLOSE), args,
+                    3, true, NULL);
 }
 
-static bool send_finish(php_server_t *ps, zval *data) {
-    smart_str buf = {0};
-    int rc;
-
-    if (!pack(data, &buf)) {
-        return false;
-    }
-    rc = eddy_server_finish(ps->srv, ZSTR_VAL(buf.s), ZSTR_LEN(buf.s));
-    smart_str_free(&buf);
-    if (php_swoole_check(rc) < 0) {
-        php_error_docref(NULL, E_WARNING, "finish() failed: %s", eddy_strerror(rc));
-        return false;
-    }
-    return true;
+/* In the manager (plain calls, as the manager's other events). */
+static void on_before_reload(eddy_server_t *srv) {
+    zval args[1];
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_BEFORE_RELOAD, NULL, args, 1, false, NULL);
 }
 
-static void on_task(eddy_server_t *srv, int task_id, int src_worker_id, const char *data,
-                    size_t len) {
-    php_server_t *ps = ps_of(srv);
-    zval args[4], ret;
-
-    ZVAL_LONG(&args[1], task_id);
-    ZVAL_LONG(&args[2], src_worker_id);
-    unpack(data, len, &args[3]);
-    php_server_fire(ps, PHP_SERVER_EV_TASK, NULL, args, 4, false, &ret);
-    if (!Z_ISUNDEF(ret) && Z_TYPE(ret) != IS_NULL) {
-        send_finish(ps, &ret);
-    }
-    zval_ptr_dtor(&ret);
-}
-
-static void on_finish(eddy_server_t *srv, int task_id, const char *data, size_t len) {
-    php_server_t *ps = ps_of(srv);
-    zval args[3], cb, *own;
-
-    ZVAL_UNDEF(&cb);
-    own = ps->finish_cbs ? zend_hash_index_find(ps->finish_cbs, task_id) : NULL;
-    if (own) { /* task()'s own callback replaces onFinish for that task */
-        ZVAL_COPY_VALUE(&cb, own);
-        ZVAL_UNDEF(own);
-        zend_hash_index_del(ps->finish_cbs, task_id);
-    }
-    ZVAL_LONG(&args[1], task_id);
-    unpack(data, len, &args[2]);
-    php_server_fire(ps, PHP_SERVER_EV_FINISH, own ? &cb : NULL, args, 3, true, NULL);
-    zval_ptr_dtor(&cb);
+static void on_after_reload(eddy_server_t *srv) {
+    zval args[1];
+    php_server_fire(ps_of(srv), PHP_SERVER_EV_AFTER_RELOAD, NULL, args, 1, false, NULL);
 }
 
 static void on_pipe_message(eddy_server_t *srv, int src_worker_id, const char *data,
@@ -451,7 +391,7 @@ static void on_pipe_message(eddy_server_t *srv, int src_worker_id, const char *d
     zval args[3];
 
     ZVAL_LONG(&args[1], src_worker_id);
-    unpack(data, len, &args[2]);
+    php_server_unpack(data, len, &args[2]);
     php_server_fire(ps, PHP_SERVER_EV_PIPE_MESSAGE, NULL, args, 3, !eddy_server_is_task_worker(srv), NULL);
 }
 
@@ -459,7 +399,7 @@ static void on_pipe_message(eddy_server_t *srv, int src_worker_id, const char *d
  * others (and refuses to start task workers without on_task). */
 static void set_events(php_server_t *ps) {
     eddy_server_events_t ev = {.data = ps};
-#define EV(i, field, fn) if (!Z_ISUNDEF(ps->cbs[i])) ev.field = fn
+#define EV(i, field, fn) if (!Z_ISUNDEF(ps->cbs[i]) || php_server_ports_handle(i)) ev.field = fn
     EV(PHP_SERVER_EV_START, on_start, on_start);
     EV(PHP_SERVER_EV_SHUTDOWN, on_shutdown, on_shutdown);
     EV(PHP_SERVER_EV_MANAGER_START, on_manager_start, on_manager_start);
@@ -471,13 +411,15 @@ static void set_events(php_server_t *ps) {
     EV(PHP_SERVER_EV_RECEIVE, on_receive, on_receive);
     EV(PHP_SERVER_EV_PACKET, on_packet, on_packet);
     EV(PHP_SERVER_EV_CLOSE, on_close, on_close);
-    EV(PHP_SERVER_EV_TASK, on_task, on_task);
+    EV(PHP_SERVER_EV_TASK, on_task, php_server_on_task);
     EV(PHP_SERVER_EV_PIPE_MESSAGE, on_pipe_message, on_pipe_message);
+    EV(PHP_SERVER_EV_BEFORE_RELOAD, on_before_reload, on_before_reload);
+    EV(PHP_SERVER_EV_AFTER_RELOAD, on_after_reload, on_after_reload);
 #undef EV
     ev.on_start = on_start;               /* keeps master_pid / manager_pid right */
     ev.on_manager_start = on_manager_start;
     ev.on_worker_start = on_worker_start; /* per-process PHP state */
-    ev.on_finish = on_finish;             /* task()'s own callbacks */
+    ev.on_finish = php_server_on_finish; /* task()'s own callbacks */
     ps->events = ev;
     eddy_server_set_events(ps->srv, &ev);
 }
@@ -560,6 +502,7 @@ PHP_METHOD(Swoole_Server, __construct) {
     update_long(ps, "port", eddy_server_port(ps->srv, rc));
     update_long(ps, "type", type);
     update_long(ps, "mode", mode);
+    php_server_port_add(ps, rc, h, eddy_server_port(ps->srv, rc), (int) type, NULL);
 
     php_server_iter_attach(ps);
 }
@@ -684,6 +627,46 @@ PHP_METHOD(Swoole_Server, on) {
     RETURN_FALSE;
 }
 
+/* listen() / addlistener(): binds at once, as the constructor does, so a
+ * taken address fails here. */
+PHP_METHOD(Swoole_Server, listen) {
+    php_server_t *ps = THIS_SERVER();
+    zend_string *host;
+    zend_long port, type;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(3, 3)
+        Z_PARAM_STR(host)
+        Z_PARAM_LONG(port)
+        Z_PARAM_LONG(type)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!ps->srv) {
+        zend_throw_error(NULL, "Swoole\\Server is not constructed");
+        RETURN_THROWS();
+    }
+    if (ps->started) {
+        php_swoole_set_error(-EDDY_EWRONG_OP);
+        php_error_docref(NULL, E_WARNING, "server is running, can't add listener");
+        RETURN_FALSE;
+    }
+    if (type < EDDY_SOCK_TCP || type > EDDY_SOCK_UNIX_DGRAM || port < 0 || port > 65535) {
+        php_swoole_set_error(-EDDY_EINVAL);
+        php_error_docref(NULL, E_WARNING, "invalid port " ZEND_LONG_FMT " or sock_type " ZEND_LONG_FMT,
+                         port, type);
+        RETURN_FALSE;
+    }
+    if ((rc = eddy_server_listen(ps->srv, (eddy_sock_type_t) type, ZSTR_VAL(host), (int) port)) <
+        0) {
+        php_swoole_check(rc);
+        php_error_docref(NULL, E_WARNING, "failed to listen server port[%s:" ZEND_LONG_FMT "], "
+                         "Error: %s[%d]", ZSTR_VAL(host), port, eddy_strerror(rc), -rc);
+        RETURN_FALSE;
+    }
+    php_server_port_add(ps, rc, ZSTR_VAL(host), eddy_server_port(ps->srv, rc), (int) type,
+                        return_value);
+}
+
 /* A bailout out of the engine (see the top of the file). Workers and the
  * manager end here; the master stops the manager (its workers follow it)
  * and lets the fatal error end the script. */
@@ -729,12 +712,17 @@ PHP_METHOD(Swoole_Server, start) {
     }
     ps->cfg.task_enable_coroutine = 0; /* onTask runs as a plain call, see the top */
     eddy_server_configure(ps->srv, &ps->cfg);
+    if (!php_server_ports_start(ps)) {
+        RETURN_FALSE;
+    }
     set_events(ps);
     if (ps->proto && !ps->proto->attach(ps)) {
+        php_server_ports_stop();
         RETURN_FALSE;
     }
     ps->started = true;
     running = ps;
+    start_time = time(NULL);
     update_long(ps, "master_pid", getpid());
     zend_try {
         rc = eddy_server_start(ps->srv);
@@ -743,6 +731,7 @@ PHP_METHOD(Swoole_Server, start) {
     } zend_end_try();
     ps->started = false;
     running = NULL;
+    php_server_ports_stop();
     if (rc < 0) {
         php_swoole_check(rc);
         php_error_docref(NULL, E_WARNING, "failed to start server: %s", eddy_strerror(rc));
@@ -893,106 +882,7 @@ PHP_METHOD(Swoole_Server, bind) {
     RETURN_BOOL(php_swoole_check(eddy_server_bind(ps->srv, (int) fd, (uint32_t) uid)) >= 0);
 }
 
-/* ---- tasks and messages ------------------------------------------------------------ */
-
-PHP_METHOD(Swoole_Server, task) {
-    php_server_t *ps = THIS_SERVER();
-    zval *data;
-    zend_long dst = -1;
-    zend_fcall_info fci = empty_fcall_info;
-    zend_fcall_info_cache fcc = empty_fcall_info_cache;
-    smart_str buf = {0};
-    int rc;
-
-    ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_ZVAL(data)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(dst)
-        Z_PARAM_FUNC_OR_NULL(fci, fcc)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (ZEND_FCI_INITIALIZED(fci)) {
-        zend_release_fcall_info_cache(&fcc);
-    }
-    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
-        RETURN_FALSE;
-    }
-    if (!pack(data, &buf)) {
-        RETURN_THROWS();
-    }
-    rc = eddy_server_task(ps->srv, ZSTR_VAL(buf.s), ZSTR_LEN(buf.s), (int) dst);
-    smart_str_free(&buf);
-    if (php_swoole_check(rc) < 0) {
-        php_error_docref(NULL, E_WARNING, "task() failed: %s", eddy_strerror(rc));
-        RETURN_FALSE;
-    }
-    if (ZEND_FCI_INITIALIZED(fci)) {
-        if (!ps->finish_cbs) {
-            ps->finish_cbs = zend_new_array(8);
-        }
-        Z_TRY_ADDREF(fci.function_name);
-        zend_hash_index_update(ps->finish_cbs, rc, &fci.function_name);
-    }
-    RETURN_LONG(rc);
-}
-
-/* $taskWorkerIndex is accepted for Swoole's signature; the engine picks an
- * idle task worker for a taskwait. */
-PHP_METHOD(Swoole_Server, taskwait) {
-    php_server_t *ps = THIS_SERVER();
-    zval *data;
-    double timeout = 0.5;
-    zend_long dst = -1;
-    smart_str buf = {0};
-    eddy_buf_t out;
-    int rc;
-
-    ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_ZVAL(data)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_DOUBLE(timeout)
-        Z_PARAM_LONG(dst)
-    ZEND_PARSE_PARAMETERS_END();
-    (void) dst;
-
-    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
-        RETURN_FALSE;
-    }
-    if (!pack(data, &buf)) {
-        RETURN_THROWS();
-    }
-    eddy_buf_init(&out);
-    rc = eddy_server_taskwait(ps->srv, ZSTR_VAL(buf.s), ZSTR_LEN(buf.s),
-                              timeout < 0 ? -1 : (int64_t) (timeout * 1000), &out);
-    smart_str_free(&buf);
-    if (!php_coro_after_switch()) {
-        eddy_buf_free(&out);
-        RETURN_THROWS();
-    }
-    if (php_swoole_check(rc) < 0) {
-        eddy_buf_free(&out);
-        if (rc != EDDY_ETIMEDOUT) {
-            php_error_docref(NULL, E_WARNING, "taskwait() failed: %s", eddy_strerror(rc));
-        }
-        RETURN_FALSE;
-    }
-    unpack(out.data, out.len, return_value);
-    eddy_buf_free(&out);
-}
-
-PHP_METHOD(Swoole_Server, finish) {
-    php_server_t *ps = THIS_SERVER();
-    zval *data;
-
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ZVAL(data)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
-        RETURN_FALSE;
-    }
-    RETURN_BOOL(send_finish(ps, data));
-}
+/* ---- messages (tasks are in php_server_task.c) ------------------------------------ */
 
 PHP_METHOD(Swoole_Server, sendMessage) {
     php_server_t *ps = THIS_SERVER();
@@ -1009,7 +899,7 @@ PHP_METHOD(Swoole_Server, sendMessage) {
     if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
-    if (!pack(msg, &buf)) {
+    if (!php_server_pack(msg, &buf)) {
         RETURN_THROWS();
     }
     rc = eddy_server_send_message(ps->srv, ZSTR_VAL(buf.s), ZSTR_LEN(buf.s), (int) dst);
@@ -1065,6 +955,91 @@ PHP_METHOD(Swoole_Server, shutdown) {
         RETURN_FALSE;
     }
     RETURN_BOOL(php_swoole_check(eddy_server_shutdown(ps->srv)) >= 0);
+}
+
+/* stop(): Swoole sends the worker SIGTERM, and so do we: the engine's own
+ * stop path (stop accepting; with reload_async finish the events in flight,
+ * else close the connections; onWorkerStop), after which the manager starts
+ * a replacement. $waitEvent changes nothing here: the engine always lets the
+ * current callback return first. Only this worker: workers do not know each
+ * other's pids. */
+PHP_METHOD(Swoole_Server, stop) {
+    php_server_t *ps = THIS_SERVER();
+    zend_long id = -1;
+    bool wait_event = false;
+    int own;
+
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(id)
+        Z_PARAM_BOOL(wait_event)
+    ZEND_PARSE_PARAMETERS_END();
+    (void) wait_event;
+
+    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
+        RETURN_FALSE;
+    }
+    own = eddy_server_worker_id(ps->srv);
+    if (id != -1 && id != own) {
+        php_swoole_set_error(-EDDY_EINVAL);
+        php_error_docref(NULL, E_WARNING,
+                         "stop() of worker#" ZEND_LONG_FMT " from worker#%d is not supported: a "
+                         "worker can only stop itself",
+                         id, own);
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(kill(getpid(), SIGTERM) == 0);
+}
+
+/* The figures this process can vouch for (see the note on the issue):
+ * Swoole's keys that would need counters shared by all processes
+ * (accept_count, close_count, request_count, tasking_num...) are left out. */
+PHP_METHOD(Swoole_Server, stats) {
+    php_server_t *ps = THIS_SERVER();
+    const eddy_server_config_t *cfg;
+    int64_t requests;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!require_started(ps)) {
+        RETURN_EMPTY_ARRAY();
+    }
+    cfg = eddy_server_config(ps->srv);
+    array_init_size(return_value, 8);
+    add_assoc_long(return_value, "start_time", (zend_long) start_time);
+    /* connection_num is the server's: every connection in PROCESS mode, but
+     * only this worker's in BASE mode, which is the server's with one worker. */
+    if (eddy_server_worker_id(ps->srv) >= 0 &&
+        (eddy_server_mode(ps->srv) == EDDY_SERVER_PROCESS || cfg->worker_num == 1)) {
+        int n = eddy_server_connections(ps->srv, NULL, NULL);
+        if (n >= 0) {
+            add_assoc_long(return_value, "connection_num", n);
+        }
+    }
+    add_assoc_long(return_value, "worker_num", cfg->worker_num);
+    add_assoc_long(return_value, "task_worker_num", cfg->task_worker_num);
+    if ((requests = eddy_server_request_count(ps->srv)) >= 0) {
+        add_assoc_long(return_value, "worker_request_count", (zend_long) requests);
+    }
+    add_assoc_long(return_value, "coroutine_num", (zend_long) php_coro_g.count);
+}
+
+/* A worker asking about itself is running PHP code, so it is busy. The
+ * others' status lives in their own processes: false. */
+PHP_METHOD(Swoole_Server, getWorkerStatus) {
+    php_server_t *ps = THIS_SERVER();
+    zend_long id = -1;
+    int own;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(id)
+    ZEND_PARSE_PARAMETERS_END();
+
+    own = ps->srv && ps->started ? eddy_server_worker_id(ps->srv) : -1;
+    if (own < 0 || (id != -1 && id != own)) {
+        RETURN_FALSE;
+    }
+    RETURN_LONG(WORKER_BUSY);
 }
 
 PHP_METHOD(Swoole_Server, getWorkerId) {
@@ -1132,7 +1107,12 @@ void php_swoole_server_minit(int module_number) {
     server_handlers.clone_obj = NULL;
 
     php_server_iter_minit();
+    php_server_port_minit();
 
     REGISTER_LONG_CONSTANT("SWOOLE_BASE", EDDY_SERVER_BASE, CONST_CS | CONST_PERSISTENT);
     REGISTER_LONG_CONSTANT("SWOOLE_PROCESS", EDDY_SERVER_PROCESS, CONST_CS | CONST_PERSISTENT);
+    /* getWorkerStatus(), Swoole's values */
+    REGISTER_LONG_CONSTANT("SWOOLE_WORKER_BUSY", WORKER_BUSY, CONST_CS | CONST_PERSISTENT);
+    REGISTER_LONG_CONSTANT("SWOOLE_WORKER_IDLE", WORKER_IDLE, CONST_CS | CONST_PERSISTENT);
+    REGISTER_LONG_CONSTANT("SWOOLE_WORKER_EXIT", WORKER_EXIT, CONST_CS | CONST_PERSISTENT);
 }

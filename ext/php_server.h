@@ -14,6 +14,7 @@
 #define PHP_SWOOLE_SERVER_H
 
 #include "php.h"
+#include "zend_smart_str.h"
 
 #include "eddy/server.h"
 
@@ -104,5 +105,36 @@ bool php_server_require_worker(php_server_t *ps, int master_code);
 void php_server_iter_minit(void);
 void php_server_iter_attach(php_server_t *ps);
 void php_server_iter_detach(zend_object *iter);
+
+/* Tasks (php_server_task.c). A payload (task, taskwait, finish,
+ * sendMessage) is a tag byte and bytes: 'S' and a string as is, 'Z' and
+ * serialize() output. pack appends to out (false if serialize() threw, out
+ * freed); unpack sets out (false with a warning for a corrupt payload). */
+bool php_server_pack(zval *v, smart_str *out);
+void php_server_unpack(const char *data, size_t len, zval *out);
+/* The engine's on_task / on_finish for the running server. */
+void php_server_on_task(eddy_server_t *srv, int task_id, int src_worker_id, const char *data,
+                        size_t len);
+void php_server_on_finish(eddy_server_t *srv, int task_id, const char *data, size_t len);
+
+/* Swoole\Server\Port (php_server_port.c). */
+void php_server_port_minit(void);
+/* A Port for listener `index`, appended to $server->ports; out (may be
+ * NULL) gets a reference to it. */
+void php_server_port_add(php_server_t *ps, int index, const char *host, int port, int type,
+                         zval *out);
+/* The server object is being freed: its ports forget it. */
+void php_server_ports_detach(php_server_t *ps);
+/* start(), after the server's options are configured: applies each port's
+ * set() options to its listener (false, warned, on a bad one) and makes
+ * the ports' callbacks this process's. _stop releases that table. */
+bool php_server_ports_start(php_server_t *ps);
+void php_server_ports_stop(void);
+/* true when some port of the running server has a callback for event ev
+ * (PHP_SERVER_EV_CONNECT, _RECEIVE, _CLOSE, _PACKET). */
+bool php_server_ports_handle(int ev);
+/* That callback for the connections of listener `listener`, or NULL (the
+ * server's own callback applies). */
+zval *php_server_port_cb(int listener, int ev);
 
 #endif /* PHP_SWOOLE_SERVER_H */

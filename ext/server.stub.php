@@ -28,11 +28,19 @@ namespace Swoole {
         public int $mode = 0;
         /** foreach / count() / [$fd] over the open connections. */
         public ?Connection\Iterator $connections = null;
+        /** Swoole\Server\Port objects: the constructor's first, then listen()'s. */
+        public array $ports = [];
 
         /** Binds at once: throws Swoole\Exception if the address is taken. */
         public function __construct(string $host = "0.0.0.0", int $port = 0, int $mode = 1, int $sock_type = 1) {}
 
         public function set(array $settings): bool {}
+
+        /** Another listener (before start()), with its own set() and on() (ext/php_server_port.c). */
+        public function listen(string $host, int $port, int $sock_type): false|Server\Port {}
+
+        /** @implementation-alias Swoole\Server::listen */
+        public function addlistener(string $host, int $port, int $sock_type): false|Server\Port {}
 
         public function on(string $event_name, callable $callback): bool {}
 
@@ -54,6 +62,10 @@ namespace Swoole {
 
         public function taskwait(mixed $data, float $timeout = 0.5, int $taskWorkerIndex = -1): mixed {}
 
+        public function taskWaitMulti(array $tasks, float $timeout = 0.5): false|array {}
+
+        public function taskCo(array $tasks, float $timeout = 0.5): false|array {}
+
         public function finish(mixed $data): bool {}
 
         public function sendMessage(mixed $message, int $dstWorkerId): bool {}
@@ -69,6 +81,13 @@ namespace Swoole {
         public function reload(bool $only_reload_taskworker = false): bool {}
 
         public function shutdown(): bool {}
+
+        /** This worker only: it stops accepting, finishes its events and exits; the manager starts another. */
+        public function stop(int $workerId = -1, bool $waitEvent = false): bool {}
+
+        public function stats(): array {}
+
+        public function getWorkerStatus(int $worker_id = -1): int|false {}
 
         public function bind(int $fd, int $uid): bool {}
 
