@@ -73,9 +73,19 @@ static hstream_t *hs_new(eddy_sock_type_t kind, bool persistent) {
 
 static void set_error(php_stream_xport_param *xp, int rc, const char *what) {
     xp->outputs.returncode = -1;
-    xp->outputs.error_code = rc < 0 && rc > -4096 ? -rc : ETIMEDOUT;
+    xp->outputs.error_code = rc < 0 ? -rc : 0; /* errno, or a Swoole error code */
     if (xp->want_errortext) {
         xp->outputs.error_text = strpprintf(0, "%s", what ? what : eddy_strerror(rc));
+    }
+}
+
+static void parse_error(php_stream_xport_param *xp) {
+    xp->outputs.returncode = -1;
+    xp->outputs.error_code = 0;
+    if (xp->want_errortext) {
+        /* PHP's wording */
+        xp->outputs.error_text = strpprintf(0, "Failed to parse address \"%.*s\"",
+                                            (int) xp->inputs.namelen, xp->inputs.name);
     }
 }
 
@@ -316,7 +326,7 @@ static int xp_connect(php_stream *stream, hstream_t *hs, php_stream_xport_param 
     int port, rc;
 
     if (!parse_name(hs, xp->inputs.name, xp->inputs.namelen, host, &port, &kind)) {
-        set_error(xp, EDDY_EINVAL, "Failed to parse address");
+        parse_error(xp);
         return -1;
     }
     if (!php_coro_in()) {
@@ -347,7 +357,7 @@ static int xp_bind(hstream_t *hs, php_stream_xport_param *xp) {
     int port, rc;
 
     if (!parse_name(hs, xp->inputs.name, xp->inputs.namelen, host, &port, &kind)) {
-        set_error(xp, EDDY_EINVAL, "Failed to parse address");
+        parse_error(xp);
         return -1;
     }
     if ((rc = ensure_socket(hs, kind)) < 0 || (rc = eddy_socket_bind(hs->s, host, port)) < 0) {
