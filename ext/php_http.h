@@ -47,6 +47,10 @@ void php_http_response_new(eddy_http_request_t *req, eddy_http_response_t *resp,
  * the connection's addresses). */
 void php_http_request_link(zval *zreq, php_http_response_t *resp, eddy_http_request_t *req);
 
+/* A new connection got session id fd: a cached peer address under that id
+ * (BASE mode ids are recycled) is dropped. */
+void php_http_peer_forget(int fd);
+
 /* The engine server of the running Http\Server (NULL before start()). */
 eddy_server_t *php_http_server_engine(void);
 

@@ -113,10 +113,58 @@ static void add_long(HashTable *ht, int k, zend_long n) {
     zend_hash_add_new(ht, keys[k], &v);
 }
 
-/* Swoole's keys, in its order; request_uri is the path without the query. */
+/* The addresses of a connection do not change: they are looked up once per
+ * connection (eddy_server_client_info formats the peer with inet_ntop, a
+ * few percent of a keep-alive request) and kept in a small direct-mapped
+ * table. PROCESS mode session ids count up to INT_MAX, so an entry holding
+ * the session is that connection's; BASE mode ids recycle a generation
+ * counter per fd, so a new connection forgets its id's entry
+ * (php_http_peer_forget from on_connect). Per process: workers serve their
+ * own requests. */
+#define PEER_SLOTS 256
+typedef struct {
+    int session;        /* 0: empty */
+    int remote_port;
+    int server_port;
+    zend_string *addr;  /* owned by the slot */
+} peer_t;
+static peer_t peers[PEER_SLOTS];
+
+static const peer_t *peer_of(int fd) {
+    peer_t *p = &peers[(unsigned) fd % PEER_SLOTS];
+    eddy_server_t *srv = php_http_server_engine();
+    eddy_server_client_info_t info;
+
+    if (p->session == fd && fd > 0) {
+        return p;
+    }
+    if (!srv || eddy_server_client_info(srv, fd, &info) < 0) {
+        static const peer_t none = {0};
+        return &none; /* the client has gone: zeros and "" as Swoole gives */
+    }
+    if (p->addr) {
+        zend_string_release(p->addr);
+    }
+    p->session = fd;
+    p->remote_port = info.remote_port;
+    p->server_port = info.server_port;
+    p->addr = zend_string_init(info.remote_ip, strlen(info.remote_ip), 0);
+    return p;
+}
+
+void php_http_peer_forget(int fd) {
+    peer_t *p = &peers[(unsigned) fd % PEER_SLOTS];
+
+    if (p->session == fd) {
+        p->session = 0;
+    }
+}
+
+/* Swoole's keys, in its order; request_uri is the path without the query.
+ * master_time is Swoole's time of the connection's last data: the time the
+ * head arrived. */
 static void build_server(php_http_request_t *r, eddy_http_request_t *req, zval *out) {
-    eddy_server_t *srv;
-    eddy_server_client_info_t info = {0};
+    const peer_t *peer = peer_of(eddy_http_request_fd(req));
     double now = eddy_http_request_time(req);
     HashTable *ht;
     zval v;
@@ -137,14 +185,15 @@ static void build_server(php_http_request_t *r, eddy_http_request_t *req, zval *
     ZVAL_INTERNED_STR(&v, req->version_minor == 0 ? proto_10 : proto_11);
     zend_hash_add_new(ht, keys[K_SERVER_PROTOCOL], &v);
 
-    srv = php_http_server_engine();
-    if (srv) {
-        eddy_server_client_info(srv, eddy_http_request_fd(req), &info);
+    add_long(ht, K_SERVER_PORT, peer->server_port);
+    add_long(ht, K_REMOTE_PORT, peer->remote_port);
+    if (peer->addr) {
+        ZVAL_STR_COPY(&v, peer->addr);
+    } else {
+        ZVAL_EMPTY_STRING(&v);
     }
-    add_long(ht, K_SERVER_PORT, info.server_port);
-    add_long(ht, K_REMOTE_PORT, info.remote_port);
-    add_str(ht, K_REMOTE_ADDR, info.remote_ip, strlen(info.remote_ip));
-    add_long(ht, K_MASTER_TIME, (zend_long) (info.last_time ? info.last_time : (int64_t) now));
+    zend_hash_add_new(ht, keys[K_REMOTE_ADDR], &v);
+    add_long(ht, K_MASTER_TIME, (zend_long) now);
 }
 
 /* "k=v&..." through PHP's treat_data, which takes ownership of the copy. */

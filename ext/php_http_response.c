@@ -135,8 +135,12 @@ PHP_METHOD(Swoole_Http_Response, setStatusCode) { status_impl(INTERNAL_FUNCTION_
  * upper case, the rest lower case ("x-foo-BAR" -> "X-Foo-Bar"). */
 static void format_name(char *s, size_t n) {
     bool up = true;
-    for (size_t i = 0; i < n; i++) {
-        s[i] = up ? (char) toupper((unsigned char) s[i]) : (char) tolower((unsigned char) s[i]);
+    for (size_t i = 0; i < n; i++) { /* ASCII only, as HTTP names are: no locale */
+        if (up && s[i] >= 'a' && s[i] <= 'z') {
+            s[i] = (char) (s[i] - 'a' + 'A');
+        } else if (!up && s[i] >= 'A' && s[i] <= 'Z') {
+            s[i] = (char) (s[i] - 'A' + 'a');
+        }
         up = s[i] == '-';
     }
 }

@@ -26,6 +26,7 @@ zend_class_entry *php_http_server_ce;
 
 typedef struct {
     eddy_http_server_t *hs; /* from attach(), freed with the object */
+    eddy_server_events_t events; /* the server's, with on_connect wrapped in BASE mode */
     bool parse_post;
     bool parse_cookie;
 } http_proto_t;
@@ -60,6 +61,16 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     php_server_fire(ps, PHP_SERVER_EV_REQUEST, NULL, args, 3, true, NULL);
 }
 
+/* BASE mode: see php_http_peer_forget. Then the user's onConnect, if any. */
+static void on_connect(eddy_server_t *srv, int fd, int reactor_id) {
+    php_server_t *ps = php_server_current();
+
+    php_http_peer_forget(fd);
+    if (ps && ps->events.on_connect) {
+        ps->events.on_connect(srv, fd, reactor_id);
+    }
+}
+
 static bool attach(php_server_t *ps) {
     http_proto_t *hp = proto_of(ps);
     eddy_http_server_opts_t o = {0};
@@ -71,7 +82,11 @@ static bool attach(php_server_t *ps) {
     }
     o.on_request = on_request;
     o.data = ps;
-    o.events = &ps->events;
+    hp->events = ps->events;
+    if (eddy_server_mode(ps->srv) == EDDY_SERVER_BASE) {
+        hp->events.on_connect = on_connect;
+    }
+    o.events = &hp->events;
     if ((rc = eddy_http_server_new(&hp->hs, ps->srv, &o)) < 0) {
         hp->hs = NULL;
         php_swoole_check(rc);
