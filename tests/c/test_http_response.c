@@ -25,6 +25,25 @@ EDDY_TEST(http_response, head_with_content_length_exact_bytes) {
     eddy_buf_free(&b);
 }
 
+/* Status digits and lengths are formatted by hand: every width, and the
+ * largest length an int64 holds. */
+EDDY_TEST(http_response, status_and_content_length_digits) {
+    eddy_buf_t b;
+    eddy_buf_init(&b);
+    cr_assert_eq(eddy_http_response_head(&b, 999, "Top", NULL, 0, 9, NODS), 0);
+    expect_buf(&b, "HTTP/1.1 999 Top\r\nContent-Length: 9\r\n\r\n");
+    eddy_buf_clear(&b);
+    cr_assert_eq(eddy_http_response_head(&b, 100, NULL, NULL, 0, 10, NODS), 0);
+    expect_buf(&b, "HTTP/1.1 100 Continue\r\n\r\n"); /* 1xx: no framing */
+    eddy_buf_clear(&b);
+    cr_assert_eq(eddy_http_response_head(&b, 307, NULL, NULL, 0, 1234567890, NODS), 0);
+    expect_buf(&b, "HTTP/1.1 307 Temporary Redirect\r\nContent-Length: 1234567890\r\n\r\n");
+    eddy_buf_clear(&b);
+    cr_assert_eq(eddy_http_response_head(&b, 200, "", NULL, 0, INT64_MAX, NODS), 0);
+    expect_buf(&b, "HTTP/1.1 200 \r\nContent-Length: 9223372036854775807\r\n\r\n");
+    eddy_buf_free(&b);
+}
+
 EDDY_TEST(http_response, chunked_close_keep_alive_and_custom_reason) {
     eddy_buf_t b;
     eddy_buf_init(&b);
