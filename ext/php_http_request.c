@@ -49,6 +49,11 @@ static const char *const key_names[K_COUNT] = {
     "master_time"};
 static zend_string *keys[K_COUNT];
 static zend_string *proto_10, *proto_11;
+/* The usual methods, interned: no allocation for them per request. */
+static const char *const method_names[] = {"GET", "POST", "HEAD", "PUT", "DELETE", "PATCH",
+                                           "OPTIONS"};
+#define N_METHODS (sizeof(method_names) / sizeof(method_names[0]))
+static zend_string *methods[N_METHODS];
 
 static php_http_request_t *request_from_obj(zend_object *obj) {
     return (php_http_request_t *) ((char *) obj - XtOffsetOf(php_http_request_t, std));
@@ -105,6 +110,15 @@ static void add_str(HashTable *ht, int k, const char *s, size_t n) {
     zval v;
     ZVAL_STRINGL_FAST(&v, s, n);
     zend_hash_add_new(ht, keys[k], &v);
+}
+
+static zend_string *method_string(const char *m, size_t n) {
+    for (size_t i = 0; i < N_METHODS; i++) {
+        if (ZSTR_LEN(methods[i]) == n && memcmp(ZSTR_VAL(methods[i]), m, n) == 0) {
+            return methods[i]; /* interned: copies and releases are no-ops */
+        }
+    }
+    return zend_string_init(m, n, 0);
 }
 
 static void add_long(HashTable *ht, int k, zend_long n) {
@@ -174,11 +188,13 @@ static void build_server(php_http_request_t *r, eddy_http_request_t *req, zval *
     if (req->query) {
         add_str(ht, K_QUERY_STRING, req->query, req->query_len);
     }
-    r->method = zend_string_init_fast(req->method, req->method_len);
+    r->method = method_string(req->method, req->method_len);
     ZVAL_STR_COPY(&v, r->method);
     zend_hash_add_new(ht, keys[K_REQUEST_METHOD], &v);
-    add_str(ht, K_REQUEST_URI, req->path, req->path_len);
-    add_str(ht, K_PATH_INFO, req->path, req->path_len);
+    ZVAL_STRINGL_FAST(&v, req->path, req->path_len); /* one string for both keys */
+    zend_hash_add_new(ht, keys[K_REQUEST_URI], &v);
+    Z_TRY_ADDREF(v);
+    zend_hash_add_new(ht, keys[K_PATH_INFO], &v);
     add_long(ht, K_REQUEST_TIME, (zend_long) now);
     ZVAL_DOUBLE(&v, now);
     zend_hash_add_new(ht, keys[K_REQUEST_TIME_FLOAT], &v);
@@ -352,6 +368,9 @@ void php_http_request_minit(zend_class_entry *ce) {
 
     for (int i = 0; i < K_COUNT; i++) {
         keys[i] = zend_string_init_interned(key_names[i], strlen(key_names[i]), 1);
+    }
+    for (size_t i = 0; i < N_METHODS; i++) {
+        methods[i] = zend_string_init_interned(method_names[i], strlen(method_names[i]), 1);
     }
     proto_10 = zend_string_init_interned("HTTP/1.0", 8, 1);
     proto_11 = zend_string_init_interned("HTTP/1.1", 8, 1);
