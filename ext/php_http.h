@@ -54,6 +54,23 @@ void php_http_peer_forget(int fd);
 /* The engine server of the running Http\Server (NULL before start()). */
 eddy_server_t *php_http_server_engine(void);
 
+/* Options of set() for the HTTP layer (php_http_options.c). */
+typedef struct {
+    bool parse_post;            /* http_parse_post */
+    bool parse_cookie;          /* http_parse_cookie */
+    int compression;            /* http_compression: 0 default (on), 1 on, -1 off */
+    int compression_level;      /* 0: the engine's default */
+    size_t compression_min_length; /* 0: the engine's default */
+    char **compression_types;   /* NULL-terminated, owned; NULL: the default list */
+} php_http_options_t;
+
+void php_http_options_init(php_http_options_t *o);
+void php_http_options_free(php_http_options_t *o);
+/* true when key is an HTTP option (taken, or warned about when bad). */
+bool php_http_option(php_http_options_t *o, zend_string *key, zval *value);
+/* Into the engine's options (which copy what they keep). */
+void php_http_options_apply(const php_http_options_t *o, eddy_http_server_opts_t *out);
+
 /* set()'s http_parse_post / http_parse_cookie of the running server
  * (default on). */
 bool php_http_parse_post(void);

@@ -12,10 +12,7 @@
  * PROCESS mode needs a stateful dispatch_mode (2, 4 or 5): 2 is the
  * default, and a stateless one fails start() with a warning.
  *
- * Options of set() taken here: http_parse_post and http_parse_cookie
- * (Swoole's switches for $request->post and $request->cookie; the
- * header keeps the raw Cookie either way). Every other option goes on to
- * Swoole\Server's table (unknown ones warn there).
+ * Options of set() for the HTTP layer: php_http_options.c.
  */
 #include "php_swoole.h"
 #include "php_http.h"
@@ -27,8 +24,7 @@ zend_class_entry *php_http_server_ce;
 typedef struct {
     eddy_http_server_t *hs; /* from attach(), freed with the object */
     eddy_server_events_t events; /* the server's, with on_connect wrapped in BASE mode */
-    bool parse_post;
-    bool parse_cookie;
+    php_http_options_t opts;
 } http_proto_t;
 
 static http_proto_t *proto_of(php_server_t *ps) {
@@ -42,12 +38,12 @@ eddy_server_t *php_http_server_engine(void) {
 
 bool php_http_parse_post(void) {
     php_server_t *ps = php_server_current();
-    return !ps || !ps->proto_data || proto_of(ps)->parse_post;
+    return !ps || !ps->proto_data || proto_of(ps)->opts.parse_post;
 }
 
 bool php_http_parse_cookie(void) {
     php_server_t *ps = php_server_current();
-    return !ps || !ps->proto_data || proto_of(ps)->parse_cookie;
+    return !ps || !ps->proto_data || proto_of(ps)->opts.parse_cookie;
 }
 
 /* The engine hands over a whole request: the pair of objects goes to the
@@ -87,6 +83,7 @@ static bool attach(php_server_t *ps) {
         hp->events.on_connect = on_connect;
     }
     o.events = &hp->events;
+    php_http_options_apply(&hp->opts, &o);
     if ((rc = eddy_http_server_new(&hp->hs, ps->srv, &o)) < 0) {
         hp->hs = NULL;
         php_swoole_check(rc);
@@ -100,17 +97,7 @@ static bool attach(php_server_t *ps) {
 }
 
 static bool set_option(php_server_t *ps, zend_string *key, zval *value) {
-    http_proto_t *hp = proto_of(ps);
-
-    if (zend_string_equals_literal(key, "http_parse_post")) {
-        hp->parse_post = zend_is_true(value);
-        return true;
-    }
-    if (zend_string_equals_literal(key, "http_parse_cookie")) {
-        hp->parse_cookie = zend_is_true(value);
-        return true;
-    }
-    return false;
+    return php_http_option(&proto_of(ps)->opts, key, value);
 }
 
 /* Runs in the master after start() returned, or when a server that never
@@ -122,6 +109,7 @@ static void proto_free(php_server_t *ps) {
         if (!ps->broken) { /* left the engine by longjmp: its state is not freed */
             eddy_http_server_free(hp->hs);
         }
+        php_http_options_free(&hp->opts);
         efree(hp);
         ps->proto_data = NULL;
     }
@@ -138,8 +126,7 @@ static zend_object *http_server_create_object(zend_class_entry *ce) {
     php_server_t *ps = php_server_from_obj(obj);
     http_proto_t *hp = ecalloc(1, sizeof(*hp)); /* owned by ps, freed by proto_free */
 
-    hp->parse_post = true;
-    hp->parse_cookie = true;
+    php_http_options_init(&hp->opts);
     ps->proto = &http_proto;
     ps->proto_data = hp;
     return obj;
