@@ -543,6 +543,12 @@ typedef struct {
     int http_compression_level;    /* 1..9; 0: 1 (Swoole's default) */
     size_t compression_min_length; /* body bytes; 0: 20 (Swoole's default) */
     const char *const *http_compression_types; /* NULL: default list; {NULL}: all */
+    /* Static files (Swoole's options; src/http/static.c). Strings and
+     * lists are copied; lists end with NULL. See "Static files" below. */
+    int enable_static_handler; /* default off */
+    const char *document_root; /* required when enable_static_handler is on */
+    const char *const *static_handler_locations; /* URL prefixes; NULL: every path */
+    const char *const *http_index_files; /* tried in order for a directory */
 } eddy_http_server_opts_t;
 
 /* eddy_http_request_params() kinds */
@@ -637,6 +643,65 @@ int eddy_http_response_end(eddy_http_response_t *resp, const void *data, size_t 
 int eddy_http_response_redirect(eddy_http_response_t *resp, const char *url, int status);
 /* 1 while the client is connected and the response not ended. */
 int eddy_http_response_writable(const eddy_http_response_t *resp);
+/* Swoole's Response::sendfile(): sends length bytes of the file at path
+ * from offset as the whole body (Content-Length), and ends the response.
+ * offset 0 and length 0 send the whole file; length 0 means "to the end".
+ * Content-Type comes from the file's extension (eddy_http_mime_type())
+ * unless a header set it; the status is the one set (default 200). The
+ * file is read in pieces (64 KiB) while the connection's output queue is
+ * short (eddy_server_output_pending() under 256 KiB, checked again every
+ * millisecond otherwise), so a body of any size takes bounded memory and
+ * never overflows socket_buffer_size; the next pipelined request waits
+ * until the last byte is queued. HEAD requests get the head only.
+ * Errors, returned before anything is sent (resp stays usable, e.g. to
+ * answer 404 with end()): -ENOENT / -EACCES / ... (open(2)), EDDY_EINVAL
+ * (not a regular file, offset beyond the end, offset + length past it),
+ * EDDY_EWRONG_OP (head already sent by write()), EDDY_ESESSION_CLOSED.
+ * Once the head is sent the response belongs to the server: a client that
+ * goes, or a file that shrinks under us (the length was promised: the
+ * connection is closed), end it there. 0 once the head is sent. */
+int eddy_http_response_sendfile(eddy_http_response_t *resp, const char *path, uint64_t offset,
+                                uint64_t length);
+
+/* ---- static files ------------------------------------------------------
+ *
+ * With enable_static_handler on, a GET or HEAD request whose path names a
+ * regular file under document_root is answered by the server and never
+ * reaches on_request; anything else (another method, a file that does not
+ * exist, a directory without an index file) goes to on_request, as in
+ * Swoole. With static_handler_locations set, only paths starting with one
+ * of those prefixes ("/static", "/app/images") are looked up, and a
+ * missing file under one is answered 404 by the server (Swoole's rule).
+ * A directory is served by the first of http_index_files it holds (e.g.
+ * "index.html"); Swoole's http_autoindex (directory listings) is not
+ * implemented.
+ *
+ * The path (up to '?') is percent-decoded once. Refused with 403
+ * Forbidden, never looked up and never passed to on_request: a ".."
+ * segment (also "%2e%2e"), an encoded '/' or '\' ("%2f", "%5c"), an
+ * encoded NUL, and a file whose realpath() leaves document_root (a
+ * symlink pointing out of the root); 403 is nginx's answer to a file it
+ * will not serve (disable_symlinks) and tells no more than 404 would.
+ * A malformed escape ("%zz") is 400.
+ *
+ * Responses carry Content-Type (by extension), Last-Modified (the file's
+ * mtime), ETag ("<mtime hex>-<size hex>", as nginx) and Accept-Ranges.
+ * If-None-Match (a list, "*", weak tags compare equal) matching the ETag,
+ * or without it If-Modified-Since at or after the mtime -> 304, no body.
+ * Range "bytes=a-b", "bytes=a-", "bytes=-n" -> 206 with Content-Range
+ * (an end past the file is clamped; a suffix longer than the file is the
+ * whole file); a start at or past the end, or "-0" -> 416 with
+ * Content-Range "bytes <asterisk>/<size>" and an empty body. A
+ * syntactically bad Range or another unit is ignored (200), as RFC 9110 14.2 allows;
+ * several ranges ("0-1,5-6") are answered with the whole file, 200 (no
+ * multipart/byteranges). If-Range that is not the current ETag or
+ * Last-Modified date turns a Range into a 200. Bodies go out as
+ * eddy_http_response_sendfile() sends them. */
+
+/* The MIME type for path's extension (case-insensitive, from a table in
+ * src/http/mime.c), "application/octet-stream" when unknown or absent.
+ * A static string. */
+const char *eddy_http_mime_type(const char *path);
 /* This response's compression switch: enable 0 sends it uncompressed,
  * 1 compresses it by the server's rules (types, length, Accept-Encoding)
  * even when http_compression is off. 0, or EDDY_EWRONG_OP once the head is

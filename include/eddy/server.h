@@ -319,6 +319,15 @@ int eddy_server_close(eddy_server_t *srv, int fd);
  * fail with EDDY_ESESSION_CLOSED. 0 or session error. In BASE mode a
  * connection of another worker is closed plainly. */
 int eddy_server_close_linger(eddy_server_t *srv, int fd);
+/* Bytes sent to connection fd that its socket has not taken yet (what a
+ * sender paces itself by: a large body goes out in pieces while this stays
+ * low, so the queue never reaches socket_buffer_size). BASE: this worker's
+ * queue. PROCESS: the reactor's queue as it last published it; records
+ * still in the worker-to-reactor channel are not counted (the channel is
+ * bounded, and a full one blocks the sending worker). Capped at INT_MAX.
+ * A session error, or EDDY_EWRONG_OP outside a worker or for another BASE
+ * worker's connection. */
+int eddy_server_output_pending(eddy_server_t *srv, int fd);
 #define EDDY_SERVER_LINGER_MS 2000
 #define EDDY_SERVER_LINGER_BYTES (1024 * 1024)
 

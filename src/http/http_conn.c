@@ -150,6 +150,7 @@ static void dispatch(eddy_http_server_t *hs, hs_conn_t *c) {
     x->body = c->in.data + c->head_len;
     x->body_len = c->req_end - c->head_len;
     c->state = S_WAIT;
+    if (hs->st && eddy__hs_static(hs, x)) return; /* a file under document_root */
     hs->on_request(&x->req, &x->resp, hs->data);
 }
 

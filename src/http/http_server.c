@@ -105,6 +105,7 @@ static void exchange_free(hs_exchange_t *x) {
 }
 
 void eddy__hs_exchange_put(eddy_http_server_t *hs, hs_exchange_t *x) {
+    eddy__hs_file_release(x);
     x->req.ctx = NULL; /* a stale req pointer is refused by the accessors */
     eddy__hs_compress_release(&x->resp);
     eddy_buf_free(&x->keep);
@@ -177,6 +178,11 @@ int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
     if (opts->header_max_size) hs->popts.header_max_size = opts->header_max_size;
     hs->popts.body_max_size = eddy_server_config(srv)->package_max_length;
     eddy_buf_init(&hs->out);
+    rc = eddy__hs_static_new(hs, opts);
+    if (rc < 0) {
+        eddy_http_server_free(hs);
+        return rc;
+    }
     rc = eddy__hs_compress_new(hs, opts);
     if (rc < 0) {
         eddy_http_server_free(hs);
@@ -208,6 +214,7 @@ void eddy_http_server_free(eddy_http_server_t *hs) {
     }
     eddy_free(hs->out_hdrs);
     eddy_buf_free(&hs->out);
+    eddy__hs_static_free(hs);
     eddy__hs_compress_free(hs);
     eddy_free(hs);
 }

@@ -55,6 +55,7 @@ typedef struct hs_exchange_s {
     size_t nparams[3];
     unsigned parsed; /* params parsed (all kinds at once) */
     eddy_buf_t keep; /* the input buffer, once the connection is gone */
+    struct hs_file_s *file; /* sendfile.c: a file body being sent, owned */
     struct hs_exchange_s *next_free;
 } hs_exchange_t;
 
@@ -91,6 +92,7 @@ struct eddy_http_server_s {
     eddy_http_header_t *out_hdrs;               /* response head assembly */
     size_t out_cap;
     eddy_buf_t out;
+    struct hs_static_s *st; /* static.c: NULL unless enable_static_handler */
     /* http_compress.c: options and per-worker scratch */
     int compression; /* http_compression: 1 on, 0 off */
     int compression_level;
@@ -131,5 +133,24 @@ int eddy__hs_compress_write(eddy_http_response_t *r, const void *data, size_t le
 size_t eddy__hs_compress_headers(const eddy_http_response_t *r, eddy_http_header_t *h, size_t n);
 /* The response is being released: frees r->z. */
 void eddy__hs_compress_release(eddy_http_response_t *r);
+
+/* http_response.c: sends the head of a body of `length` bytes that the
+ * caller sends itself (Content-Type must be set); *keep tells whether the
+ * connection persists after it. 0 or an error as eddy_server_send. */
+int eddy__hs_response_head(eddy_http_response_t *r, int64_t length, int *keep);
+
+/* sendfile.c: sends the head (Content-Length: len), then len bytes of the
+ * open file fd from off, paced by the connection's output queue, and ends
+ * the response. Takes fd (closed on every path). HEAD: the head only. */
+int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t len);
+/* Stops a file body (the exchange is being released). */
+void eddy__hs_file_release(hs_exchange_t *x);
+
+/* static.c */
+int eddy__hs_static_new(eddy_http_server_t *hs, const eddy_http_server_opts_t *o);
+void eddy__hs_static_free(eddy_http_server_t *hs);
+/* 1 when the static handler answered (or is answering) the request, 0
+ * when on_request should run. */
+int eddy__hs_static(eddy_http_server_t *hs, hs_exchange_t *x);
 
 #endif /* EDDY_HTTP_SERVER_INTERNAL_H */

@@ -63,6 +63,9 @@ typedef struct {
     eddy_addr_t peer;
     int64_t connect_time;
     _Atomic int64_t last_time;
+    /* Bytes the reactor holds for the client, not yet taken by its socket
+     * (eddy_server_output_pending). Written by the owning reactor only. */
+    _Atomic size_t out_pending;
 } eddy__session_t;
 
 struct eddy__reactor_s;
@@ -185,6 +188,7 @@ int eddy__pworker_send(eddy_server_t *srv, int session, const void *data, size_t
 int eddy__pworker_close(eddy_server_t *srv, int session, int linger);
 int eddy__pworker_exists(eddy_server_t *srv, int session);
 int eddy__pworker_info(eddy_server_t *srv, int session, eddy_server_client_info_t *info);
+int eddy__pworker_pending(eddy_server_t *srv, int session);
 int eddy__pworker_connections(eddy_server_t *srv, eddy_server_conn_cb cb, void *arg);
 
 #endif /* EDDY_SERVER_PROCESS_H */

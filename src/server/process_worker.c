@@ -10,6 +10,7 @@
  * released only between messages, never halfway through one.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +352,14 @@ int eddy__pworker_close(eddy_server_t *srv, int session, int linger) {
 int eddy__pworker_exists(eddy_server_t *srv, int session) {
     eddy__session_t *e = srv->proc ? eddy__session_get(srv, session) : NULL;
     return e && !atomic_load(&e->closed);
+}
+
+int eddy__pworker_pending(eddy_server_t *srv, int session) {
+    int err;
+    eddy__session_t *e = lookup(srv, session, &err);
+    if (!e) return err;
+    size_t n = atomic_load_explicit(&e->out_pending, memory_order_relaxed);
+    return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 int eddy__pworker_info(eddy_server_t *srv, int session, eddy_server_client_info_t *info) {

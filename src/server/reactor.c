@@ -120,6 +120,10 @@ static void conn_close(eddy__reactor_t *r, eddy__pconn_t *c, int notify) {
 }
 
 static void conn_watch(eddy__reactor_t *r, eddy__pconn_t *c) {
+    /* Every change of the output queue passes here: workers pacing a large
+     * body (eddy_server_output_pending) read it from the session table. */
+    atomic_store_explicit(&r->srv->proc->table[c->slot].out_pending, c->out.len - c->outoff,
+                          memory_order_relaxed);
     unsigned ev = (c->close_after_flush || r->stopping || r->paused) ? 0 : EDDY_READ;
     if (c->out.len > c->outoff) ev |= EDDY_WRITE;
     eddy_io_set(&r->loop, &c->io, ev);
@@ -293,6 +297,7 @@ static void publish(eddy__reactor_t *r, eddy__pconn_t *c, const eddy_addr_t *pee
     e->peer = *peer;
     e->connect_time = (int64_t)time(NULL);
     atomic_store(&e->last_time, e->connect_time);
+    atomic_store(&e->out_pending, 0);
 }
 
 static void add_conn(eddy__reactor_t *r, int li, int fd, const struct sockaddr_storage *ss,

@@ -11,6 +11,7 @@
  * adds per-worker SO_REUSEPORT copies (see open_reuse_copies).
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -540,6 +541,15 @@ int eddy_server_exists(eddy_server_t *srv, int fd) {
     if (eddy__ipc_remote(srv, fd)) return eddy__ipc_query(srv, fd, NULL) == 0; /* task.c */
     eddy__worker_conn(srv, fd, &err);
     return err == 0;
+}
+
+int eddy_server_output_pending(eddy_server_t *srv, int fd) {
+    int err;
+    if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_pending(srv, fd);
+    if (eddy__ipc_remote(srv, fd)) return EDDY_EWRONG_OP; /* another worker's queue */
+    eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
+    if (err) return session_error(fd, err);
+    return c->out.len > INT_MAX ? INT_MAX : (int)c->out.len;
 }
 
 int eddy_server_client_info(eddy_server_t *srv, int fd, eddy_server_client_info_t *info) {

@@ -1,0 +1,146 @@
+/*
+ * File bodies: eddy_http_response_sendfile() and the static handler's
+ * responses. The file is never read whole: it goes out in FILE_CHUNK
+ * pieces through eddy_server_send(), paced by the connection's output
+ * queue (eddy_server_output_pending), so a body of any size costs one
+ * chunk of memory and the queue stays far below socket_buffer_size (over
+ * which the engine refuses or, in PROCESS mode, drops data). The engine
+ * has no "output drained" event, so a connection whose queue is full is
+ * looked at again after FILE_RETRY_MS; one whose socket takes everything
+ * (the usual case on a fast link) is fed straight through, at most
+ * FILE_ROUND bytes per loop iteration so other connections are served.
+ *
+ * The exchange (request + response) stays in flight until the last byte
+ * is queued: the connection's next pipelined request waits, as it does
+ * for any response not yet ended.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "eddy/timer.h"
+#include "http_server.h"
+
+#define FILE_CHUNK (64 * 1024)
+#define FILE_WINDOW (256 * 1024) /* queue more than this: wait */
+#define FILE_ROUND (1024 * 1024) /* bytes per loop iteration and connection */
+#define FILE_RETRY_MS 1
+
+typedef struct hs_file_s {
+    int fd;
+    uint64_t off, left;
+    int keep; /* the connection persists after the body */
+    hs_exchange_t *x;
+    eddy_timer_t timer;
+    char *buf; /* FILE_CHUNK bytes, owned */
+} hs_file_t;
+
+#define X_OF(p) ((hs_exchange_t *)((char *)(p) - offsetof(hs_exchange_t, resp)))
+
+static int no_body_status(int s) { return s / 100 == 1 || s == 204 || s == 304; }
+
+void eddy__hs_file_release(hs_exchange_t *x) {
+    hs_file_t *f = x->file;
+    if (!f) return;
+    x->file = NULL;
+    eddy_timer_stop(&f->timer); /* safe from its own callback: not touched after */
+    close(f->fd);
+    eddy_free(f->buf);
+    eddy_free(f);
+}
+
+/* Ends the exchange: the connection goes on (keep) or closes. The client
+ * may be gone already (on_close ran during a send): then only release. */
+static void finish(hs_exchange_t *x, int keep) {
+    eddy_http_server_t *hs = x->resp.hs;
+    hs_conn_t *c = x->resp.conn;
+    if (!c) {
+        eddy__hs_exchange_put(hs, x);
+        return;
+    }
+    eddy__hs_finish(hs, c, keep);
+}
+
+/* Queues chunks while the connection's queue is short; finishes the
+ * exchange once all is queued, or on any failure (the Content-Length
+ * already sent cannot be met: the connection closes). */
+static void pump(hs_file_t *f) {
+    hs_exchange_t *x = f->x;
+    eddy_http_response_t *r = &x->resp;
+    eddy_server_t *srv = r->hs->srv;
+    size_t round = 0;
+    while (r->conn && f->left) {
+        int queued = eddy_server_output_pending(srv, r->fd);
+        if (queued < 0) break;
+        if (queued >= FILE_WINDOW || round >= FILE_ROUND) {
+            eddy_timer_start(&f->timer, queued >= FILE_WINDOW ? FILE_RETRY_MS : 0, 0);
+            return;
+        }
+        size_t n = f->left < FILE_CHUNK ? (size_t)f->left : FILE_CHUNK;
+        ssize_t got = pread(f->fd, f->buf, n, (off_t)f->off);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            eddy_log_warn("http server: session#%d: file body cut short at offset %llu: %s",
+                          r->fd, (unsigned long long)f->off,
+                          got < 0 ? eddy_strerror(-errno) : "the file shrank");
+            break;
+        }
+        if (eddy_server_send(srv, r->fd, f->buf, (size_t)got) < 0) break;
+        f->off += (uint64_t)got;
+        f->left -= (uint64_t)got;
+        round += (size_t)got;
+    }
+    finish(x, f->left == 0 && f->keep);
+}
+
+static void on_retry(eddy_timer_t *t) { pump(t->data); }
+
+int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t len) {
+    hs_exchange_t *x = X_OF(r);
+    int keep = 0;
+    int rc = eddy__hs_response_head(r, (int64_t)len, &keep);
+    if (rc < 0 || !r->conn || r->is_head || no_body_status(r->status) || len == 0) {
+        close(fd);
+        finish(x, rc == 0 && keep);
+        return rc;
+    }
+    hs_file_t *f = eddy_calloc(1, sizeof(*f)); /* owned by x until released */
+    f->fd = fd;
+    f->off = off;
+    f->left = len;
+    f->keep = keep;
+    f->x = x;
+    f->buf = eddy_malloc(FILE_CHUNK);
+    eddy_timer_init(eddy_server_loop(r->hs->srv), &f->timer, on_retry);
+    f->timer.data = f;
+    x->file = f;
+    pump(f);
+    return 0;
+}
+
+int eddy_http_response_sendfile(eddy_http_response_t *r, const char *path, uint64_t offset,
+                                uint64_t length) {
+    if (!r->conn) return EDDY_ESESSION_CLOSED;
+    if (r->head_sent) return EDDY_EWRONG_OP;
+    if (!path || !*path) return EDDY_EINVAL;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+     * refused as not regular); no effect on a regular file's reads. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return -errno;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return EDDY_EINVAL;
+    }
+    uint64_t size = (uint64_t)st.st_size;
+    if (offset > size || length > size - offset) {
+        close(fd);
+        return EDDY_EINVAL;
+    }
+    if (length == 0) length = size - offset;
+    if (!r->has_ctype) eddy_http_response_header(r, "Content-Type", eddy_http_mime_type(path));
+    return eddy__hs_file_send(r, fd, offset, length);
+}

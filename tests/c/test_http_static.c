@@ -1,0 +1,552 @@
+/*
+ * Static files and Response::sendfile on the HTTP server, as real server
+ * processes on loopback (BASE and PROCESS modes) over a temporary
+ * document_root, talked to with curl(1) and raw sockets.
+ *
+ * The tree: root/hello.txt, root/style.css, root/data.txt (20 bytes for
+ * ranges), root/big.bin (8 MiB, a fixed pseudo-random pattern),
+ * root/dir/index.html, root/out -> ../secret.txt (a symlink leading out of
+ * the root), and secret.txt beside root, which must never be served.
+ *
+ * on_request (reached when the static handler passes): /sf?off=N&len=M
+ * sends data.txt with eddy_http_response_sendfile, /sfbig sends big.bin,
+ * /sfmissing tries a missing file, anything else answers "dynamic:<path>".
+ * A sendfile error is answered "err=<code>" with end().
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "eddy/http.h"
+#include "eddy/server.h"
+#include "eddy_test.h"
+
+#define BIG_SIZE (8u * 1024 * 1024)
+
+typedef struct {
+    pid_t pid;
+    int port;
+} proc_t;
+
+static char g_dir[64];   /* the temp tree */
+static char g_root[80];  /* g_dir/root */
+static int g_port_pipe = -1;
+static int g_locations;  /* server variant: static_handler_locations = {"/dir"} */
+
+/* ---- the tree ---------------------------------------------------------- */
+
+static void put_file(const char *rel, const void *data, size_t len) {
+    char path[160];
+    snprintf(path, sizeof(path), "%s/%s", g_dir, rel);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    cr_assert_geq(fd, 0, "%s", path);
+    cr_assert_eq(write(fd, data, len), (ssize_t)len);
+    close(fd);
+}
+
+static void make_tree(void) {
+    char path[160];
+    snprintf(g_dir, sizeof(g_dir), "/tmp/eddy-st-%d", getpid());
+    snprintf(g_root, sizeof(g_root), "%s/root", g_dir);
+    snprintf(path, sizeof(path), "rm -rf %s", g_dir);
+    cr_assert_eq(system(path), 0);
+    cr_assert_eq(mkdir(g_dir, 0755), 0);
+    cr_assert_eq(mkdir(g_root, 0755), 0);
+    snprintf(path, sizeof(path), "%s/dir", g_root);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    put_file("root/hello.txt", "hello static\n", 13);
+    put_file("root/style.css", "body{}\n", 7);
+    put_file("root/data.txt", "0123456789abcdefghij", 20);
+    put_file("root/dir/index.html", "<p>index</p>\n", 13);
+    put_file("secret.txt", "TOP SECRET\n", 11);
+    snprintf(path, sizeof(path), "%s/out", g_root);
+    cr_assert_eq(symlink("../secret.txt", path), 0);
+    char *big = malloc(BIG_SIZE);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < BIG_SIZE; i++) {
+        x = x * 1103515245u + 12345u;
+        big[i] = (char)(x >> 16);
+    }
+    put_file("root/big.bin", big, BIG_SIZE);
+    free(big);
+}
+
+static void remove_tree(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", g_dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- server side ------------------------------------------------------- */
+
+static int path_is(const eddy_http_request_t *req, const char *p) {
+    return req->path_len == strlen(p) && memcmp(req->path, p, req->path_len) == 0;
+}
+
+static uint64_t param(eddy_http_request_t *req, const char *name) {
+    const char *v = eddy_http_request_param(req, EDDY_HTTP_PARAM_GET, name, NULL);
+    return v ? strtoull(v, NULL, 10) : 0;
+}
+
+static void answer_error(eddy_http_response_t *resp, int rc) {
+    char body[32];
+    int n = snprintf(body, sizeof(body), "err=%d", rc);
+    eddy_http_response_status(resp, 500, NULL);
+    eddy_http_response_end(resp, body, (size_t)n);
+}
+
+static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
+    char path[160];
+    (void)data;
+    int rc = 0;
+    if (path_is(req, "/sf")) {
+        snprintf(path, sizeof(path), "%s/data.txt", g_root);
+        rc = eddy_http_response_sendfile(resp, path, param(req, "off"), param(req, "len"));
+    } else if (path_is(req, "/sfbig")) {
+        snprintf(path, sizeof(path), "%s/big.bin", g_root);
+        rc = eddy_http_response_sendfile(resp, path, 0, 0);
+    } else if (path_is(req, "/sfmissing")) {
+        snprintf(path, sizeof(path), "%s/missing.txt", g_root);
+        rc = eddy_http_response_sendfile(resp, path, 0, 0);
+    } else {
+        char body[300];
+        int n = snprintf(body, sizeof(body), "dynamic:%.*s", (int)req->path_len, req->path);
+        eddy_http_response_header(resp, "Content-Type", "text/plain");
+        eddy_http_response_end(resp, body, (size_t)n);
+        return;
+    }
+    if (rc < 0) answer_error(resp, rc);
+}
+
+static void ev_start(eddy_server_t *srv) {
+    int port = eddy_server_port(srv, 0);
+    if (write(g_port_pipe, &port, sizeof(port)) < 0) abort();
+    close(g_port_pipe);
+}
+
+static int child_main(int mode) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    eddy_server_config_set(&cfg, "worker_num", mode == EDDY_SERVER_PROCESS ? "2" : "1", err,
+                           sizeof(err));
+    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
+    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
+    /* A short output queue (1 MiB, Swoole's default is 8): an 8 MiB body
+     * that is not paced overflows it, even with the kernel's buffers. */
+    eddy_server_config_set(&cfg, "socket_buffer_size", "1048576", err, sizeof(err));
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    eddy_server_set_mode(srv, mode);
+    eddy_server_events_t ev = {.on_start = ev_start};
+    static const char *const index[] = {"index.htm", "index.html", NULL};
+    static const char *const locs[] = {"/dir", NULL};
+    eddy_http_server_opts_t o = {.on_request = on_request,
+                                 .events = &ev,
+                                 .enable_static_handler = 1,
+                                 .document_root = g_root,
+                                 .http_index_files = index,
+                                 .static_handler_locations = g_locations ? locs : NULL};
+    eddy_http_server_t *hs;
+    if (eddy_http_server_new(&hs, srv, &o) < 0) return 2;
+    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
+    int rc = eddy_server_start(srv);
+    eddy_http_server_free(hs);
+    eddy_server_free(srv);
+    return rc == 0 ? 0 : 4;
+}
+
+/* ---- test side --------------------------------------------------------- */
+
+static void start(int mode, proc_t *p) {
+    memset(p, 0, sizeof(*p));
+    int fds[2];
+    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
+    p->pid = fork();
+    cr_assert_geq(p->pid, 0);
+    if (p->pid == 0) {
+        /* A failed assertion ends the test process without stop(): the
+         * server then goes with it instead of lingering. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        close(fds[0]);
+        g_port_pipe = fds[1];
+        _exit(child_main(mode));
+    }
+    close(fds[1]);
+    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
+    cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
+    close(fds[0]);
+}
+
+static int stop(proc_t *p) {
+    int status = 0;
+    kill(p->pid, SIGTERM);
+    for (int i = 0; i < 1000; i++) {
+        if (waitpid(p->pid, &status, WNOHANG) == p->pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        usleep(10000);
+    }
+    kill(p->pid, SIGKILL);
+    waitpid(p->pid, &status, 0);
+    return -1;
+}
+
+static int dial(int port) {
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    return fd;
+}
+
+/* Reads one response with a Content-Length body (none for 304 or after
+ * HEAD) into buf, NUL-terminated; its length, or -1 before a whole head.
+ * Bytes of a following response are left in the socket. */
+static int read_response(int fd, char *buf, size_t cap, int head_request) {
+    size_t got = 0;
+    while (got < 4 || memcmp(buf + got - 4, "\r\n\r\n", 4) != 0) {
+        if (got + 1 >= cap || recv(fd, buf + got, 1, 0) != 1) return -1;
+        buf[++got] = 0;
+    }
+    const char *cl = strcasestr(buf, "\r\ncontent-length:");
+    size_t want = cl && !head_request && strncmp(buf + 9, "304", 3) ? (size_t)atol(cl + 17) : 0;
+    size_t end = got + want;
+    cr_assert_lt(end, cap);
+    while (got < end) {
+        ssize_t r = recv(fd, buf + got, end - got, 0);
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    buf[got] = 0;
+    return (int)got;
+}
+
+/* One request on a fresh connection; the response into buf. */
+static int exchange(int port, const char *req, char *buf, size_t cap) {
+    int fd = dial(port);
+    cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    int n = read_response(fd, buf, cap, strncmp(req, "HEAD ", 5) == 0);
+    close(fd);
+    return n;
+}
+
+static const char *body_of(const char *resp) {
+    const char *e = strstr(resp, "\r\n\r\n");
+    return e ? e + 4 : "";
+}
+
+/* Runs a shell command, its stdout into out (NUL-terminated); exit status. */
+static int run(char *out, size_t cap, const char *fmt, ...) {
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = 0;
+    return pclose(f);
+}
+
+/* A header's value (up to CR) copied into out, or "" if absent. */
+static const char *header(const char *resp, const char *name, char *out, size_t cap) {
+    char key[64];
+    snprintf(key, sizeof(key), "\r\n%s: ", name);
+    const char *h = strcasestr(resp, key);
+    out[0] = 0;
+    if (!h) return out;
+    h += strlen(key);
+    size_t n = strcspn(h, "\r");
+    if (n >= cap) n = cap - 1;
+    memcpy(out, h, n);
+    out[n] = 0;
+    return out;
+}
+
+#define CURL "curl -sS --http1.1 --max-time 20"
+
+/* ---- tests ------------------------------------------------------------- */
+
+/* 200 with body and headers; a large file byte-exact, served statically
+ * and through sendfile from on_request. */
+static void t_basic_and_big(int mode) {
+    proc_t p;
+    static char out[1 << 16];
+    char v[128];
+    make_tree();
+    start(mode, &p);
+    run(out, sizeof(out), CURL " -i http://127.0.0.1:%d/hello.txt", p.port);
+    cr_assert(strncmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", out);
+    cr_assert_str_eq(header(out, "Content-Type", v, sizeof(v)), "text/plain", "%s", out);
+    cr_assert_str_eq(header(out, "Content-Length", v, sizeof(v)), "13");
+    cr_assert_str_eq(header(out, "Accept-Ranges", v, sizeof(v)), "bytes");
+    cr_assert(header(out, "ETag", v, sizeof(v))[0] == '"', "%s", out);
+    cr_assert(strstr(header(out, "Last-Modified", v, sizeof(v)), " GMT"), "%s", out);
+    cr_assert_str_eq(body_of(out), "hello static\n");
+    run(out, sizeof(out), CURL " -o /dev/null -w '%%{content_type}' http://127.0.0.1:%d/style.css",
+        p.port);
+    cr_assert_str_eq(out, "text/css");
+    /* 8 MiB, statically; then from on_request with a client reading at
+     * 16 MiB/s, so the server's output queue fills: unpaced, the body would
+     * pass socket_buffer_size (BASE refuses the send, PROCESS drops it). */
+    run(out, sizeof(out),
+        CURL " -o %s/got1 -w '%%{http_code} %%{size_download}' http://127.0.0.1:%d/big.bin; "
+             "echo; cmp %s/got1 %s/big.bin && echo same",
+        g_dir, p.port, g_dir, g_root);
+    cr_assert_str_eq(out, "200 8388608\nsame\n");
+    run(out, sizeof(out),
+        CURL " --limit-rate 16M -o %s/got2 -w '%%{http_code} %%{content_type}' "
+             "http://127.0.0.1:%d/sfbig; echo; cmp %s/got2 %s/big.bin && echo same",
+        g_dir, p.port, g_dir, g_root);
+    cr_assert_str_eq(out, "200 application/octet-stream\nsame\n");
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+EDDY_TEST(http_static, serves_files_base) { t_basic_and_big(EDDY_SERVER_BASE); }
+EDDY_TEST(http_static, serves_files_process) { t_basic_and_big(EDDY_SERVER_PROCESS); }
+
+/* If-None-Match and If-Modified-Since give 304 without a body (the next
+ * response on the connection reads cleanly); stale validators give 200. */
+EDDY_TEST(http_static, conditional_requests) {
+    proc_t p;
+    char out[4096], etag[64], lm[64], req[512];
+    make_tree();
+    start(EDDY_SERVER_BASE, &p);
+    cr_assert_gt(exchange(p.port, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", out, sizeof(out)), 0);
+    header(out, "ETag", etag, sizeof(etag));
+    header(out, "Last-Modified", lm, sizeof(lm));
+    cr_assert(etag[0] && lm[0], "%s", out);
+    int fd = dial(p.port);
+    snprintf(req, sizeof(req),
+             "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"zzz\", W/%s\r\n\r\n"
+             "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: %s\r\n\r\n"
+             "GET /hello.txt HTTP/1.1\r\nHost: x\r\n"
+             "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n"
+             "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"other\"\r\n"
+             "If-Modified-Since: %s\r\n\r\n",
+             etag, lm, lm);
+    cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 304 ", 13) == 0, "If-None-Match: %s", out);
+    cr_assert_str_eq(header(out, "ETag", req, sizeof(req)), etag);
+    cr_assert_str_eq(body_of(out), "");
+    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 304 ", 13) == 0, "If-Modified-Since: %s", out);
+    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "older date: %s", out);
+    cr_assert_str_eq(body_of(out), "hello static\n");
+    /* If-None-Match decides over If-Modified-Since (RFC 9110 13.2.2) */
+    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "other etag: %s", out);
+    close(fd);
+    /* curl's own conditional GET */
+    run(out, sizeof(out), CURL " -o /dev/null -w '%%{http_code}' -H 'If-None-Match: %s' "
+                              "http://127.0.0.1:%d/hello.txt", etag, p.port);
+    cr_assert_str_eq(out, "304");
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+/* Range in its three forms, unsatisfiable ones, several ranges. */
+EDDY_TEST(http_static, ranges) {
+    proc_t p;
+    char out[4096], v[64];
+    make_tree();
+    start(EDDY_SERVER_BASE, &p);
+    static const struct {
+        const char *range, *status, *body, *content_range;
+    } cases[] = {
+        {"bytes=2-5", "206", "2345", "bytes 2-5/20"},
+        {"bytes=15-", "206", "fghij", "bytes 15-19/20"},
+        {"bytes=-3", "206", "hij", "bytes 17-19/20"},
+        {"bytes=18-100", "206", "ij", "bytes 18-19/20"},
+        {"bytes=-50", "206", "0123456789abcdefghij", "bytes 0-19/20"},
+        {"bytes=20-", "416", "", "bytes */20"},
+        {"bytes=-0", "416", "", "bytes */20"},
+        {"bytes=0-1,5-6", "200", "0123456789abcdefghij", ""},
+        {"bytes=5-2", "200", "0123456789abcdefghij", ""},
+        {"lines=1-2", "200", "0123456789abcdefghij", ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char req[256];
+        snprintf(req, sizeof(req), "GET /data.txt HTTP/1.1\r\nHost: x\r\nRange: %s\r\n\r\n",
+                 cases[i].range);
+        cr_assert_gt(exchange(p.port, req, out, sizeof(out)), 0);
+        cr_assert(strncmp(out + 9, cases[i].status, 3) == 0, "%s: %s", cases[i].range, out);
+        cr_assert_str_eq(body_of(out), cases[i].body, "%s", cases[i].range);
+        cr_assert_str_eq(header(out, "Content-Range", v, sizeof(v)), cases[i].content_range,
+                         "%s: %s", cases[i].range, out);
+    }
+    /* If-Range with a stale validator: the whole file */
+    cr_assert_gt(exchange(p.port, "GET /data.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n"
+                                  "If-Range: \"stale\"\r\n\r\n", out, sizeof(out)), 0);
+    cr_assert(strncmp(out + 9, "200", 3) == 0, "%s", out);
+    run(out, sizeof(out), CURL " -r 2-5 http://127.0.0.1:%d/data.txt", p.port);
+    cr_assert_str_eq(out, "2345");
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+/* HEAD: the head of the GET (length included), no body; the connection
+ * goes on. A directory is served by its index file. */
+EDDY_TEST(http_static, head_and_index) {
+    proc_t p;
+    char out[4096], v[64];
+    make_tree();
+    start(EDDY_SERVER_BASE, &p);
+    int fd = dial(p.port);
+    const char *two = "HEAD /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /data.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+    cr_assert_eq(send(fd, two, strlen(two), MSG_NOSIGNAL), (ssize_t)strlen(two));
+    cr_assert_gt(read_response(fd, out, sizeof(out), 1), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "%s", out);
+    cr_assert_str_eq(header(out, "Content-Length", v, sizeof(v)), "13");
+    cr_assert_str_eq(body_of(out), "");
+    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "after HEAD: %s", out);
+    cr_assert_str_eq(body_of(out), "0123456789abcdefghij");
+    close(fd);
+    run(out, sizeof(out), CURL " -I http://127.0.0.1:%d/hello.txt", p.port);
+    cr_assert(strstr(out, "Content-Length: 13\r\n") && strstr(out, "ETag: "), "%s", out);
+    run(out, sizeof(out), CURL " -w ' %%{content_type}' http://127.0.0.1:%d/dir/", p.port);
+    cr_assert_str_eq(out, "<p>index</p>\n text/html");
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/dir", p.port);
+    cr_assert_str_eq(out, "<p>index</p>\n");
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+/* Traversal in every spelling, and a symlink out of the root: 403, never
+ * the file, never on_request. */
+EDDY_TEST(http_static, traversal_refused) {
+    proc_t p;
+    char out[4096];
+    make_tree();
+    start(EDDY_SERVER_BASE, &p);
+    static const char *const paths[] = {
+        "/../secret.txt",          "/dir/../../secret.txt", "/%2e%2e/secret.txt",
+        "/%2E%2e/secret.txt",      "/.%2e/secret.txt",      "/dir/%2e%2e/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",        "/dir%2f..%2f..%2fsecret.txt", "/out",
+        "/hello.txt%00.css",       "/dir/..",
+    };
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        char req[256];
+        snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", paths[i]);
+        cr_assert_gt(exchange(p.port, req, out, sizeof(out)), 0, "%s", paths[i]);
+        cr_assert(strncmp(out, "HTTP/1.1 403 ", 13) == 0, "%s: %s", paths[i], out);
+        cr_assert_null(strstr(out, "SECRET"), "%s", paths[i]);
+        cr_assert_null(strstr(out, "dynamic:"), "%s", paths[i]);
+    }
+    /* curl sends the dots as they are with --path-as-is */
+    run(out, sizeof(out), CURL " --path-as-is -w ' %%{http_code}' "
+                              "http://127.0.0.1:%d/dir/../../secret.txt", p.port);
+    cr_assert(strstr(out, " 403") && !strstr(out, "SECRET"), "%s", out);
+    /* a malformed escape is a bad request */
+    cr_assert_gt(exchange(p.port, "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", out, sizeof(out)), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 400 ", 13) == 0, "%s", out);
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+/* What the static handler does not serve reaches on_request: a missing
+ * file, a method other than GET/HEAD. */
+EDDY_TEST(http_static, falls_through_to_on_request) {
+    proc_t p;
+    char out[4096];
+    make_tree();
+    start(EDDY_SERVER_BASE, &p);
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/nope.txt", p.port);
+    cr_assert_str_eq(out, "dynamic:/nope.txt");
+    run(out, sizeof(out), CURL " -d x=1 http://127.0.0.1:%d/hello.txt", p.port);
+    cr_assert_str_eq(out, "dynamic:/hello.txt");
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+/* static_handler_locations: only those prefixes are looked up; a missing
+ * file under one is 404 from the server. */
+EDDY_TEST(http_static, locations) {
+    proc_t p;
+    char out[4096];
+    make_tree();
+    g_locations = 1;
+    start(EDDY_SERVER_BASE, &p);
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt", p.port);
+    cr_assert_str_eq(out, "dynamic:/hello.txt");
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/dir/index.html", p.port);
+    cr_assert_str_eq(out, "<p>index</p>\n");
+    run(out, sizeof(out), CURL " -o /dev/null -w '%%{http_code}' http://127.0.0.1:%d/dir/no",
+        p.port);
+    cr_assert_str_eq(out, "404");
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+/* Response::sendfile with offset and length; errors come back before
+ * anything is sent, and the response can still be ended. */
+static void t_sendfile(int mode) {
+    proc_t p;
+    char out[4096], v[64];
+    make_tree();
+    start(mode, &p);
+    cr_assert_gt(exchange(p.port, "GET /sf?off=3&len=4 HTTP/1.1\r\nHost: x\r\n\r\n", out,
+                          sizeof(out)), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "%s", out);
+    cr_assert_str_eq(body_of(out), "3456");
+    cr_assert_str_eq(header(out, "Content-Type", v, sizeof(v)), "text/plain");
+    run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=15'", p.port);
+    cr_assert_str_eq(out, "fghij");
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/sf", p.port);
+    cr_assert_str_eq(out, "0123456789abcdefghij");
+    run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=21'", p.port);
+    cr_assert_str_eq(out, "err=-22", "offset past the end");
+    run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=10&len=11'", p.port);
+    cr_assert_str_eq(out, "err=-22", "length past the end");
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/sfmissing", p.port);
+    cr_assert_str_eq(out, "err=-2", "missing file");
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+EDDY_TEST(http_static, sendfile_base) { t_sendfile(EDDY_SERVER_BASE); }
+EDDY_TEST(http_static, sendfile_process) { t_sendfile(EDDY_SERVER_PROCESS); }
+
+EDDY_TEST(http_static, mime_types) {
+    cr_assert_str_eq(eddy_http_mime_type("/a/b/logo.PNG"), "image/png");
+    cr_assert_str_eq(eddy_http_mime_type("x.tar.gz"), "application/gzip");
+    cr_assert_str_eq(eddy_http_mime_type("app.js"), "text/javascript");
+    cr_assert_str_eq(eddy_http_mime_type("/srv/.htaccess"), "application/octet-stream");
+    cr_assert_str_eq(eddy_http_mime_type("/srv/v1.2/README"), "application/octet-stream");
+    cr_assert_str_eq(eddy_http_mime_type("file."), "application/octet-stream");
+    cr_assert_str_eq(eddy_http_mime_type("a.verylongextensionname"), "application/octet-stream");
+}
+
+/* enable_static_handler without a usable document_root is refused. */
+EDDY_TEST(http_static, needs_document_root) {
+    eddy_server_t *srv = eddy_server_new(NULL);
+    eddy_http_server_t *hs = NULL;
+    eddy_http_server_opts_t o = {.on_request = on_request, .enable_static_handler = 1};
+    cr_assert_eq(eddy_http_server_new(&hs, srv, &o), EDDY_EINVAL);
+    o.document_root = "/nonexistent/eddy";
+    cr_assert_eq(eddy_http_server_new(&hs, srv, &o), EDDY_EINVAL);
+    cr_assert_null(hs);
+    eddy_server_free(srv);
+}
