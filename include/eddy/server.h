@@ -328,6 +328,16 @@ int eddy_server_close_linger(eddy_server_t *srv, int fd);
  * A session error, or EDDY_EWRONG_OP outside a worker or for another BASE
  * worker's connection. */
 int eddy_server_output_pending(eddy_server_t *srv, int fd);
+/* BASE mode, zero-copy: sendfile(2) of up to len bytes of file_fd from
+ * offset straight into connection fd's socket, as much as it takes now
+ * (file_fd's own offset is not moved). Returns the bytes sent (0: the
+ * file ends at offset), EDDY_EAGAIN when output is queued for fd or the
+ * socket is full (retry later), EDDY_EWRONG_OP in PROCESS mode, for
+ * another worker's connection, or a file sendfile(2) cannot read (send
+ * it with eddy_server_send), -EIO, or a session error / negative errno
+ * (the connection is closed, on_close fires). */
+ssize_t eddy_server_sendfile(eddy_server_t *srv, int fd, int file_fd, uint64_t offset,
+                             size_t len);
 #define EDDY_SERVER_LINGER_MS 2000
 #define EDDY_SERVER_LINGER_BYTES (1024 * 1024)
 

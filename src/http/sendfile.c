@@ -1,14 +1,18 @@
 /*
  * File bodies: eddy_http_response_sendfile() and the static handler's
- * responses. The file is never read whole: it goes out in FILE_CHUNK
- * pieces through eddy_server_send(), paced by the connection's output
- * queue (eddy_server_output_pending), so a body of any size costs one
- * chunk of memory and the queue stays far below socket_buffer_size (over
- * which the engine refuses or, in PROCESS mode, drops data). The engine
- * has no "output drained" event, so a connection whose queue is full is
- * looked at again after FILE_RETRY_MS; one whose socket takes everything
- * (the usual case on a fast link) is fed straight through, at most
- * FILE_ROUND bytes per loop iteration so other connections are served.
+ * responses. The file is never read whole. BASE mode sends it with
+ * sendfile(2) (eddy_server_sendfile: no copy through user space) for as
+ * much as the socket takes; PROCESS mode, where the socket lives in the
+ * master's reactor thread, reads FILE_CHUNK pieces and sends them through
+ * eddy_server_send(), paced by the connection's output queue
+ * (eddy_server_output_pending), so a body of any size costs one chunk of
+ * memory and the queue stays far below socket_buffer_size (over which the
+ * engine refuses or, in PROCESS mode, drops data). The engine has no
+ * "output drained" event, so a connection whose socket or queue is full
+ * is looked at again after FILE_RETRY_MS; one whose socket takes
+ * everything (the usual case on a fast link) is fed straight through, at
+ * most FILE_ROUND bytes per loop iteration so other connections are
+ * served.
  *
  * The exchange (request + response) stays in flight until the last byte
  * is queued: the connection's next pipelined request waits, as it does
@@ -35,7 +39,8 @@ typedef struct hs_file_s {
     int keep; /* the connection persists after the body */
     hs_exchange_t *x;
     eddy_timer_t timer;
-    char *buf; /* FILE_CHUNK bytes, owned */
+    int zero_copy; /* eddy_server_sendfile works here (BASE mode) */
+    char *buf;     /* FILE_CHUNK bytes, owned; taken when copying */
 } hs_file_t;
 
 #define X_OF(p) ((hs_exchange_t *)((char *)(p) - offsetof(hs_exchange_t, resp)))
@@ -64,34 +69,69 @@ static void finish(hs_exchange_t *x, int keep) {
     eddy__hs_finish(hs, c, keep);
 }
 
-/* Queues chunks while the connection's queue is short; finishes the
- * exchange once all is queued, or on any failure (the Content-Length
+static void cut_short(const hs_file_t *f, int err) {
+    eddy_log_warn("http server: session#%d: file body cut short at offset %llu: %s",
+                  f->x->resp.fd, (unsigned long long)f->off,
+                  err ? eddy_strerror(err) : "the file shrank");
+}
+
+/* One piece through the socket without copying (BASE mode): bytes sent,
+ * 0 to wait, -1 on failure; switches f to copying where it cannot work. */
+static ssize_t piece_zero_copy(hs_file_t *f, size_t n) {
+    eddy_http_response_t *r = &f->x->resp;
+    ssize_t sent = eddy_server_sendfile(r->hs->srv, r->fd, f->fd, f->off, n);
+    if (sent == EDDY_EWRONG_OP) {
+        f->zero_copy = 0;
+        f->buf = eddy_malloc(FILE_CHUNK);
+        return 0;
+    }
+    if (sent == EDDY_EAGAIN) return 0;
+    if (sent <= 0) {
+        if (sent == 0 || sent == -EIO) cut_short(f, (int)sent);
+        return -1;
+    }
+    return sent;
+}
+
+/* One FILE_CHUNK read and queued with eddy_server_send: bytes, or -1. */
+static ssize_t piece_copy(hs_file_t *f, size_t n) {
+    eddy_http_response_t *r = &f->x->resp;
+    if (n > FILE_CHUNK) n = FILE_CHUNK;
+    ssize_t got;
+    do got = pread(f->fd, f->buf, n, (off_t)f->off);
+    while (got < 0 && errno == EINTR);
+    if (got <= 0) {
+        cut_short(f, got < 0 ? -errno : 0);
+        return -1;
+    }
+    return eddy_server_send(r->hs->srv, r->fd, f->buf, (size_t)got) < 0 ? -1 : got;
+}
+
+/* Sends pieces while the connection's queue is short; finishes the
+ * exchange once all is out, or on any failure (the Content-Length
  * already sent cannot be met: the connection closes). */
 static void pump(hs_file_t *f) {
     hs_exchange_t *x = f->x;
     eddy_http_response_t *r = &x->resp;
-    eddy_server_t *srv = r->hs->srv;
     size_t round = 0;
     while (r->conn && f->left) {
-        int queued = eddy_server_output_pending(srv, r->fd);
+        int queued = eddy_server_output_pending(r->hs->srv, r->fd);
         if (queued < 0) break;
         if (queued >= FILE_WINDOW || round >= FILE_ROUND) {
             eddy_timer_start(&f->timer, queued >= FILE_WINDOW ? FILE_RETRY_MS : 0, 0);
             return;
         }
-        size_t n = f->left < FILE_CHUNK ? (size_t)f->left : FILE_CHUNK;
-        ssize_t got = pread(f->fd, f->buf, n, (off_t)f->off);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) {
-            eddy_log_warn("http server: session#%d: file body cut short at offset %llu: %s",
-                          r->fd, (unsigned long long)f->off,
-                          got < 0 ? eddy_strerror(-errno) : "the file shrank");
-            break;
+        size_t n = f->left < FILE_WINDOW ? (size_t)f->left : FILE_WINDOW;
+        int zc = f->zero_copy;
+        ssize_t sent = zc ? piece_zero_copy(f, n) : piece_copy(f, n);
+        if (sent < 0) break;
+        if (sent == 0 && zc && f->zero_copy) { /* the socket is full */
+            eddy_timer_start(&f->timer, FILE_RETRY_MS, 0);
+            return;
         }
-        if (eddy_server_send(srv, r->fd, f->buf, (size_t)got) < 0) break;
-        f->off += (uint64_t)got;
-        f->left -= (uint64_t)got;
-        round += (size_t)got;
+        f->off += (uint64_t)sent;
+        f->left -= (uint64_t)sent;
+        round += (size_t)sent;
     }
     finish(x, f->left == 0 && f->keep);
 }
@@ -113,7 +153,7 @@ int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t l
     f->left = len;
     f->keep = keep;
     f->x = x;
-    f->buf = eddy_malloc(FILE_CHUNK);
+    f->zero_copy = 1;
     eddy_timer_init(eddy_server_loop(r->hs->srv), &f->timer, on_retry);
     f->timer.data = f;
     x->file = f;

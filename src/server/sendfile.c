@@ -1,0 +1,37 @@
+/*
+ * Zero-copy file bodies for BASE workers: sendfile(2) from a file straight
+ * into a connection's socket, for as much as the socket takes now. Only
+ * while nothing is queued for the connection (queued bytes were sent
+ * earlier and must leave first); the caller then waits and tries again.
+ * A PROCESS worker does not own the socket (a reactor thread of the
+ * master does) and gets EDDY_EWRONG_OP, as does a file sendfile(2) cannot
+ * read: both mean "send the bytes with eddy_server_send instead".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sys/sendfile.h>
+
+#include "server/internal.h"
+#include "server/ipc.h"
+
+ssize_t eddy_server_sendfile(eddy_server_t *srv, int fd, int file_fd, uint64_t offset,
+                             size_t len) {
+    int err;
+    if (srv->mode == EDDY_SERVER_PROCESS || eddy__ipc_remote(srv, fd)) return EDDY_EWRONG_OP;
+    eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
+    if (err) return err;
+    if (c->out.len) return EDDY_EAGAIN;
+    off_t off = (off_t)offset;
+    for (;;) {
+        ssize_t n = sendfile(c->fd, file_fd, &off, len);
+        if (n >= 0) return n;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN) return EDDY_EAGAIN;
+        /* The file's side: not sendfile-able, or unreadable. */
+        if (errno == EINVAL || errno == ENOSYS || errno == EOVERFLOW) return EDDY_EWRONG_OP;
+        if (errno == EIO) return -EIO;
+        err = -errno; /* the socket's side: the peer is gone */
+        eddy__conn_close(srv, c);
+        return err;
+    }
+}
