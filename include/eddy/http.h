@@ -537,6 +537,19 @@ typedef struct {
      * eddy_http_server_data() for yours. */
     const eddy_server_events_t *events;
     size_t header_max_size; /* request head, 431 over it; 0: 8 KiB */
+    /* Uploads (multipart/form-data, see eddy_http_request_files()). */
+    const char *upload_tmp_dir;   /* Swoole's option; NULL: "/tmp"; copied */
+    uint64_t upload_max_filesize; /* bytes per file, over it UPLOAD_ERR_INI_SIZE; 0: no own limit */
+    /* Timeouts, seconds (engine options: Swoole has none of these; the
+     * names and defaults follow nginx). 0: the default; < 0: off.
+     * keepalive_timeout: an idle connection (no byte of a next request)
+     * is closed after it, default 60. header_timeout: a request head must
+     * be whole within it of its first byte (of the accept for a new
+     * connection), default 60. body_timeout: the longest gap between two
+     * reads of a request body, default 60. Closed without a response. */
+    double keepalive_timeout;
+    double header_timeout;
+    double body_timeout;
     /* Response compression (see "Response compression" above). The list
      * is copied; it ends with NULL. */
     int http_compression;          /* 0 or 1: on (Swoole's default); -1: off */
@@ -609,6 +622,43 @@ double eddy_http_request_time(const eddy_http_request_t *req);
 /* Peer address and port ("remote_addr", "remote_port"): 0, or a session
  * error once the connection is gone. */
 int eddy_http_request_remote(const eddy_http_request_t *req, char *ip, size_t iplen, int *port);
+
+/* Uploaded files (Swoole's $request->files, PHP's $_FILES). A request
+ * whose Content-Type is multipart/form-data has its body parsed as it
+ * arrives (the multipart rules above; malformed -> 400 before on_request):
+ * each file part is written to a new temp file "<upload_tmp_dir>/
+ * swoole.upfile.XXXXXX" (mkstemp, mode 0600) while it streams in, form
+ * fields become EDDY_HTTP_PARAM_POST pairs (raw values, names as sent:
+ * "a[]" is left to the PHP layer), and eddy_http_request_body() is ""
+ * (the body is not kept). The temp files are unlinked when the response
+ * ends, or when the client leaves before the request is whole: move or
+ * link one inside on_request to keep it. The whole body is bounded by
+ * package_max_length (413); a file over upload_max_filesize gets
+ * UPLOAD_ERR_INI_SIZE, no temp file and size 0, as PHP does (Swoole's
+ * upload_max_filesize instead lifts package_max_length for uploads: here
+ * the body limit always holds). More than EDDY_HTTP_UPLOAD_MAX_FILES file
+ * parts -> 413. */
+#define EDDY_HTTP_UPLOAD_MAX_FILES 128
+/* eddy_http_file_t.error: PHP's UPLOAD_ERR_* numbers */
+#define EDDY_HTTP_UPLOAD_ERR_OK 0
+#define EDDY_HTTP_UPLOAD_ERR_INI_SIZE 1   /* over upload_max_filesize */
+#define EDDY_HTTP_UPLOAD_ERR_NO_FILE 4    /* filename="" (no file chosen) */
+#define EDDY_HTTP_UPLOAD_ERR_NO_TMP_DIR 6 /* upload_tmp_dir missing */
+#define EDDY_HTTP_UPLOAD_ERR_CANT_WRITE 7 /* temp file not created or written */
+
+typedef struct {
+    /* read-only; strings NUL-terminated, valid while the request is */
+    const char *field;    /* form field name, raw ("f[]" kept) */
+    const char *name;     /* client's file name, as sent */
+    const char *type;     /* part Content-Type, "" when none */
+    const char *tmp_name; /* temp file path, "" when error != 0 */
+    uint64_t size;        /* bytes written */
+    int error;            /* EDDY_HTTP_UPLOAD_ERR_* */
+} eddy_http_file_t;
+
+/* The uploaded files in body order, count in *n (0 and a non-NULL pointer
+ * when there are none). NULL for a req not from the HTTP server. */
+const eddy_http_file_t *eddy_http_request_files(eddy_http_request_t *req, size_t *n);
 
 /* ---- response ---------------------------------------------------------- */
 
@@ -707,5 +757,122 @@ const char *eddy_http_mime_type(const char *path);
  * even when http_compression is off. 0, or EDDY_EWRONG_OP once the head is
  * sent, EDDY_ESESSION_CLOSED when the client has gone. */
 int eddy_http_response_compress(eddy_http_response_t *resp, int enable);
+
+/* ======================================================================
+ * multipart/form-data (src/http/multipart.c): an incremental parser for
+ * RFC 7578 bodies (RFC 2046 5.1 framing). Fed the body in pieces of any
+ * size, it reports each part through callbacks and streams part data as it
+ * arrives, so no body is ever held whole; the only memory is the caller-
+ * owned eddy_http_multipart_t (one part's header block, bounded).
+ *
+ *   const char *b; size_t bl;
+ *   if (eddy_http_multipart_boundary(ctype, ctype_len, &b, &bl) == 1) {
+ *       eddy_http_multipart_t *m = malloc(sizeof(*m));
+ *       eddy_http_multipart_init(m, b, bl, &callbacks, arg);
+ *       for each piece: rc = eddy_http_multipart_feed(m, piece, n); rc < 0 -> 400
+ *       at the end of the body: eddy_http_multipart_finish(m) < 0 -> 400
+ *   }
+ *
+ * Rules (strict: every deviation is an error, never a guess):
+ *  - Boundary: the Content-Type's boundary parameter, token or quoted
+ *    string, 1..70 bchars (RFC 2046 5.1.1: digits, letters, '()+_,-./:=?
+ *    and space, not last); missing, empty, too long, other bytes, or given
+ *    twice -> EDDY_EHTTP_MULTIPART_BOUNDARY.
+ *  - Framing: a delimiter is CRLF "--" boundary at the start of a line (the
+ *    body's start counts as one). Text before the first delimiter (the
+ *    preamble) and after the closing one (the epilogue) is ignored, as RFC
+ *    2046 says. After a delimiter: optional SP/HT (transport padding) then
+ *    CRLF, or "--" (the close); anything else -> _SYNTAX.
+ *  - Part headers: "Name: value" lines ended by CRLF, then an empty line;
+ *    names are tokens with no space before ':', values have no CTL but HT,
+ *    obs-fold is rejected -> _SYNTAX. The header block (final CRLF
+ *    included) over head_max bytes -> _HEADERS_TOO_LARGE.
+ *  - Content-Disposition is required, once, of type "form-data" with a
+ *    "name" parameter; "filename" makes the part a file (it may be "",
+ *    which browsers send when no file was chosen). Parameter values are
+ *    tokens (bytes >= 0x80 allowed, as browsers send raw UTF-8) or quoted
+ *    strings, whose backslash escapes are undone. "filename*" (RFC 5987)
+ *    is ignored: RFC 7578 4.2 says senders must not use it. A parameter
+ *    given twice, a missing name, another disposition type or no header ->
+ *    _DISPOSITION. Names are raw: "a[]" stays "a[]".
+ *  - Content-Type of a part is reported as sent (NULL when absent);
+ *    Content-Transfer-Encoding and other headers are ignored (RFC 7578 4.7).
+ *  - The body ends (finish()) before the closing delimiter -> _TRUNCATED.
+ * ==================================================================== */
+
+#define EDDY_HTTP_MULTIPART_BOUNDARY_MAX 70 /* RFC 2046 5.1.1 */
+#define EDDY_HTTP_MULTIPART_HEAD_MAX 8192   /* a part's header block, ceiling of head_max */
+
+#define EDDY_EHTTP_MULTIPART_BOUNDARY (-7160)          /* bad or missing boundary parameter */
+#define EDDY_EHTTP_MULTIPART_SYNTAX (-7161)            /* delimiter line or part header */
+#define EDDY_EHTTP_MULTIPART_DISPOSITION (-7162)       /* no valid Content-Disposition */
+#define EDDY_EHTTP_MULTIPART_HEADERS_TOO_LARGE (-7163) /* part header block over head_max */
+#define EDDY_EHTTP_MULTIPART_TRUNCATED (-7164)         /* body ended before the close */
+
+/* One part, as on_part sees it. Spans into the parser's header block,
+ * NUL-terminated, valid until on_part_end returns. */
+typedef struct {
+    /* read-only */
+    const char *name; /* field name, raw */
+    size_t name_len;
+    const char *filename; /* NULL: a plain field; else a file ("" allowed) */
+    size_t filename_len;
+    const char *content_type; /* NULL when the part has none */
+    size_t content_type_len;
+} eddy_http_multipart_part_t;
+
+/* Each callback returns 0 to go on, or a negative code: the parse stops and
+ * feed() returns that code (from then on, too). on_data may be called any
+ * number of times per part, with len > 0; a part with no data gets none. */
+typedef struct {
+    int (*on_part)(void *arg, const eddy_http_multipart_part_t *part);
+    int (*on_data)(void *arg, const char *data, size_t len);
+    int (*on_part_end)(void *arg);
+} eddy_http_multipart_cb_t;
+
+/* Parser state: caller-owned plain data, about 8.3 KiB; nothing to free. */
+typedef struct {
+    /* public */
+    size_t head_max; /* part header block limit; init sets the ceiling, may be lowered */
+    /* read-only */
+    uint64_t data_size; /* data bytes of the current part so far */
+    /* private */
+    const eddy_http_multipart_cb_t *cb;
+    void *arg;
+    int state;
+    int err;
+    size_t match; /* delimiter bytes matched so far */
+    size_t dlen;
+    size_t hlen;
+    eddy_http_multipart_part_t part;
+    char delim[4 + EDDY_HTTP_MULTIPART_BOUNDARY_MAX]; /* CRLF "--" boundary */
+    char head[EDDY_HTTP_MULTIPART_HEAD_MAX + 1];
+} eddy_http_multipart_t;
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/* Reads a Content-Type value: 1 when it is multipart/form-data with a valid
+ * boundary (*b, *blen: a span of ctype, quotes excluded), 0 when the media
+ * type is something else, EDDY_EHTTP_MULTIPART_BOUNDARY when it is
+ * multipart/form-data without a valid boundary. Allocates nothing. */
+int eddy_http_multipart_boundary(const char *ctype, size_t len, const char **b, size_t *blen);
+/* Readies m for one body. The boundary is copied (1..70 bytes, else
+ * EDDY_EHTTP_MULTIPART_BOUNDARY); cb is kept (not copied) and must outlive
+ * the parse. 0 or an error. */
+int eddy_http_multipart_init(eddy_http_multipart_t *m, const char *boundary, size_t len,
+                             const eddy_http_multipart_cb_t *cb, void *arg);
+
+/* ---- parsing ----------------------------------------------------------- */
+
+/* Parses the next len bytes of the body. 0: more is expected; 1: the
+ * closing delimiter has been seen (the rest is epilogue; later calls return
+ * 1 and ignore their bytes); negative: an EDDY_EHTTP_MULTIPART_* code or a
+ * callback's code, sticky. Never reads past len. */
+int eddy_http_multipart_feed(eddy_http_multipart_t *m, const char *data, size_t len);
+/* The body has ended: 0 when the closing delimiter was seen, the sticky
+ * error if any, else EDDY_EHTTP_MULTIPART_TRUNCATED. */
+int eddy_http_multipart_finish(const eddy_http_multipart_t *m);
+/* Text of an EDDY_EHTTP_MULTIPART_* code; others go to eddy_http_strerror(). */
+const char *eddy_http_multipart_strerror(int code);
 
 #endif /* EDDY_HTTP_H */

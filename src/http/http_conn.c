@@ -97,11 +97,49 @@ static int parse_head(eddy_http_server_t *hs, hs_conn_t *c) {
         c->body_len = 0;
     }
     c->state = S_BODY;
+    int st = eddy__hs_upload_begin(hs, x); /* multipart/form-data: streamed */
+    if (st) {
+        send_error(hs, c, st);
+        return -1;
+    }
+    if (x->up) c->body_len = 0; /* body bytes given to the multipart parser */
     maybe_continue(hs, c);
     return 1;
 }
 
 /* ---- body -------------------------------------------------------------- */
+
+/* Upload bodies are not kept: the decoded bytes after the head go to the
+ * multipart parser and are dropped (body_len back to 0); at the end of the
+ * body the parser must have seen its close. -1: answered an error. */
+static int upload_take(eddy_http_server_t *hs, hs_conn_t *c, int end) {
+    int st = eddy__hs_upload_feed(c->x->up, c->in.data + c->head_len, c->body_len);
+    c->body_len = 0;
+    if (!st && end) st = eddy__hs_upload_end(c->x->up);
+    if (st) send_error(hs, c, st);
+    return st ? -1 : 0;
+}
+
+/* Content-Length upload: what arrived of the body goes to the parser and
+ * leaves the buffer (a pipelined request after it moves up to the head). */
+static int read_upload(eddy_http_server_t *hs, hs_conn_t *c) {
+    size_t avail = c->in.len - c->head_len;
+    uint64_t want = c->x->req.content_length - c->body_len;
+    size_t take = avail < want ? avail : (size_t)want;
+    char *p = c->in.data + c->head_len;
+    int st = eddy__hs_upload_feed(c->x->up, p, take);
+    c->body_len += take;
+    if (!st && c->body_len == c->x->req.content_length) st = eddy__hs_upload_end(c->x->up);
+    if (st) {
+        send_error(hs, c, st);
+        return -1;
+    }
+    memmove(p, p + take, avail - take);
+    set_len(&c->in, c->head_len + avail - take);
+    if (c->body_len < c->x->req.content_length) return 0;
+    c->req_end = c->head_len;
+    return 1;
+}
 
 /* Chunked: decodes what arrived, moving data to follow the head (and
  * what follows the body, the next request, to follow the data). */
@@ -116,6 +154,7 @@ static int read_chunked(eddy_http_server_t *hs, hs_conn_t *c) {
     }
     memmove(dst, raw, dl);
     c->body_len += dl;
+    if (c->x->up && upload_take(hs, c, r != EDDY_EAGAIN) < 0) return -1;
     if (r == EDDY_EAGAIN) {
         set_len(&c->in, c->head_len + c->body_len);
         c->raw_pos = c->in.len;
@@ -131,6 +170,7 @@ static int read_chunked(eddy_http_server_t *hs, hs_conn_t *c) {
 /* 1: the request is whole (c->req_end set), 0: need more, -1: error. */
 static int read_body(eddy_http_server_t *hs, hs_conn_t *c) {
     if (c->x->req.flags & EDDY_HTTP_CHUNKED) return read_chunked(hs, c);
+    if (c->x->up) return read_upload(hs, c);
     if (!body_complete(c)) return 0;
     c->req_end = c->head_len + (size_t)c->x->req.content_length;
     return 1;
@@ -150,6 +190,7 @@ static void dispatch(eddy_http_server_t *hs, hs_conn_t *c) {
     x->body = c->in.data + c->head_len;
     x->body_len = c->req_end - c->head_len;
     c->state = S_WAIT;
+    eddy__hs_timeout_update(hs, c, 0); /* no deadline while the handler runs */
     if (hs->st && eddy__hs_static(hs, x)) return; /* a file under document_root */
     hs->on_request(&x->req, &x->resp, hs->data);
 }
@@ -162,6 +203,7 @@ void eddy__hs_process(eddy_http_server_t *hs, hs_conn_t *c) {
         if (r <= 0) break;
         dispatch(hs, c);
     }
+    if (!c->gone) eddy__hs_timeout_update(hs, c, 1);
     c->busy--;
     if (c->gone && !c->busy) eddy__hs_conn_free(c);
 }
@@ -203,6 +245,7 @@ void eddy__hs_finish(eddy_http_server_t *hs, hs_conn_t *c, int keep) {
     if (!c->in.len) eddy_buf_free(&c->in);
     c->state = S_HEAD;
     c->head_len = c->req_end = 0;
+    eddy__hs_timeout_update(hs, c, 0);
     if (!c->busy && c->in.len) eddy__hs_process(hs, c); /* ended outside the callback */
 }
 

@@ -96,6 +96,20 @@ static size_t sources(eddy_http_request_t *req, int kind, eddy_http_iter_t *its)
     return n;
 }
 
+/* multipart/form-data fields (http_upload.c), copied raw: the body
+ * carried them unencoded. Returns the new count. */
+static size_t upload_fields(hs_exchange_t *x, span_t **sp, size_t n, size_t *cap) {
+    eddy_http_pair_t p;
+    for (size_t i = 0; eddy__hs_upload_field(x->up, i, &p); i++) {
+        span_t s;
+        s.ko = (size_t)arena_put(&x->arena, p.key, p.key_len, 1, &s.kl);
+        s.vo = (size_t)arena_put(&x->arena, p.value, p.value_len, 1, &s.vl);
+        if (n == *cap) *sp = eddy_realloc(*sp, (*cap = *cap ? *cap * 2 : 8) * sizeof(**sp));
+        (*sp)[n++] = s;
+    }
+    return n;
+}
+
 /* Every kind at once, decoded into the arena; pointers are taken only
  * after the last append (the arena moves while it grows), so the strings
  * handed out stay put for the life of the request. */
@@ -120,6 +134,7 @@ static void parse_all(eddy_http_request_t *req) {
                 if (n == cap) sp = eddy_realloc(sp, (cap = cap ? cap * 2 : 8) * sizeof(*sp));
                 sp[n++] = s;
             }
+        if (kind == EDDY_HTTP_PARAM_POST) n = upload_fields(x, &sp, n, &cap);
     }
     first[3] = n;
     for (int kind = 0; kind < 3; kind++) {

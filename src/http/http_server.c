@@ -51,6 +51,7 @@ static hs_conn_t *conn_new(eddy_http_server_t *hs, int fd) {
     c->hnext = hs->buckets[b];
     hs->buckets[b] = c;
     hs->nconns++;
+    eddy__hs_timeout_update(hs, c, 0);
     return c;
 }
 
@@ -107,6 +108,8 @@ static void exchange_free(hs_exchange_t *x) {
 void eddy__hs_exchange_put(eddy_http_server_t *hs, hs_exchange_t *x) {
     eddy__hs_file_release(x);
     x->req.ctx = NULL; /* a stale req pointer is refused by the accessors */
+    eddy__hs_upload_free(x->up); /* unlinks the request's temp files */
+    x->up = NULL;
     eddy__hs_compress_release(&x->resp);
     eddy_buf_free(&x->keep);
     eddy_buf_clear(&x->arena);
@@ -133,6 +136,8 @@ static void on_receive(eddy_server_t *srv, int fd, int reactor_id, const char *d
 
 static void on_connect(eddy_server_t *srv, int fd, int reactor_id) {
     eddy_http_server_t *hs = HS(srv);
+    /* Known from the accept, so that a client sending nothing times out. */
+    if (!eddy__hs_conn_find(hs, fd)) conn_new(hs, fd);
     if (hs->user.on_connect) hs->user.on_connect(srv, fd, reactor_id);
 }
 
@@ -141,6 +146,26 @@ static void on_close(eddy_server_t *srv, int fd, int reactor_id) {
     hs_conn_t *c = eddy__hs_conn_find(hs, fd);
     if (c) eddy__hs_conn_gone(hs, c);
     if (hs->user.on_close) hs->user.on_close(srv, fd, reactor_id);
+}
+
+/* The deadline sweep runs in workers only, and stops when a worker
+ * begins to stop: the drain waits for user timers to end. */
+static void on_worker_start(eddy_server_t *srv, int worker_id) {
+    eddy_http_server_t *hs = HS(srv);
+    if (!eddy_server_is_task_worker(srv)) eddy__hs_timeout_start(hs);
+    if (hs->user.on_worker_start) hs->user.on_worker_start(srv, worker_id);
+}
+
+static void on_worker_exit(eddy_server_t *srv, int worker_id) {
+    eddy_http_server_t *hs = HS(srv);
+    eddy__hs_timeout_stop(hs);
+    if (hs->user.on_worker_exit) hs->user.on_worker_exit(srv, worker_id);
+}
+
+static void on_worker_stop(eddy_server_t *srv, int worker_id) {
+    eddy_http_server_t *hs = HS(srv);
+    eddy__hs_timeout_stop(hs);
+    if (hs->user.on_worker_stop) hs->user.on_worker_stop(srv, worker_id);
 }
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -177,6 +202,9 @@ int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
     eddy_http_parser_opts_init(&hs->popts);
     if (opts->header_max_size) hs->popts.header_max_size = opts->header_max_size;
     hs->popts.body_max_size = eddy_server_config(srv)->package_max_length;
+    hs->upload_tmp_dir = eddy_strdup(opts->upload_tmp_dir ? opts->upload_tmp_dir : "/tmp");
+    hs->upload_max_filesize = opts->upload_max_filesize;
+    eddy__hs_timeout_init(hs, opts);
     eddy_buf_init(&hs->out);
     rc = eddy__hs_static_new(hs, opts);
     if (rc < 0) {
@@ -193,6 +221,9 @@ int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
     ev.on_receive = on_receive;
     ev.on_connect = on_connect;
     ev.on_close = on_close;
+    ev.on_worker_start = on_worker_start;
+    ev.on_worker_exit = on_worker_exit;
+    ev.on_worker_stop = on_worker_stop;
     eddy_server_set_events(srv, &ev);
     *out = hs;
     return 0;
@@ -213,6 +244,8 @@ void eddy_http_server_free(eddy_http_server_t *hs) {
         exchange_free(x);
     }
     eddy_free(hs->out_hdrs);
+    eddy_free(hs->upload_tmp_dir);
+    eddy_free(hs->expired);
     eddy_buf_free(&hs->out);
     eddy__hs_static_free(hs);
     eddy__hs_compress_free(hs);

@@ -7,11 +7,13 @@
 
 #include "eddy/http.h"
 #include "eddy/server.h"
+#include "eddy/timer.h"
 
 #define HS_MAX_HEADERS 100 /* header lines per request; more is 431 */
 #define HS_FREE_MAX 64     /* pooled exchanges kept per worker */
 
 typedef struct hs_conn_s hs_conn_t;
+typedef struct hs_upload_s hs_upload_t; /* http_upload.c */
 
 /* One response header line: offsets into eddy_http_response_s.strs. */
 typedef struct {
@@ -55,6 +57,7 @@ typedef struct hs_exchange_s {
     size_t nparams[3];
     unsigned parsed; /* params parsed (all kinds at once) */
     eddy_buf_t keep; /* the input buffer, once the connection is gone */
+    hs_upload_t *up; /* multipart/form-data body: fields and temp files; owned */
     struct hs_file_s *file; /* sendfile.c: a file body being sent, owned */
     struct hs_exchange_s *next_free;
 } hs_exchange_t;
@@ -74,6 +77,8 @@ struct hs_conn_s {
     eddy_http_chunked_t dec;
     hs_exchange_t *x;
     unsigned busy; /* > 0 while conn_process runs */
+    uint64_t deadline; /* loop ms the connection is closed at; 0: none (http_timeout.c) */
+    int phase;         /* what the deadline is for (http_timeout.c) */
     unsigned gone : 1;
     unsigned continue_sent : 1;
 };
@@ -92,6 +97,13 @@ struct eddy_http_server_s {
     eddy_http_header_t *out_hdrs;               /* response head assembly */
     size_t out_cap;
     eddy_buf_t out;
+    /* uploads and timeouts (http_upload.c, http_timeout.c) */
+    char *upload_tmp_dir; /* owned */
+    uint64_t upload_max_filesize;
+    uint64_t timeout_ms[3]; /* idle keep-alive, head, body gap; 0: off */
+    eddy_timer_t sweep;     /* one per worker, closes connections past their deadline */
+    int *expired;           /* sweep scratch: session ids to close */
+    size_t nexpired_cap;
     struct hs_static_s *st; /* static.c: NULL unless enable_static_handler */
     /* http_compress.c: options and per-worker scratch */
     int compression; /* http_compression: 1 on, 0 off */
@@ -116,6 +128,25 @@ void eddy__hs_process(eddy_http_server_t *hs, hs_conn_t *c);
  * connection stays open): releases the exchange, goes on with the next. */
 void eddy__hs_finish(eddy_http_server_t *hs, hs_conn_t *c, int keep);
 void eddy__hs_conn_gone(eddy_http_server_t *hs, hs_conn_t *c);
+
+/* http_upload.c: multipart/form-data bodies streamed to upload_tmp_dir.
+ * begin: 0 when x is not multipart (x->up stays NULL) or its upload is
+ * ready, else the HTTP status to answer (400). feed / end: 0 or the
+ * status to answer (400 malformed, 413 too many files). free: closes and
+ * unlinks every temp file, releases u (NULL is fine). */
+int eddy__hs_upload_begin(eddy_http_server_t *hs, hs_exchange_t *x);
+int eddy__hs_upload_feed(hs_upload_t *u, const char *data, size_t len);
+int eddy__hs_upload_end(hs_upload_t *u);
+void eddy__hs_upload_free(hs_upload_t *u);
+/* The i-th form field as a pair (raw, NUL-terminated): 1, or 0 past the end. */
+int eddy__hs_upload_field(const hs_upload_t *u, size_t i, eddy_http_pair_t *p);
+
+/* http_timeout.c: per-connection deadlines swept by one timer per worker. */
+void eddy__hs_timeout_init(eddy_http_server_t *hs, const eddy_http_server_opts_t *o);
+void eddy__hs_timeout_start(eddy_http_server_t *hs); /* worker start */
+void eddy__hs_timeout_stop(eddy_http_server_t *hs);  /* worker exit / stop */
+/* Re-arms c's deadline after its state changed or bytes arrived. */
+void eddy__hs_timeout_update(eddy_http_server_t *hs, hs_conn_t *c, int got_bytes);
 
 /* http_compress.c (see "Response compression" in eddy/http.h) */
 int eddy__hs_compress_new(eddy_http_server_t *hs, const eddy_http_server_opts_t *o);
