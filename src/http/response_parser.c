@@ -137,7 +137,7 @@ ssize_t eddy_http_parse_response(const char *buf, size_t len, const eddy_http_pa
     rparse_t ps = {.res = res, .max_headers = max_headers};
     size_t ls = 0;
     for (;;) {
-        const char *nl = memchr(buf + ls, '\n', len - ls);
+        const char *nl = len > ls ? memchr(buf + ls, '\n', len - ls) : NULL;
         size_t j = nl ? (size_t)(nl - buf) : len;
         if ((nl ? j + 1 : len) > opts->header_max_size) return EDDY_EHTTP_HEADERS_TOO_LARGE;
         if (!nl) return EDDY_EAGAIN;
