@@ -697,19 +697,25 @@ int eddy_http_response_writable(const eddy_http_response_t *resp);
  * from offset as the whole body (Content-Length), and ends the response.
  * offset 0 and length 0 send the whole file; length 0 means "to the end".
  * Content-Type comes from the file's extension (eddy_http_mime_type())
- * unless a header set it; the status is the one set (default 200). The
- * file is read in pieces (64 KiB) while the connection's output queue is
- * short (eddy_server_output_pending() under 256 KiB, checked again every
- * millisecond otherwise), so a body of any size takes bounded memory and
- * never overflows socket_buffer_size; the next pipelined request waits
- * until the last byte is queued. HEAD requests get the head only.
- * Errors, returned before anything is sent (resp stays usable, e.g. to
- * answer 404 with end()): -ENOENT / -EACCES / ... (open(2)), EDDY_EINVAL
- * (not a regular file, offset beyond the end, offset + length past it),
- * EDDY_EWRONG_OP (head already sent by write()), EDDY_ESESSION_CLOSED.
- * Once the head is sent the response belongs to the server: a client that
- * goes, or a file that shrinks under us (the length was promised: the
- * connection is closed), end it there. 0 once the head is sent. */
+ * unless a header set it; the status is the one set (default 200).
+ * The file is never read whole: BASE mode sends it with sendfile(2)
+ * (eddy_server_sendfile, no copy) as fast as the socket takes it; PROCESS
+ * mode reads 64 KiB pieces and sends them while the connection's output
+ * queue is short (eddy_server_output_pending() under 256 KiB). A full
+ * socket or queue is looked at again every millisecond, so a body of any
+ * size takes bounded memory and never overflows socket_buffer_size. The
+ * next pipelined request waits until the body is out. HEAD requests (and
+ * a status of 204 or 304) get the head only.
+ * Errors found before anything is sent return with resp still usable
+ * (e.g. to answer 404 with end()): -ENOENT / -EACCES / ... (open(2)),
+ * EDDY_EINVAL (not a regular file, offset beyond the end, offset + length
+ * past it), EDDY_EWRONG_OP (head already sent by write()),
+ * EDDY_ESESSION_CLOSED. From the head on the response belongs to the
+ * server, which ends it whatever happens: a send error of the head is
+ * returned (the client has gone; resp must not be used again); later, a
+ * client that goes or a file that shrinks under us (the promised length
+ * cannot be met: the connection is closed) end it there. 0 once the head
+ * is sent. */
 int eddy_http_response_sendfile(eddy_http_response_t *resp, const char *path, uint64_t offset,
                                 uint64_t length);
 

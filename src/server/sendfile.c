@@ -9,10 +9,35 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <sys/sendfile.h>
 
 #include "server/internal.h"
 #include "server/ipc.h"
+
+/* sendfile(2) has no MSG_NOSIGNAL: to a peer that has gone it raises
+ * SIGPIPE, whose default action would kill the worker. The signal is
+ * blocked around the call and a pending one taken back, so the caller
+ * sees EPIPE as from send(). */
+static ssize_t send_quiet(int sock, int file_fd, off_t *off, size_t len) {
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    ssize_t n = sendfile(sock, file_fd, off, len);
+    int err = errno;
+    sigset_t pending;
+    if (!sigismember(&old, SIGPIPE) && sigpending(&pending) == 0 &&
+        sigismember(&pending, SIGPIPE)) {
+        struct timespec now = {0, 0};
+        sigtimedwait(&pipe_set, NULL, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = err;
+    return n;
+}
 
 ssize_t eddy_server_sendfile(eddy_server_t *srv, int fd, int file_fd, uint64_t offset,
                              size_t len) {
@@ -23,7 +48,7 @@ ssize_t eddy_server_sendfile(eddy_server_t *srv, int fd, int file_fd, uint64_t o
     if (c->out.len) return EDDY_EAGAIN;
     off_t off = (off_t)offset;
     for (;;) {
-        ssize_t n = sendfile(c->fd, file_fd, &off, len);
+        ssize_t n = send_quiet(c->fd, file_fd, &off, len);
         if (n >= 0) return n;
         if (errno == EINTR) continue;
         if (errno == EAGAIN) return EDDY_EAGAIN;

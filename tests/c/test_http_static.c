@@ -136,6 +136,17 @@ static void ev_start(eddy_server_t *srv) {
     close(g_port_pipe);
 }
 
+/* Appends "w<id>" to g_dir/starts: a restarted worker shows twice. */
+static void ev_worker_start(eddy_server_t *srv, int id) {
+    char path[160], line[16];
+    (void)srv;
+    snprintf(path, sizeof(path), "%s/starts", g_dir);
+    int n = snprintf(line, sizeof(line), "w%d\n", id);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0 && write(fd, line, (size_t)n) != n) abort();
+    if (fd >= 0) close(fd);
+}
+
 static int child_main(int mode) {
     eddy_server_config_t cfg;
     char err[EDDY_SERVER_ERRLEN];
@@ -150,7 +161,7 @@ static int child_main(int mode) {
     eddy_server_t *srv = eddy_server_new(&cfg);
     eddy_server_config_free(&cfg);
     eddy_server_set_mode(srv, mode);
-    eddy_server_events_t ev = {.on_start = ev_start};
+    eddy_server_events_t ev = {.on_start = ev_start, .on_worker_start = ev_worker_start};
     static const char *const index[] = {"index.htm", "index.html", NULL};
     static const char *const locs[] = {"/dir", NULL};
     eddy_http_server_opts_t o = {.on_request = on_request,
@@ -528,6 +539,62 @@ static void t_sendfile(int mode) {
 
 EDDY_TEST(http_static, sendfile_base) { t_sendfile(EDDY_SERVER_BASE); }
 EDDY_TEST(http_static, sendfile_process) { t_sendfile(EDDY_SERVER_PROCESS); }
+
+/* A file body and a request pipelined behind it: the second response
+ * follows the whole first body. A client leaving mid-body stops it, and
+ * the worker goes on serving. */
+static void t_pipeline_and_gone(int mode) {
+    proc_t p;
+    static char buf[BIG_SIZE + 4096];
+    char out[4096];
+    make_tree();
+    start(mode, &p);
+    int fd = dial(p.port);
+    const char *two = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+    cr_assert_eq(send(fd, two, strlen(two), MSG_NOSIGNAL), (ssize_t)strlen(two));
+    int n = read_response(fd, buf, sizeof(buf), 0);
+    cr_assert_gt(n, (int)BIG_SIZE);
+    const char *body = body_of(buf);
+    cr_assert_eq((size_t)(buf + n - body), (size_t)BIG_SIZE);
+    char path[160];
+    snprintf(path, sizeof(path), "%s/big.bin", g_root);
+    FILE *f = fopen(path, "rb");
+    char *want = malloc(BIG_SIZE);
+    cr_assert_eq(fread(want, 1, BIG_SIZE, f), (size_t)BIG_SIZE);
+    fclose(f);
+    cr_assert_eq(memcmp(body, want, BIG_SIZE), 0, "body differs");
+    free(want);
+    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert_str_eq(body_of(out), "hello static\n", "%s", out);
+    close(fd);
+    /* Leave after 64 KiB of 8 MiB, many times: the server's next write
+     * then meets a reset (EPIPE / ECONNRESET), at whatever point. */
+    for (int i = 0; i < 20; i++) {
+        fd = dial(p.port);
+        const char *req = i % 2 ? "GET /sfbig HTTP/1.1\r\nHost: x\r\n\r\n"
+                                : "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n";
+        cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+        size_t got = 0;
+        while (got < 65536) {
+            ssize_t r = recv(fd, buf, sizeof(out), 0);
+            cr_assert_gt(r, 0);
+            got += (size_t)r;
+        }
+        close(fd);
+    }
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt", p.port);
+    cr_assert_str_eq(out, "hello static\n");
+    cr_assert_eq(stop(&p), 0);
+    /* no worker was killed (SIGPIPE) or crashed meanwhile: one start each */
+    run(out, sizeof(out), "sort %s/starts", g_dir);
+    cr_assert_str_eq(out, mode == EDDY_SERVER_PROCESS ? "w0\nw1\n" : "w0\n",
+                     "workers restarted: %s", out);
+    remove_tree();
+}
+
+EDDY_TEST(http_static, pipeline_and_gone_base) { t_pipeline_and_gone(EDDY_SERVER_BASE); }
+EDDY_TEST(http_static, pipeline_and_gone_process) { t_pipeline_and_gone(EDDY_SERVER_PROCESS); }
 
 EDDY_TEST(http_static, mime_types) {
     cr_assert_str_eq(eddy_http_mime_type("/a/b/logo.PNG"), "image/png");
