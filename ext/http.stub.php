@@ -6,7 +6,7 @@
  * HTTP/1.1 server of the engine (include/eddy/http.h) as Swoole 5.1's
  * classes. scripts/gen_stubs.sh turns this file into http_arginfo.h.
  *
- * Not provided (yet): Response::sendfile/detach/create/trailer/upgrade and
+ * Not provided (yet): Response::detach/create/trailer/upgrade and
  * the WebSocket methods, Request::create/parse, multipart uploads (files
  * and tmpfiles stay empty).
  *
@@ -77,6 +77,9 @@ namespace Swoole\Http {
         public function end(?string $content = null): bool {}
 
         public function redirect(string $location, int $http_code = 302): bool {}
+
+        /** Sends the file (from $offset, $length bytes; 0: to the end) as the whole body and ends the response. */
+        public function sendfile(string $filename, int $offset = 0, int $length = 0): bool {}
 
         public function isWritable(): bool {}
     }

@@ -62,6 +62,10 @@ typedef struct {
     int compression_level;      /* 0: the engine's default */
     size_t compression_min_length; /* 0: the engine's default */
     char **compression_types;   /* NULL-terminated, owned; NULL: the default list */
+    bool static_handler;        /* enable_static_handler */
+    char *document_root;        /* owned */
+    char **static_locations;    /* static_handler_locations, as compression_types */
+    char **index_files;         /* http_index_files, as compression_types */
 } php_http_options_t;
 
 void php_http_options_init(php_http_options_t *o);

@@ -12,6 +12,10 @@
  *   compression_min_length               (bytes, default 20)
  *   http_compression_types               (array or string of media types;
  *       "text/" + '*' wildcards; [] compresses every type)
+ *   enable_static_handler                (bool, default false)
+ *   document_root                        (directory; required by the above)
+ *   static_handler_locations             (array of URL prefixes)
+ *   http_index_files                     (array of file names)
  */
 #include "php_swoole.h"
 #include "php_http.h"
@@ -22,13 +26,23 @@ void php_http_options_init(php_http_options_t *o) {
     o->parse_cookie = true;
 }
 
-void php_http_options_free(php_http_options_t *o) {
-    if (o->compression_types) {
-        for (char **t = o->compression_types; *t; t++) {
+static void free_list(char ***list) {
+    if (*list) {
+        for (char **t = *list; *t; t++) {
             efree(*t);
         }
-        efree(o->compression_types);
-        o->compression_types = NULL;
+        efree(*list);
+        *list = NULL;
+    }
+}
+
+void php_http_options_free(php_http_options_t *o) {
+    free_list(&o->compression_types);
+    free_list(&o->static_locations);
+    free_list(&o->index_files);
+    if (o->document_root) {
+        efree(o->document_root);
+        o->document_root = NULL;
     }
 }
 
@@ -46,24 +60,28 @@ static bool int_in(zend_string *key, zval *v, zend_long lo, zend_long hi, zend_l
     return true;
 }
 
-/* A NULL-terminated copy of the list (a string counts as a list of one). */
-static void set_types(php_http_options_t *o, zval *v) {
+static char *copy_str(zval *v) {
+    zend_string *s = zval_get_string(v);
+    char *c = estrndup(ZSTR_VAL(s), ZSTR_LEN(s));
+    zend_string_release(s);
+    return c;
+}
+
+/* *list becomes a NULL-terminated copy of v (a string counts as a list of
+ * one), owned by the options. */
+static void set_list(char ***list, zval *v) {
     uint32_t n = Z_TYPE_P(v) == IS_ARRAY ? zend_hash_num_elements(Z_ARRVAL_P(v)) : 1;
     uint32_t i = 0;
     zval *e;
 
-    php_http_options_free(o);
-    o->compression_types = ecalloc(n + 1, sizeof(char *)); /* owned by o */
+    free_list(list);
+    *list = ecalloc(n + 1, sizeof(char *));
     if (Z_TYPE_P(v) != IS_ARRAY) {
-        zend_string *s = zval_get_string(v);
-        o->compression_types[0] = estrndup(ZSTR_VAL(s), ZSTR_LEN(s));
-        zend_string_release(s);
+        (*list)[0] = copy_str(v);
         return;
     }
     ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(v), e) {
-        zend_string *s = zval_get_string(e);
-        o->compression_types[i++] = estrndup(ZSTR_VAL(s), ZSTR_LEN(s));
-        zend_string_release(s);
+        (*list)[i++] = copy_str(e);
     } ZEND_HASH_FOREACH_END();
 }
 
@@ -87,7 +105,18 @@ bool php_http_option(php_http_options_t *o, zend_string *key, zval *v) {
             o->compression_min_length = n == 0 ? 1 : (size_t) n;
         }
     } else if (zend_string_equals_literal(key, "http_compression_types")) {
-        set_types(o, v);
+        set_list(&o->compression_types, v);
+    } else if (zend_string_equals_literal(key, "enable_static_handler")) {
+        o->static_handler = zend_is_true(v);
+    } else if (zend_string_equals_literal(key, "document_root")) {
+        if (o->document_root) {
+            efree(o->document_root);
+        }
+        o->document_root = copy_str(v);
+    } else if (zend_string_equals_literal(key, "static_handler_locations")) {
+        set_list(&o->static_locations, v);
+    } else if (zend_string_equals_literal(key, "http_index_files")) {
+        set_list(&o->index_files, v);
     } else {
         return false;
     }
@@ -99,4 +128,8 @@ void php_http_options_apply(const php_http_options_t *o, eddy_http_server_opts_t
     out->http_compression_level = o->compression_level;
     out->compression_min_length = o->compression_min_length;
     out->http_compression_types = (const char *const *) o->compression_types;
+    out->enable_static_handler = o->static_handler;
+    out->document_root = o->document_root;
+    out->static_handler_locations = (const char *const *) o->static_locations;
+    out->http_index_files = (const char *const *) o->index_files;
 }

@@ -329,6 +329,54 @@ PHP_METHOD(Swoole_Http_Response, redirect) {
                        "invalid redirect location (CR, LF or NUL in it)"));
 }
 
+/* Errors come before anything is sent: the response stays usable (to
+ * answer 404 with end(), say). Once the head is sent the engine owns the
+ * response and ends it after the last byte. */
+PHP_METHOD(Swoole_Http_Response, sendfile) {
+    php_http_response_t *r = THIS_RESPONSE();
+    zend_string *path;
+    zend_long offset = 0, length = 0;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_PATH_STR(path)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(offset)
+        Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    if (ZSTR_LEN(path) == 0) {
+        php_error_docref(NULL, E_WARNING, "file name is empty");
+        RETURN_FALSE;
+    }
+    if (offset < 0 || length < 0) {
+        php_error_docref(NULL, E_WARNING, "offset and length cannot be negative");
+        RETURN_FALSE;
+    }
+    rc = eddy_http_response_sendfile(r->resp, ZSTR_VAL(path), (uint64_t) offset,
+                                     (uint64_t) length);
+    if (rc == 0) {
+        r->resp = NULL;
+        r->req = NULL;
+        RETURN_TRUE;
+    }
+    php_swoole_check(rc);
+    if (rc == EDDY_EINVAL) {
+        php_error_docref(NULL, E_WARNING,
+                         "cannot send '%s': not a regular file, or offset/length beyond its end",
+                         ZSTR_VAL(path));
+    } else if (rc == EDDY_EWRONG_OP) {
+        php_error_docref(NULL, E_WARNING, "the response head has already been sent");
+    } else if (rc != EDDY_ESESSION_CLOSED) {
+        php_error_docref(NULL, E_WARNING, "cannot send '%s': %s", ZSTR_VAL(path),
+                         eddy_strerror(rc));
+    }
+    RETURN_FALSE;
+}
+
 PHP_METHOD(Swoole_Http_Response, isWritable) {
     php_http_response_t *r = THIS_RESPONSE();
 

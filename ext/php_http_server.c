@@ -89,7 +89,8 @@ static bool attach(php_server_t *ps) {
         php_swoole_check(rc);
         php_error_docref(NULL, E_WARNING,
                          "cannot start the HTTP server: %s (PROCESS mode needs dispatch_mode "
-                         "2, 4 or 5; open_eof_check / open_length_check cannot be set)",
+                         "2, 4 or 5; open_eof_check / open_length_check cannot be set; "
+                         "enable_static_handler needs document_root to be a directory)",
                          eddy_strerror(rc));
         return false;
     }
