@@ -33,5 +33,6 @@ echo preg_replace('/ in \S+ on line \d+/', '', trim(implode("\n", $out))), "\n";
 --EXPECTF--
 200 GET /one -
 POST /two abc | GET /three - | same worker: true
-%AWarning: Swoole\Server::start(): cannot start the HTTP server: %s (PROCESS mode needs dispatch_mode 2, 4 or 5; open_eof_check / open_length_check cannot be set)
+%Ahttp server: PROCESS mode needs dispatch_mode 2, 4 or 5 (got 1)%A
+Warning: Swoole\Server::start(): cannot start the HTTP server: %s (PROCESS mode needs dispatch_mode 2, 4 or 5; %s)
 bool(false)
