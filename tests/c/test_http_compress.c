@@ -785,7 +785,6 @@ static void t_stream(int mode) {
         cr_assert_eq(plain.len, 3000, "%s: %zu", name, plain.len);
         cr_assert_eq(plain.data[0], 'A');
         /* then the rest: "last" and the stream's end */
-        size_t total = n;
         eddy_buf_t all;
         eddy_buf_init(&all);
         eddy_buf_append(&all, chunk, n);
@@ -796,7 +795,6 @@ static void t_stream(int mode) {
             eddy_buf_reserve(&all, n + 2);
             cr_assert_eq(recv_n(fd, all.data + all.len, n + 2), 0);
             eddy_buf_commit(&all, n);
-            total += n;
             if (n == 0) break;
         }
         eddy_buf_clear(&plain);
