@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "eddy/websocket.h"
+#include "zdeflate.h"
 
 #define CHUNK 16384
 
@@ -75,19 +76,7 @@ int eddy_ws_deflate_message(eddy_ws_deflate_t *d, const void *in, size_t len, ed
     z_stream *z = d->zdeflate;
     if (!z) return EDDY_EINVAL;
     size_t start = out->len;
-    z->next_in = (Bytef *)(uintptr_t)in;
-    z->avail_in = (uInt)len;
-    for (;;) {
-        size_t room = deflateBound(z, z->avail_in) + 16;
-        if (room > CHUNK * 4) room = CHUNK * 4;
-        eddy_buf_reserve(out, room);
-        z->next_out = (Bytef *)out->data + out->len;
-        z->avail_out = (uInt)room;
-        int rc = deflate(z, Z_SYNC_FLUSH);
-        out->len += room - z->avail_out;
-        if (rc != Z_OK && rc != Z_BUF_ERROR) return EDDY_EPROTOCOL;
-        if (z->avail_in == 0 && z->avail_out > 0) break;
-    }
+    if (eddy__zdeflate_buf(z, in, len, Z_SYNC_FLUSH, out) < 0) return EDDY_EPROTOCOL;
     if (out->len - start >= 4 && memcmp(out->data + out->len - 4, tail, 4) == 0) out->len -= 4;
     out->data[out->len] = '\0';
     if (our_no_takeover(d)) deflateReset(z);
