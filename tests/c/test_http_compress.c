@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -157,6 +158,29 @@ EDDY_TEST(compress_choose, star_identity_and_case) {
     cr_assert_str_eq(eddy_http_encoding_name(EDDY_HTTP_ENC_GZIP), "gzip");
     cr_assert_str_eq(eddy_http_encoding_name(EDDY_HTTP_ENC_DEFLATE), "deflate");
     cr_assert_str_eq(eddy_http_encoding_name(EDDY_HTTP_ENC_IDENTITY), "identity");
+}
+
+/* Inputs end right before a PROT_NONE page: a read past len faults. */
+EDDY_TEST(compress_choose, never_reads_past_len) {
+    long pg = sysconf(_SC_PAGESIZE);
+    char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(m, MAP_FAILED);
+    cr_assert_eq(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+    const char *in[] = {"gzip", "gzip;q=", "br;q=0.", "*", "x-gzip;", "identity;q=1 ", "a,",
+                        ";", "text/html", "text/", "application/json;", ""};
+    int want[] = {EDDY_HTTP_ENC_GZIP, EDDY_HTTP_ENC_IDENTITY, EDDY_HTTP_ENC_IDENTITY,
+                  EDDY_HTTP_ENC_BR, EDDY_HTTP_ENC_GZIP, EDDY_HTTP_ENC_IDENTITY,
+                  EDDY_HTTP_ENC_IDENTITY, EDDY_HTTP_ENC_IDENTITY, EDDY_HTTP_ENC_IDENTITY,
+                  EDDY_HTTP_ENC_IDENTITY, EDDY_HTTP_ENC_IDENTITY, EDDY_HTTP_ENC_IDENTITY};
+    for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+        size_t n = strlen(in[i]);
+        char *p = m + pg - n;
+        memcpy(p, in[i], n);
+        cr_assert_eq(eddy_http_compress_choose(p, n), want[i], "%s", in[i]);
+        int t = eddy_http_compress_type_ok(NULL, p, n);
+        cr_assert_eq(t, i == 8 || i == 10, "%s", in[i]);
+    }
+    munmap(m, (size_t)pg * 2);
 }
 
 /* ---- media types ------------------------------------------------------------ */
