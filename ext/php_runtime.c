@@ -16,8 +16,7 @@
 
 /* Flags eddy accepts but does not hook (the report and the warning say so).
  * CURL / NATIVE_CURL are left to the family that implements them. */
-#define RUNTIME_UNSUPPORTED \
-    (PHP_HOOK_SSL | PHP_HOOK_TLS | PHP_HOOK_FILE | PHP_HOOK_PROC | PHP_HOOK_SOCKETS | PHP_HOOK_STDIO)
+#define RUNTIME_UNSUPPORTED (PHP_HOOK_SSL | PHP_HOOK_TLS | PHP_HOOK_SOCKETS)
 
 /* This file's per-process state: the flags in force and who acts on them. */
 static struct {
@@ -50,8 +49,9 @@ static void warn_unsupported(uint32_t flags) {
         uint32_t bit;
         const char *name;
     } names[] = {
-        {PHP_HOOK_SSL, "SSL"},   {PHP_HOOK_TLS, "TLS"},         {PHP_HOOK_FILE, "FILE"},
-        {PHP_HOOK_PROC, "PROC"}, {PHP_HOOK_SOCKETS, "SOCKETS"}, {PHP_HOOK_STDIO, "STDIO"},
+        {PHP_HOOK_SSL, "SSL"},
+        {PHP_HOOK_TLS, "TLS"},
+        {PHP_HOOK_SOCKETS, "SOCKETS"},
     };
     char list[128] = "";
 
@@ -183,9 +183,12 @@ void php_swoole_runtime_minit(int module_number) {
     php_hook_select_minit();
     php_hook_sleep_minit();
     php_hook_dns_minit();
+    php_hook_stdio_minit();
+    php_hook_proc_minit();
     php_hook_curl_minit();
 }
 
 void php_swoole_runtime_mshutdown(void) {
     php_runtime_set_flags(0);
+    php_hook_stdio_mshutdown();
 }

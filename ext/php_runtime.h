@@ -49,8 +49,8 @@ void php_swoole_runtime_mshutdown(void);
 
 /* ---- the switch ----------------------------------------------------------- */
 
-/* Registers a family owning the bits in `mask`; `apply` runs at once with
- * the current flags and again whenever a bit of `mask` changes. MINIT only. */
+/* Registers a family owning the bits in `mask`; `apply` runs with the new
+ * flags whenever a bit of `mask` changes (all start off). MINIT only. */
 void php_runtime_register(uint32_t mask, php_hook_apply_fn apply);
 /* Sets the process's hook flags; bits no family implements are kept (so
  * getHookFlags() returns them) and warned about once per process. */
@@ -71,6 +71,9 @@ void php_hook_stream_minit(void);  /* php_hook_stream.c: TCP UDP UNIX UDG */
 void php_hook_select_minit(void);  /* php_hook_select.c: STREAM_FUNCTION */
 void php_hook_sleep_minit(void);   /* php_hook_sleep.c: SLEEP */
 void php_hook_dns_minit(void);     /* php_hook_dns.c: BLOCKING_FUNCTION */
+void php_hook_stdio_minit(void);   /* php_hook_stdio.c: FILE PROC STDIO */
+void php_hook_stdio_mshutdown(void);
+void php_hook_proc_minit(void);    /* php_hook_proc.c: PROC (proc_open, shell_exec) */
 void php_hook_curl_minit(void);    /* php_hook_curl.c: CURL NATIVE_CURL */
 
 #endif /* PHP_RUNTIME_H */
