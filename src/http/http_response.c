@@ -214,7 +214,7 @@ int eddy__hs_response_head(eddy_http_response_t *r, int64_t length, int *keep) {
     int rc = build_head(r, no_body_status(r->status) ? EDDY_HTTP_LENGTH_NONE : length, *keep);
     if (rc < 0) return rc;
     r->head_sent = 1;
-    return send_out(r, NULL, 0);
+    return 0;
 }
 
 int eddy_http_response_write(eddy_http_response_t *r, const void *data, size_t len) {

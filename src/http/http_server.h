@@ -165,9 +165,10 @@ size_t eddy__hs_compress_headers(const eddy_http_response_t *r, eddy_http_header
 /* The response is being released: frees r->z. */
 void eddy__hs_compress_release(eddy_http_response_t *r);
 
-/* http_response.c: sends the head of a body of `length` bytes that the
- * caller sends itself (Content-Type must be set); *keep tells whether the
- * connection persists after it. 0 or an error as eddy_server_send. */
+/* http_response.c: builds the head of a body of `length` bytes into
+ * hs->out (cleared first) and marks it sent; the caller sends hs->out,
+ * then the body. *keep tells whether the connection persists after it.
+ * 0, or EDDY_EINVAL from eddy_http_response_head. */
 int eddy__hs_response_head(eddy_http_response_t *r, int64_t length, int *keep);
 
 /* sendfile.c: sends the head (Content-Length: len), then len bytes of the

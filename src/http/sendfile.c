@@ -32,6 +32,7 @@
 #define FILE_WINDOW (256 * 1024) /* queue more than this: wait */
 #define FILE_ROUND (1024 * 1024) /* bytes per loop iteration and connection */
 #define FILE_RETRY_MS 1
+#define FILE_INLINE (16 * 1024) /* bodies up to this go out with the head */
 
 typedef struct hs_file_s {
     int fd;
@@ -138,11 +139,42 @@ static void pump(hs_file_t *f) {
 
 static void on_retry(eddy_timer_t *t) { pump(t->data); }
 
+/* Reads len bytes of fd at off onto the end of out: 0, or -errno / -EIO
+ * (the file is shorter than its size said). */
+static int append_file(eddy_buf_t *out, int fd, uint64_t off, size_t len) {
+    eddy_buf_reserve(out, len);
+    size_t room, done = 0;
+    char *dst = eddy_buf_tail(out, &room);
+    while (done < len) {
+        ssize_t n = pread(fd, dst + done, len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return n < 0 ? -errno : -EIO;
+        done += (size_t)n;
+    }
+    eddy_buf_commit(out, len);
+    return 0;
+}
+
 int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t len) {
     hs_exchange_t *x = X_OF(r);
+    eddy_http_server_t *hs = r->hs;
     int keep = 0;
     int rc = eddy__hs_response_head(r, (int64_t)len, &keep);
-    if (rc < 0 || !r->conn || r->is_head || no_body_status(r->status) || len == 0) {
+    int body = rc == 0 && !r->is_head && !no_body_status(r->status) && len > 0;
+    /* A small body rides in the head's buffer: one send, one packet, and
+     * no sendfile round. */
+    if (body && len <= FILE_INLINE) {
+        rc = append_file(&hs->out, fd, off, (size_t)len);
+        if (rc < 0) {
+            eddy_log_warn("http server: session#%d: file body unreadable: %s", r->fd,
+                          eddy_strerror(rc));
+            eddy_buf_clear(&hs->out); /* nothing sent: the connection closes */
+            keep = 0;
+        }
+        body = 0;
+    }
+    if (rc == 0) rc = eddy_server_send(hs->srv, r->fd, hs->out.data, hs->out.len);
+    if (rc < 0 || !r->conn || !body) {
         close(fd);
         finish(x, rc == 0 && keep);
         return rc;

@@ -5,8 +5,10 @@
  *
  * The tree: root/hello.txt, root/style.css, root/data.txt (20 bytes for
  * ranges), root/big.bin (8 MiB, a fixed pseudo-random pattern),
- * root/dir/index.html, root/out -> ../secret.txt (a symlink leading out of
- * the root), and secret.txt beside root, which must never be served.
+ * root/dir/index.html, root/out -> ../secret.txt and root/abs_out (symlinks
+ * leading out of the root, relative and absolute), root/link.txt and
+ * root/dir/abs.txt (symlinks to hello.txt inside it, relative and
+ * absolute), and secret.txt beside root, which must never be served.
  *
  * on_request (reached when the static handler passes): /sf?off=N&len=M
  * sends data.txt with eddy_http_response_sendfile, /sfbig sends big.bin,
@@ -73,6 +75,15 @@ static void make_tree(void) {
     put_file("secret.txt", "TOP SECRET\n", 11);
     snprintf(path, sizeof(path), "%s/out", g_root);
     cr_assert_eq(symlink("../secret.txt", path), 0);
+    char target[160];
+    snprintf(path, sizeof(path), "%s/abs_out", g_root); /* absolute, out of the root */
+    snprintf(target, sizeof(target), "%s/secret.txt", g_dir);
+    cr_assert_eq(symlink(target, path), 0);
+    snprintf(path, sizeof(path), "%s/link.txt", g_root); /* relative, inside */
+    cr_assert_eq(symlink("hello.txt", path), 0);
+    snprintf(path, sizeof(path), "%s/dir/abs.txt", g_root); /* absolute, inside */
+    snprintf(target, sizeof(target), "%s/hello.txt", g_root);
+    cr_assert_eq(symlink(target, path), 0);
     char *big = malloc(BIG_SIZE);
     uint32_t x = 12345;
     for (size_t i = 0; i < BIG_SIZE; i++) {
@@ -456,7 +467,7 @@ EDDY_TEST(http_static, traversal_refused) {
         "/../secret.txt",          "/dir/../../secret.txt", "/%2e%2e/secret.txt",
         "/%2E%2e/secret.txt",      "/.%2e/secret.txt",      "/dir/%2e%2e/%2e%2e/secret.txt",
         "/..%2fsecret.txt",        "/dir%2f..%2f..%2fsecret.txt", "/out",
-        "/hello.txt%00.css",       "/dir/..",
+        "/hello.txt%00.css",       "/dir/..",               "/abs_out",
     };
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         char req[256];
@@ -470,6 +481,10 @@ EDDY_TEST(http_static, traversal_refused) {
     run(out, sizeof(out), CURL " --path-as-is -w ' %%{http_code}' "
                               "http://127.0.0.1:%d/dir/../../secret.txt", p.port);
     cr_assert(strstr(out, " 403") && !strstr(out, "SECRET"), "%s", out);
+    /* symlinks that stay inside the root are followed, absolute or not */
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/link.txt http://127.0.0.1:%d/dir/abs.txt",
+        p.port, p.port);
+    cr_assert_str_eq(out, "hello static\nhello static\n");
     /* a malformed escape is a bad request */
     cr_assert_gt(exchange(p.port, "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", out, sizeof(out)), 0);
     cr_assert(strncmp(out, "HTTP/1.1 400 ", 13) == 0, "%s", out);
