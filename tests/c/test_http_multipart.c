@@ -745,3 +745,54 @@ EDDY_TEST(http_timeout, stalled_body_is_closed_and_its_file_removed) {
     close(fd);
     cr_assert_eq(stop(&p), 0);
 }
+
+EDDY_TEST(http_upload, chunked_body_and_pipelined_request) {
+    srv_opts_t so = {.mode = EDDY_SERVER_BASE};
+    proc_t p;
+    start(&so, &p);
+    char a[128], out[4096];
+    snprintf(a, sizeof(a), "/tmp/eddy-mp-src-e-%d", getpid());
+    make_file(a, 200000, 5);
+    /* a chunked multipart body: decoded, then parsed as it arrives */
+    int rc = run(out, sizeof(out),
+                 "curl -s -m 10 -H 'Transfer-Encoding: chunked' -F 'k=v' -F 'f=@%s' "
+                 "http://127.0.0.1:%d/upload",
+                 a, p.port);
+    cr_assert_eq(rc, 0);
+    cr_assert_not_null(strstr(out, "F k=v\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "U f|eddy-mp-src-e-"), "%s", out);
+    cr_assert_not_null(strstr(out, "|application/octet-stream|200000|0|1|1\n"), "%s", out);
+    char k0[128];
+    snprintf(k0, sizeof(k0), "%s/keep-0", g_dir);
+    cr_assert(same_file(a, k0));
+    unlink(k0);
+    /* an upload and a GET in one write: the GET is answered after it */
+    int fd = dial(p.port);
+    const char *body = "--" B "\r\n" CD "\r\nv1\r\n--" B "--\r\n";
+    char req[1024];
+    snprintf(req, sizeof(req),
+             "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+             "boundary=" B "\r\nContent-Length: %zu\r\n\r\n%s"
+             "GET /upload?second HTTP/1.1\r\nHost: x\r\n\r\n",
+             strlen(body), body);
+    cr_assert_eq(send_str(fd, req), 0);
+    size_t got = 0;
+    for (int i = 0; i < 50 && got < sizeof(out) - 1; i++) {
+        ssize_t r = recv(fd, out + got, sizeof(out) - 1 - got, 0);
+        if (r <= 0) break;
+        got += (size_t)r;
+        out[got] = 0;
+        char *second = strstr(out, "HTTP/1.1 200");
+        if (second && (second = strstr(second + 1, "HTTP/1.1 200")) && strstr(second, "B 0\n"))
+            break;
+    }
+    char *first = strstr(out, "F a=v1\n");
+    cr_assert_not_null(first, "%s", out);
+    char *second = strstr(first, "HTTP/1.1 200 ");
+    cr_assert_not_null(second, "no second response: %s", out);
+    cr_assert_null(strstr(second, "F a="), "the GET saw the upload's fields: %s", out);
+    close(fd);
+    unlink(a);
+    cr_assert_eq(dir_count("swoole.upfile."), 0);
+    cr_assert_eq(stop(&p), 0);
+}
