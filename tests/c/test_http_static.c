@@ -17,17 +17,22 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +51,7 @@ static char g_dir[64];   /* the temp tree */
 static char g_root[80];  /* g_dir/root */
 static int g_port_pipe = -1;
 static int g_locations;  /* server variant: static_handler_locations = {"/dir"} */
+static int g_no_openat2; /* server variant: openat2(2) fails ENOSYS (seccomp) */
 
 /* ---- the tree ---------------------------------------------------------- */
 
@@ -158,7 +164,21 @@ static void ev_worker_start(eddy_server_t *srv, int id) {
     if (fd >= 0) close(fd);
 }
 
+/* Makes openat2(2) fail with ENOSYS in this process and its children. */
+static int deny_openat2(void) {
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat2, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -1;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
 static int child_main(int mode) {
+    if (g_no_openat2 && deny_openat2() < 0) return 5;
     eddy_server_config_t cfg;
     char err[EDDY_SERVER_ERRLEN];
     eddy_server_config_init(&cfg);
@@ -458,7 +478,7 @@ EDDY_TEST(http_static, head_and_index) {
 
 /* Traversal in every spelling, and a symlink out of the root: 403, never
  * the file, never on_request. */
-EDDY_TEST(http_static, traversal_refused) {
+static void t_traversal(void) {
     proc_t p;
     char out[4096];
     make_tree();
@@ -488,6 +508,25 @@ EDDY_TEST(http_static, traversal_refused) {
     /* a malformed escape is a bad request */
     cr_assert_gt(exchange(p.port, "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", out, sizeof(out)), 0);
     cr_assert(strncmp(out, "HTTP/1.1 400 ", 13) == 0, "%s", out);
+    cr_assert_eq(stop(&p), 0);
+    remove_tree();
+}
+
+EDDY_TEST(http_static, traversal_refused) { t_traversal(); }
+
+/* The same with openat2(2) failing ENOSYS in the server (a seccomp filter,
+ * as on a kernel before 5.6): the realpath() check alone keeps the root,
+ * and the files inside are still served. */
+EDDY_TEST(http_static, traversal_refused_without_openat2) {
+    g_no_openat2 = 1;
+    t_traversal();
+    proc_t p;
+    char out[4096];
+    make_tree();
+    start(EDDY_SERVER_BASE, &p);
+    run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt http://127.0.0.1:%d/dir/", p.port,
+        p.port);
+    cr_assert_str_eq(out, "hello static\n<p>index</p>\n");
     cr_assert_eq(stop(&p), 0);
     remove_tree();
 }
