@@ -796,3 +796,31 @@ EDDY_TEST(http_upload, chunked_body_and_pipelined_request) {
     cr_assert_eq(dir_count("swoole.upfile."), 0);
     cr_assert_eq(stop(&p), 0);
 }
+
+EDDY_TEST(http_upload, too_many_files_is_413) {
+    srv_opts_t so = {.mode = EDDY_SERVER_BASE};
+    proc_t p;
+    start(&so, &p);
+    size_t cap = 64 * 1024, bl = 0;
+    char *body = malloc(cap), *req = malloc(cap + 512), out[512];
+    for (int i = 0; i <= EDDY_HTTP_UPLOAD_MAX_FILES; i++)
+        bl += (size_t)snprintf(body + bl, cap - bl,
+                               "--" B "\r\nContent-Disposition: form-data; name=\"f%d\"; "
+                               "filename=\"%d.txt\"\r\n\r\nx\r\n",
+                               i, i);
+    bl += (size_t)snprintf(body + bl, cap - bl, "--" B "--\r\n");
+    int n = snprintf(req, cap + 512,
+                     "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+                     "boundary=" B "\r\nContent-Length: %zu\r\n\r\n%s",
+                     bl, body);
+    int fd = dial(p.port);
+    cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
+    ssize_t r = recv(fd, out, sizeof(out) - 1, 0);
+    cr_assert(r > 12 && strncmp(out, "HTTP/1.1 413 ", 13) == 0, "%.*s", (int)(r > 0 ? r : 0), out);
+    close(fd);
+    cr_assert(wait_count("swoole.upfile.", 0, 3000), "the first 128 temp files were left");
+    cr_assert_eq(dir_count("keep-"), 0);
+    free(body);
+    free(req);
+    cr_assert_eq(stop(&p), 0);
+}
