@@ -54,6 +54,17 @@ void php_http_peer_forget(int fd);
 /* The engine server of the running Http\Server (NULL before start()). */
 eddy_server_t *php_http_server_engine(void);
 
+/* multipart/form-data (php_http_upload.c): $request->post (when
+ * parse_post), ->files and ->tmpfiles from the engine's parts; zvals are
+ * left alone when there is nothing for them. */
+void php_http_upload_build(eddy_http_request_t *req, bool parse_post, zval *post, zval *files,
+                           zval *tmpfiles);
+/* The response ended (the engine unlinks the temp files): they are no
+ * longer uploaded files for move_uploaded_file(). */
+void php_http_upload_forget(zval *tmpfiles);
+/* The Request's part of ending the response. */
+void php_http_request_done(php_http_request_t *r);
+
 /* Options of set() for the HTTP layer (php_http_options.c). */
 typedef struct {
     bool parse_post;            /* http_parse_post */
@@ -66,6 +77,11 @@ typedef struct {
     char *document_root;        /* owned */
     char **static_locations;    /* static_handler_locations, as compression_types */
     char **index_files;         /* http_index_files, as compression_types */
+    char *upload_tmp_dir;       /* owned; NULL: the engine's "/tmp" */
+    uint64_t upload_max_filesize; /* 0: no own limit */
+    double keepalive_timeout;   /* seconds; 0: the engine's default, < 0: off */
+    double header_timeout;
+    double body_timeout;
 } php_http_options_t;
 
 void php_http_options_init(php_http_options_t *o);

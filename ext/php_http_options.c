@@ -16,6 +16,13 @@
  *   document_root                        (directory; required by the above)
  *   static_handler_locations             (array of URL prefixes)
  *   http_index_files                     (array of file names)
+ *   upload_tmp_dir                       (directory for multipart files, "/tmp")
+ *   upload_max_filesize                  (bytes per uploaded file; over it the
+ *       file gets UPLOAD_ERR_INI_SIZE)
+ *   http_parse_files                     (true only: multipart bodies are
+ *       always parsed by the engine; false warns)
+ *   keepalive_timeout, header_timeout, body_timeout   (seconds, engine
+ *       options named after nginx's, default 60; < 0 turns one off)
  */
 #include "php_swoole.h"
 #include "php_http.h"
@@ -43,6 +50,10 @@ void php_http_options_free(php_http_options_t *o) {
     if (o->document_root) {
         efree(o->document_root);
         o->document_root = NULL;
+    }
+    if (o->upload_tmp_dir) {
+        efree(o->upload_tmp_dir);
+        o->upload_tmp_dir = NULL;
     }
 }
 
@@ -85,6 +96,12 @@ static void set_list(char ***list, zval *v) {
     } ZEND_HASH_FOREACH_END();
 }
 
+/* Seconds; 0 would mean the engine's default, so it is taken as "off". */
+static double timeout_of(zval *v) {
+    double t = zval_get_double(v);
+    return t > 0 ? t : -1;
+}
+
 bool php_http_option(php_http_options_t *o, zend_string *key, zval *v) {
     zend_long n;
 
@@ -117,6 +134,26 @@ bool php_http_option(php_http_options_t *o, zend_string *key, zval *v) {
         set_list(&o->static_locations, v);
     } else if (zend_string_equals_literal(key, "http_index_files")) {
         set_list(&o->index_files, v);
+    } else if (zend_string_equals_literal(key, "upload_tmp_dir")) {
+        if (o->upload_tmp_dir) {
+            efree(o->upload_tmp_dir);
+        }
+        o->upload_tmp_dir = copy_str(v);
+    } else if (zend_string_equals_literal(key, "upload_max_filesize")) {
+        if (int_in(key, v, 0, ZEND_LONG_MAX, &n)) {
+            o->upload_max_filesize = (uint64_t) n;
+        }
+    } else if (zend_string_equals_literal(key, "http_parse_files")) {
+        if (!zend_is_true(v)) {
+            php_error_docref(NULL, E_WARNING, "http_parse_files cannot be turned off: "
+                                              "multipart bodies are always parsed");
+        }
+    } else if (zend_string_equals_literal(key, "keepalive_timeout")) {
+        o->keepalive_timeout = timeout_of(v);
+    } else if (zend_string_equals_literal(key, "header_timeout")) {
+        o->header_timeout = timeout_of(v);
+    } else if (zend_string_equals_literal(key, "body_timeout")) {
+        o->body_timeout = timeout_of(v);
     } else {
         return false;
     }
@@ -132,4 +169,9 @@ void php_http_options_apply(const php_http_options_t *o, eddy_http_server_opts_t
     out->document_root = o->document_root;
     out->static_handler_locations = (const char *const *) o->static_locations;
     out->http_index_files = (const char *const *) o->index_files;
+    out->upload_tmp_dir = o->upload_tmp_dir;
+    out->upload_max_filesize = o->upload_max_filesize;
+    out->keepalive_timeout = o->keepalive_timeout;
+    out->header_timeout = o->header_timeout;
+    out->body_timeout = o->body_timeout;
 }

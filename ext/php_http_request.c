@@ -75,6 +75,7 @@ static void request_free(zend_object *obj) {
 
     if (r->response) {
         r->response->request = NULL;
+        php_http_request_done(r); /* not ended yet: its temp files go with it */
     }
     if (r->body) {
         zend_string_release(r->body);
@@ -235,17 +236,15 @@ static void build_cookie(const char *s, size_t n, zval *out) {
     }
 }
 
-static bool is_form(const eddy_http_request_t *req) {
-    static const char form[] = "application/x-www-form-urlencoded";
-    size_t n;
-    const char *ct = eddy_http_request_header(req, "content-type", &n);
-    return ct && n >= sizeof(form) - 1 && strncasecmp(ct, form, sizeof(form) - 1) == 0;
+/* Whether the Content-Type (n bytes at ct) is of media type `type`. */
+static bool is_type(const char *ct, size_t n, const char *type, size_t tlen) {
+    return ct && n >= tlen && strncasecmp(ct, type, tlen) == 0;
 }
 
 void php_http_request_new(eddy_http_request_t *req, zval *zreq) {
     php_http_request_t *r;
-    const char *s;
-    size_t n;
+    const char *s, *ct;
+    size_t n, ctlen;
 
     object_init_ex(zreq, php_http_request_ce);
     r = request_from_obj(Z_OBJ_P(zreq));
@@ -257,13 +256,24 @@ void php_http_request_new(eddy_http_request_t *req, zval *zreq) {
     if (php_http_parse_cookie() && (s = eddy_http_request_header(req, "cookie", &n))) {
         build_cookie(s, n, prop(r, slot_cookie));
     }
+    ct = eddy_http_request_header(req, "content-type", &ctlen);
+    if (is_type(ct, ctlen, ZEND_STRL("multipart/form-data"))) {
+        php_http_upload_build(req, php_http_parse_post(), prop(r, slot_post), prop(r, slot_files),
+                              prop(r, slot_tmpfiles));
+        return; /* the engine does not keep a multipart body */
+    }
     s = eddy_http_request_body(req, &n);
     if (s && n > 0) {
         r->body = zend_string_init(s, n, 0);
-        if (php_http_parse_post() && is_form(req)) {
+        if (php_http_parse_post() &&
+            is_type(ct, ctlen, ZEND_STRL("application/x-www-form-urlencoded"))) {
             parse_query(s, n, prop(r, slot_post));
         }
     }
+}
+
+void php_http_request_done(php_http_request_t *r) {
+    php_http_upload_forget(prop(r, slot_tmpfiles));
 }
 
 /* Called by php_http_response_new once the pair is linked ($server needs the
@@ -364,7 +374,6 @@ void php_http_request_minit(zend_class_entry *ce) {
     slot_post = slot_of("post");
     slot_files = slot_of("files");
     slot_tmpfiles = slot_of("tmpfiles");
-    (void) slot_files, (void) slot_tmpfiles;
 
     for (int i = 0; i < K_COUNT; i++) {
         keys[i] = zend_string_init_interned(key_names[i], strlen(key_names[i]), 1);

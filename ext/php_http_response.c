@@ -35,13 +35,21 @@ static zend_object *response_create_object(zend_class_entry *ce) {
     return &r->std;
 }
 
-/* Ends the engine response; r is unusable for I/O afterwards. */
-static int finish(php_http_response_t *r, const char *data, size_t len) {
+/* The engine response is ending (end, redirect, sendfile): r is unusable
+ * for I/O from here. Returns the response for that last call. */
+static eddy_http_response_t *release(php_http_response_t *r) {
     eddy_http_response_t *resp = r->resp;
 
     r->resp = NULL;
     r->req = NULL;
-    return eddy_http_response_end(resp, data, len);
+    if (r->request) {
+        php_http_request_done(r->request);
+    }
+    return resp;
+}
+
+static int finish(php_http_response_t *r, const char *data, size_t len) {
+    return eddy_http_response_end(release(r), data, len);
 }
 
 static void response_free(zend_object *obj) {
@@ -322,9 +330,7 @@ PHP_METHOD(Swoole_Http_Response, redirect) {
         php_error_docref(NULL, E_WARNING, "invalid redirect status code " ZEND_LONG_FMT, code);
         RETURN_FALSE;
     }
-    resp = r->resp;
-    r->resp = NULL; /* redirect() ends the response, whatever it returns */
-    r->req = NULL;
+    resp = release(r); /* redirect() ends the response, whatever it returns */
     RETURN_BOOL(result(eddy_http_response_redirect(resp, ZSTR_VAL(url), (int) code),
                        "invalid redirect location (CR, LF or NUL in it)"));
 }
@@ -359,8 +365,7 @@ PHP_METHOD(Swoole_Http_Response, sendfile) {
     rc = eddy_http_response_sendfile(r->resp, ZSTR_VAL(path), (uint64_t) offset,
                                      (uint64_t) length);
     if (rc == 0) {
-        r->resp = NULL;
-        r->req = NULL;
+        release(r);
         RETURN_TRUE;
     }
     php_swoole_check(rc);
