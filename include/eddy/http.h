@@ -715,7 +715,8 @@ int eddy_http_response_writable(const eddy_http_response_t *resp);
  * returned (the client has gone; resp must not be used again); later, a
  * client that goes or a file that shrinks under us (the promised length
  * cannot be met: the connection is closed) end it there. 0 once the head
- * is sent. */
+ * is sent; then, as after end(), neither resp nor its request may be
+ * used again. */
 int eddy_http_response_sendfile(eddy_http_response_t *resp, const char *path, uint64_t offset,
                                 uint64_t length);
 
