@@ -6,9 +6,11 @@
  * HTTP/1.1 server of the engine (include/eddy/http.h) as Swoole 5.1's
  * classes. scripts/gen_stubs.sh turns this file into http_arginfo.h.
  *
- * Not provided (yet): Response::detach/create/trailer/upgrade and
- * the WebSocket methods, Request::create/parse, multipart uploads (files
- * and tmpfiles stay empty).
+ * Not provided: Response::detach/create (the engine's response cannot be
+ * taken over by fd), trailer (no trailer support in the engine's writer),
+ * gzip (deprecated in Swoole; http_compression decides), the WebSocket
+ * methods (upgrade/push/recv/ping/close), Request::create/parse, and
+ * Swoole\Coroutine\Http\Server.
  *
  * @generate-class-entries
  */
