@@ -21,6 +21,8 @@ PKGS=(
   # tests/php/runtime: the hooks under mysqlnd and phpredis, against a
   # MariaDB and a redis-server each test starts and stops itself
   php8.2-mysql php8.2-redis mariadb-server redis-server
+  # tests/php/runtime/http_db.phpt: wrk drives the HTTP server over them
+  wrk
   # the curl hook (ext/php_hook_curl.c) links libcurl; its tests load the
   # curl extension and drive Guzzle (Debian's package, no composer needed)
   libcurl4-openssl-dev php8.2-curl php-guzzlehttp-guzzle
