@@ -710,13 +710,11 @@ int eddy_http_response_writable(const eddy_http_response_t *resp);
  * (e.g. to answer 404 with end()): -ENOENT / -EACCES / ... (open(2)),
  * EDDY_EINVAL (not a regular file, offset beyond the end, offset + length
  * past it), EDDY_EWRONG_OP (head already sent by write()),
- * EDDY_ESESSION_CLOSED. From the head on the response belongs to the
- * server, which ends it whatever happens: a send error of the head is
- * returned (the client has gone; resp must not be used again); later, a
- * client that goes or a file that shrinks under us (the promised length
- * cannot be met: the connection is closed) end it there. 0 once the head
- * is sent; then, as after end(), neither resp nor its request may be
- * used again. */
+ * EDDY_ESESSION_CLOSED. Otherwise 0: from the head on the response
+ * belongs to the server, which ends it whatever happens (a client that
+ * goes, even while the head is sent, or a file that shrinks under us: the
+ * promised length cannot be met, the connection is closed), and, as after
+ * end(), neither resp nor its request may be used again. */
 int eddy_http_response_sendfile(eddy_http_response_t *resp, const char *path, uint64_t offset,
                                 uint64_t length);
 

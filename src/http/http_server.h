@@ -173,7 +173,9 @@ int eddy__hs_response_head(eddy_http_response_t *r, int64_t length, int *keep);
 
 /* sendfile.c: sends the head (Content-Length: len), then len bytes of the
  * open file fd from off, paced by the connection's output queue, and ends
- * the response. Takes fd (closed on every path). HEAD: the head only. */
+ * the response. Takes fd (closed on every path). HEAD: the head only.
+ * 0: the response is over for the caller (also when the client left);
+ * < 0 (the head would not build): nothing sent, r still the caller's. */
 int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t len);
 /* Stops a file body (the exchange is being released). */
 void eddy__hs_file_release(hs_exchange_t *x);

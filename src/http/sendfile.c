@@ -160,7 +160,11 @@ int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t l
     eddy_http_server_t *hs = r->hs;
     int keep = 0;
     int rc = eddy__hs_response_head(r, (int64_t)len, &keep);
-    int body = rc == 0 && !r->is_head && !no_body_status(r->status) && len > 0;
+    if (rc < 0) { /* nothing built or sent: the response is still the caller's */
+        close(fd);
+        return rc;
+    }
+    int body = !r->is_head && !no_body_status(r->status) && len > 0;
     /* A small body rides in the head's buffer: one send, one packet, and
      * no sendfile round. */
     if (body && len <= FILE_INLINE) {
@@ -174,10 +178,13 @@ int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t l
         body = 0;
     }
     if (rc == 0) rc = eddy_server_send(hs->srv, r->fd, hs->out.data, hs->out.len);
+    /* From here the response is over for the caller whatever happens: a
+     * failed send (the client left) ends it as a client leaving mid-body
+     * would, and 0 says "do not touch resp again". */
     if (rc < 0 || !r->conn || !body) {
         close(fd);
         finish(x, rc == 0 && keep);
-        return rc;
+        return 0;
     }
     hs_file_t *f = eddy_calloc(1, sizeof(*f)); /* owned by x until released */
     f->fd = fd;

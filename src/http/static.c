@@ -375,7 +375,7 @@ static int serve(hs_exchange_t *x, int fd, const struct stat *sb, const char *re
         eddy_http_response_status(r, 206, NULL);
     }
     eddy_http_response_header(r, "Content-Type", eddy_http_mime_type(real));
-    eddy__hs_file_send(r, fd, off, len); /* ends the exchange, also on error */
+    if (eddy__hs_file_send(r, fd, off, len) < 0) return answer(x, 500); /* fd closed */
     return 1;
 }
 
