@@ -118,6 +118,9 @@ static bool collect(zval *arr, short events, struct pollfd *fds, size_t *n, size
         php_socket_t fd;
 
         ZVAL_DEREF(elem);
+        if (Z_TYPE_P(elem) != IS_RESOURCE) {
+            continue; /* PHP's own select below reports it */
+        }
         php_stream_from_zval_no_verify(stream, elem);
         if (!stream || *n == max) {
             continue;

@@ -256,8 +256,12 @@ static int wait_fd(int fd, short events) {
 }
 
 static ssize_t pipe_read(php_stream *stream, int fd, char *buf, size_t count) {
-    /* ready (data, EOF or an error): PHP's read() returns at once */
-    if (wait_fd(fd, POLLIN) < 0) {
+    int fl = fcntl(fd, F_GETFL);
+
+    /* stream_set_blocking(false) made the fd non-blocking: PHP's read()
+     * does not wait either. Otherwise wait until it is ready (data, EOF or
+     * an error), then PHP's read() returns at once. */
+    if (fl >= 0 && !(fl & O_NONBLOCK) && wait_fd(fd, POLLIN) < 0) {
         return -1;
     }
     return ORIG.read(stream, buf, count);

@@ -47,6 +47,16 @@ Co\run(function () {
     echo "shell_exec x5: ", $t < 1.0 ? 'concurrent' : "took $t s", "\n";
     var_dump(`true`, `echo -n back`);
 
+    /* a pipe set non-blocking does not wait, as in PHP */
+    $p = proc_open(['sh', '-c', 'sleep 0.2; echo late'], [1 => ['pipe', 'w']], $pipes);
+    stream_set_blocking($pipes[1], false);
+    $t = microtime(true);
+    var_dump(fread($pipes[1], 10), microtime(true) - $t < 0.1);
+    stream_set_blocking($pipes[1], true);
+    var_dump(fread($pipes[1], 10));
+    fclose($pipes[1]);
+    proc_close($p);
+
     /* STDIN of a child PHP: it reads STDIN in a coroutine while its ticker keeps going */
     $so = '';
     foreach (file('/proc/self/maps') as $line) {
@@ -83,6 +93,10 @@ proc_open x5: concurrent
 shell_exec x5: concurrent
 NULL
 string(4) "back"
+string(0) ""
+bool(true)
+string(5) "late
+"
 got hello after 10 ticks
 string(8) "outside
 "

@@ -27,7 +27,7 @@ Co\run(function () {
     $t = microtime(true);
     $n = stream_select($r, $w, $e, 0, 300000);
     $t = microtime(true) - $t;
-    var_dump($n, $r, $t >= 0.29 && $t < 0.6, $ticks);
+    var_dump($n, $r, $t >= 0.29 && $t < 1.5, $ticks);
 
     /* data arrives on one of them while it waits: it returns early, with that one, keys kept */
     go(function () use ($b_peer) {
@@ -60,6 +60,12 @@ Co\run(function () {
     } catch (ValueError $ex) {
         echo $ex->getMessage(), "\n";
     }
+    try {
+        $r = [$a, 'not a stream'];
+        stream_select($r, $w, $e, 0);
+    } catch (TypeError $ex) {
+        echo $ex->getMessage(), "\n";
+    }
 });
 
 /* outside a coroutine: PHP's own */
@@ -88,5 +94,6 @@ int(1)
 string(6) "line2
 "
 stream_select(): Argument #4 ($seconds) must be greater than or equal to 0
+stream_select(): supplied argument is not a valid stream resource
 int(0)
 bool(true)
