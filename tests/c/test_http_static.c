@@ -369,7 +369,7 @@ EDDY_TEST(http_static, serves_files_process) { t_basic_and_big(EDDY_SERVER_PROCE
  * response on the connection reads cleanly); stale validators give 200. */
 EDDY_TEST(http_static, conditional_requests) {
     proc_t p;
-    char out[4096], etag[64], lm[64], req[512];
+    char out[4096], etag[64], lm[64], req[1024];
     make_tree();
     start(EDDY_SERVER_BASE, &p);
     cr_assert_gt(exchange(p.port, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", out, sizeof(out)), 0);
@@ -383,7 +383,8 @@ EDDY_TEST(http_static, conditional_requests) {
              "GET /hello.txt HTTP/1.1\r\nHost: x\r\n"
              "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n"
              "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"other\"\r\n"
-             "If-Modified-Since: %s\r\n\r\n",
+             "If-Modified-Since: %s\r\n\r\n"
+             "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: not a date\r\n\r\n",
              etag, lm, lm);
     cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
     cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
@@ -398,6 +399,8 @@ EDDY_TEST(http_static, conditional_requests) {
     /* If-None-Match decides over If-Modified-Since (RFC 9110 13.2.2) */
     cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
     cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "other etag: %s", out);
+    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "a bad date is ignored: %s", out);
     close(fd);
     /* curl's own conditional GET */
     run(out, sizeof(out), CURL " -o /dev/null -w '%%{http_code}' -H 'If-None-Match: %s' "
@@ -426,6 +429,11 @@ EDDY_TEST(http_static, ranges) {
         {"bytes=0-1,5-6", "200", "0123456789abcdefghij", ""},
         {"bytes=5-2", "200", "0123456789abcdefghij", ""},
         {"lines=1-2", "200", "0123456789abcdefghij", ""},
+        {"bytes=99999999999999999999999-", "416", "", "bytes */20"},
+        {"bytes=0-99999999999999999999999", "206", "0123456789abcdefghij", "bytes 0-19/20"},
+        {"bytes=-99999999999999999999999", "206", "0123456789abcdefghij", "bytes 0-19/20"},
+        {"bytes=x-1", "200", "0123456789abcdefghij", ""},
+        {"bytes=-", "200", "0123456789abcdefghij", ""},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char req[256];
