@@ -115,6 +115,13 @@ Co\run(function () {
     fclose($d);
     unlink($dpath);
 });
+
+/* turned off: PHP's transports again, in coroutines too */
+Runtime::enableCoroutine(false);
+Co\run(function () {
+    $s = stream_socket_server('tcp://127.0.0.1:0', $errno, $errstr);
+    echo "off, inside: ", str_ends_with(stream_get_meta_data($s)['stream_type'], '/coroutine') ? 'hooked' : "PHP's", "\n";
+});
 ?>
 --EXPECT--
 outside: PHP's
@@ -146,3 +153,4 @@ bool(true)
 string(3) "two"
 string(20) "udg_socket/coroutine"
 string(8) "datagram"
+off, inside: PHP's
