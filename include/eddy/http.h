@@ -540,8 +540,10 @@ typedef struct {
     /* Uploads (multipart/form-data, see eddy_http_request_files()). */
     const char *upload_tmp_dir;   /* Swoole's option; NULL: "/tmp"; copied */
     uint64_t upload_max_filesize; /* bytes per file, over it UPLOAD_ERR_INI_SIZE; 0: no own limit */
-    /* Timeouts, seconds (engine options: Swoole has none of these; the
-     * names and defaults follow nginx). 0: the default; < 0: off.
+    /* Timeouts, seconds: engine options, as Swoole documents none for its
+     * HTTP server (its heartbeat_idle_time applies to any connection);
+     * named after nginx's keepalive_timeout, client_header_timeout and
+     * client_body_timeout. 0: the default; < 0: off.
      * keepalive_timeout: an idle connection (no byte of a next request)
      * is closed after it, default 60. header_timeout: a request head must
      * be whole within it of its first byte (of the accept for a new
