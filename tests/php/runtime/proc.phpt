@@ -1,5 +1,5 @@
 --TEST--
-runtime: SWOOLE_HOOK_PROC / STDIO -- proc_open pipes and shell_exec in concurrent coroutines, STDIN read without blocking the worker
+runtime: SWOOLE_HOOK_PROC / STDIO -- proc_open pipes, shell_exec and exec in concurrent coroutines, STDIN read without blocking the worker
 --FILE--
 <?php
 use Swoole\Runtime;
@@ -47,6 +47,24 @@ Co\run(function () {
     echo "shell_exec x5: ", $t < 1.0 ? 'concurrent' : "took $t s", "\n";
     var_dump(`true`, `echo -n back`);
 
+    /* exec(): PHP's own popen, its pipe read through the hook */
+    $t = microtime(true);
+    $res = [];
+    for ($i = 0; $i < 5; $i++) {
+        $wg->add();
+        go(function () use ($i, $wg, &$res) {
+            $lines = [];
+            exec("sleep 0.3; echo exec $i; exit 3", $lines, $code);
+            $res[$i] = [$lines, $code];
+            $wg->done();
+        });
+    }
+    $wg->wait();
+    $t = microtime(true) - $t;
+    ksort($res);
+    echo json_encode($res), "\n";
+    echo "exec x5: ", $t < 1.0 ? 'concurrent' : "took $t s", "\n";
+
     /* a pipe set non-blocking does not wait, as in PHP */
     $p = proc_open(['sh', '-c', 'sleep 0.2; echo late'], [1 => ['pipe', 'w']], $pipes);
     stream_set_blocking($pipes[1], false);
@@ -93,6 +111,8 @@ proc_open x5: concurrent
 shell_exec x5: concurrent
 NULL
 string(4) "back"
+[[["exec 0"],3],[["exec 1"],3],[["exec 2"],3],[["exec 3"],3],[["exec 4"],3]]
+exec x5: concurrent
 string(0) ""
 bool(true)
 string(5) "late
