@@ -410,6 +410,8 @@ int eddy_http_body_eof(const eddy_http_body_t *b);
  * length). "Vary: Accept-Encoding" goes with every response whose coding
  * only Accept-Encoding decided, identity ones too, so that caches keep the
  * variants apart (not when the handler's Vary names it already, or is "*").
+ * A strong ETag from the handler goes out weak (W/"...") on an encoded
+ * response, as nginx does: it names other bytes (RFC 9110 8.8.3).
  * Streamed responses (write() then end()) of a compressible type are
  * encoded on the fly whatever their length (unknown when the head leaves):
  * each write() sends what the encoder gives after a flush, so a client can

@@ -107,6 +107,36 @@ static int request_choice(const eddy_http_request_t *req) {
     return enc;
 }
 
+/* A strong ETag names one representation's bytes (RFC 9110 8.8.3): once
+ * the body is encoded, the handler's "\"x\"" becomes W/"x" (as nginx does),
+ * so a cache never joins ranges or validations across codings. The header
+ * is re-added at the end, as header() would, before the head is built. */
+static void weaken_etag(eddy_http_response_t *r) {
+    size_t vl = 0;
+    const char *v = resp_header(r, "etag", &vl);
+    if (!v || v[0] != '"') return;
+    for (size_t i = 0; i < r->nhdrs; i++)
+        if (eddy_http_name_eq(r->strs.data + r->hdrs[i].no, r->hdrs[i].nl, "etag", 4))
+            r->hdrs[i].dead = 1;
+    if (r->nhdrs == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 8;
+        r->hdrs = eddy_realloc(r->hdrs, r->cap * sizeof(*r->hdrs));
+    }
+    size_t vo = (size_t)(v - r->strs.data);
+    /* Room first: the value is copied from strs itself, which must not move. */
+    eddy_buf_reserve(&r->strs, 5 + 2 + vl + 1);
+    hs_hdr_t *h = &r->hdrs[r->nhdrs++];
+    h->dead = 0;
+    h->no = r->strs.len;
+    h->nl = 4;
+    eddy_buf_append(&r->strs, "ETag", 5);
+    h->vo = r->strs.len;
+    h->vl = vl + 2;
+    eddy_buf_append(&r->strs, "W/", 2);
+    eddy_buf_append(&r->strs, r->strs.data + vo, vl);
+    eddy_buf_append(&r->strs, "", 1);
+}
+
 /* Sets r->enc and r->vary for a body of len bytes (streaming: unknown). */
 static void pick(eddy_http_response_t *r, size_t len, int streaming) {
     eddy_http_server_t *hs = r->hs;
@@ -123,6 +153,7 @@ static void pick(eddy_http_response_t *r, size_t len, int streaming) {
     if (!streaming && (len == 0 || len < hs->compression_min_length)) return;
     r->vary = !vary_covers(r);
     r->enc = (unsigned char)request_choice(&X_OF(r)->req);
+    if (r->enc != EDDY_HTTP_ENC_IDENTITY) weaken_etag(r);
 }
 
 /* ---- bodies -------------------------------------------------------------- */

@@ -8,7 +8,7 @@
  * /stream (three writes, then end), /stream1 (one write, then a pause, then
  * end), /own (the handler's own Content-Encoding), /off (the response's
  * switch off), /on (switch on: for the server with compression off),
- * /vary (the handler's Vary: Origin), /nocontent (204).
+ * /vary (the handler's Vary: Origin), /etag (a strong ETag), /nocontent (204).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -416,6 +416,9 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     } else if (path_is(req, "/vary")) {
         eddy_http_response_header(resp, "Vary", "Origin");
         end_text(resp, NULL, 5000); /* Swoole's default text/html */
+    } else if (path_is(req, "/etag")) {
+        eddy_http_response_header(resp, "ETag", "\"v1\"");
+        end_text(resp, "text/plain", 5000);
     } else if (path_is(req, "/nocontent")) {
         eddy_http_response_status(resp, 204, NULL);
         eddy_http_response_end(resp, NULL, 0);
@@ -760,6 +763,15 @@ static void t_identity(int mode) {
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_GZIP, "%s", r.head);
     cr_assert_null(strcasestr(strcasestr(r.head, "content-encoding") + 1, "content-encoding"));
     expect_text_body(&r, 5000);
+    resp_free(&r);
+    /* a strong ETag is weakened on the encoded representation only */
+    get(p.port, "/etag", "gzip", &r);
+    cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_GZIP, "%s", r.head);
+    cr_assert_str_eq(hval(r.head, "etag", v, sizeof(v)), "W/\"v1\"", "%s", r.head);
+    expect_text_body(&r, 5000);
+    resp_free(&r);
+    get(p.port, "/etag", NULL, &r);
+    cr_assert_str_eq(hval(r.head, "etag", v, sizeof(v)), "\"v1\"", "%s", r.head);
     resp_free(&r);
     /* the response's switch off */
     get(p.port, "/off", "gzip", &r);
