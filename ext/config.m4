@@ -103,6 +103,8 @@ if test "$PHP_SWOOLE" != "no"; then
   PHP_ADD_LIBRARY([z], 1, SWOOLE_SHARED_LIBADD)
   dnl brotli: HTTP response compression (Content-Encoding: br).
   PHP_ADD_LIBRARY([brotlienc], 1, SWOOLE_SHARED_LIBADD)
+  dnl brotli decoder: the HTTP client decodes Content-Encoding: br.
+  PHP_ADD_LIBRARY([brotlidec], 1, SWOOLE_SHARED_LIBADD)
   dnl libcurl: the curl hook drives the curl extension's handles
   dnl (ext/php_hook_curl.c); the same libcurl.so.4 php8.2-curl uses.
   PHP_ADD_LIBRARY([curl], 1, SWOOLE_SHARED_LIBADD)

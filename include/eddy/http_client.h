@@ -30,9 +30,10 @@
  *    anything is sent (request splitting).
  *  - Response: 1xx heads are skipped (101 ends an upgrade); Content-Length,
  *    chunked and read-until-close bodies; none for HEAD, 204 and 304.
- *    Content-Encoding gzip, x-gzip and deflate (zlib or raw) are decoded
- *    when opts.compression is on, with the Content-Encoding header left as
- *    sent; other codings are left encoded.
+ *    Content-Encoding gzip, x-gzip, deflate (zlib or raw) and br are
+ *    decoded when opts.compression is on (Accept-Encoding: gzip, deflate,
+ *    br is then sent), with the Content-Encoding header left as sent;
+ *    other codings are left encoded.
  *  - The read timeout is one deadline for the whole response (head and
  *    body), the write timeout one for the whole request.
  *  - Failures set the status as Swoole's statusCode does and close the

@@ -275,7 +275,7 @@ static void write_head(eddy_http_client_t *c, const eddy_http_client_request_t *
     if (!user_has(r, "connection"))
         eddy_buf_appendf(o, "Connection: %s\r\n", c->o.keep_alive ? "keep-alive" : "close");
     if (c->o.compression && !user_has(r, "accept-encoding"))
-        eddy_buf_appendf(o, "Accept-Encoding: gzip, deflate\r\n");
+        eddy_buf_appendf(o, "Accept-Encoding: gzip, deflate, br\r\n");
     for (size_t i = 0; i < r->num_headers; i++) {
         const eddy_http_header_t *h = &r->headers[i];
         if (mp && eddy_http_name_eq(h->name, h->name_len, "content-type", 12)) continue;

@@ -6,7 +6,7 @@
  * "deflate" is meant as a zlib stream (RFC 9110 8.4.1.2) but some servers
  * send raw deflate; the first byte tells them apart (a zlib header has
  * compression method 8 in its low nibble and a header checksum), as curl
- * and browsers do.
+ * and browsers do. "br" is brotli (RFC 7932), decoded with libbrotlidec.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <brotli/decode.h>
 
 #include "http_client_int.h"
 
@@ -49,6 +50,10 @@ int eddy__hc_sink_open(eddy__hc_sink_t *s, eddy_http_client_t *c, const char *en
     if (encoding && c->o.compression) {
         while (enc_len && (encoding[enc_len - 1] == ' ' || encoding[enc_len - 1] == '\t'))
             enc_len--;
+        if (coding_is(encoding, enc_len, "br")) {
+            s->br = BrotliDecoderCreateInstance(NULL, NULL, NULL); /* freed in sink_close */
+            if (!s->br) eddy_log_error("BrotliDecoderCreateInstance failed");
+        }
         int gzip = coding_is(encoding, enc_len, "gzip") || coding_is(encoding, enc_len, "x-gzip");
         if (gzip || coding_is(encoding, enc_len, "deflate")) {
             z_stream *z = eddy_calloc(1, sizeof(*z)); /* owned by s, freed in sink_close */
@@ -96,7 +101,29 @@ static void start_deflate(eddy__hc_sink_t *s, const unsigned char *p) {
     s->z_started = 1;
 }
 
+static int write_br(eddy__hc_sink_t *s, eddy_http_client_t *c, const char *p, size_t n) {
+    const uint8_t *in = (const uint8_t *)p;
+    size_t avail_in = n;
+    for (;;) {
+        uint8_t out[INFLATE_CHUNK];
+        uint8_t *next_out = out;
+        size_t avail_out = sizeof(out);
+        BrotliDecoderResult r =
+            BrotliDecoderDecompressStream(s->br, &avail_in, &in, &avail_out, &next_out, NULL);
+        if (r == BROTLI_DECODER_RESULT_ERROR) {
+            eddy__hc_fail(c, 0, EPROTO, "corrupt compressed body");
+            return EDDY_EPROTOCOL;
+        }
+        int rc = put(s, c, (const char *)out, sizeof(out) - avail_out);
+        if (rc < 0) return rc;
+        /* NEEDS_MORE_INPUT: all of p is used; SUCCESS: the stream ended
+         * (bytes after it are ignored); NEEDS_MORE_OUTPUT: loop. */
+        if (r != BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) return 0;
+    }
+}
+
 int eddy__hc_sink_write(eddy__hc_sink_t *s, eddy_http_client_t *c, const char *p, size_t n) {
+    if (s->br) return write_br(s, c, p, n);
     if (!s->z) return put(s, c, p, n);
     if (n == 0) return 0;
     if (!s->z_started) start_deflate(s, (const unsigned char *)p);
@@ -132,6 +159,8 @@ int eddy__hc_sink_finish(eddy__hc_sink_t *s, eddy_http_client_t *c) {
 }
 
 void eddy__hc_sink_close(eddy__hc_sink_t *s) {
+    if (s->br) BrotliDecoderDestroyInstance(s->br);
+    s->br = NULL;
     if (s->z) {
         if (s->z_started) inflateEnd((z_stream *)s->z);
         eddy_free(s->z);

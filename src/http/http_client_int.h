@@ -9,7 +9,8 @@
 /* Where decoded body bytes go: memory or a file, through an optional
  * inflater (Content-Encoding). */
 typedef struct {
-    void *z;       /* z_stream, NULL when the body is not encoded */
+    void *z;       /* z_stream, NULL when the body is not gzip/deflate */
+    void *br;      /* BrotliDecoderState, NULL when the body is not br */
     int z_started; /* deflate: the first bytes decided zlib vs raw */
     int z_gzip;
     int fd;        /* download target, -1 for memory */

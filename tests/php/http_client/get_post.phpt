@@ -1,5 +1,5 @@
 --TEST--
-http_client: get/post/execute with headers, cookies, form and raw bodies against a Swoole\Http\Server; one keep-alive connection; gzip decoded
+http_client: get/post/execute with headers, cookies, form and raw bodies against a Swoole\Http\Server; one keep-alive connection; br and gzip bodies decoded
 --FILE--
 <?php
 require __DIR__ . '/client.inc';
@@ -36,9 +36,13 @@ Co\run(function () use ($h) {
     var_dump(str_starts_with($c->getHeaderOut(), "GET /again HTTP/1.1\r\n"));
     var_dump($r['port'] === $port1, $c->connected);
 
-    /* compressed by the server (http_compression is on there), decoded here */
+    /* compressed by the server (http_compression is on there; it prefers br), decoded here */
     var_dump($c->get('/text'), $c->headers['content-encoding'] ?? 'none',
              $c->body === str_repeat('compressible text ', 100));
+    $c->setHeaders(['Accept-Encoding' => 'gzip']);
+    var_dump($c->get('/text'), $c->headers['content-encoding'] ?? 'none',
+             $c->body === str_repeat('compressible text ', 100));
+    $c->setHeaders([]);
     $c->set(['http_compression' => false]);
     var_dump($c->get('/text'), $c->headers['content-encoding'] ?? 'none', strlen($c->body));
     var_dump($c->close(), $c->connected);
@@ -101,6 +105,9 @@ bool(true)
 string(3) "GET"
 bool(true)
 bool(true)
+bool(true)
+bool(true)
+string(2) "br"
 bool(true)
 bool(true)
 string(4) "gzip"
