@@ -736,12 +736,14 @@ int eddy_http_response_sendfile(eddy_http_response_t *resp, const char *path, ui
  * implemented.
  *
  * The path (up to '?') is percent-decoded once. Refused with 403
- * Forbidden, never looked up and never passed to on_request: a ".."
+ * Forbidden, never served and never passed to on_request: a ".."
  * segment (also "%2e%2e"), an encoded '/' or '\' ("%2f", "%5c"), an
  * encoded NUL, and a file whose realpath() leaves document_root (a
  * symlink pointing out of the root); 403 is nginx's answer to a file it
  * will not serve (disable_symlinks) and tells no more than 404 would.
- * A malformed escape ("%zz") is 400.
+ * A malformed escape ("%zz") is 400; a file the worker may not read
+ * (EACCES) is 403 too. Files are opened with openat2(RESOLVE_BENEATH),
+ * or checked with realpath() where the kernel lacks it (Linux < 5.6).
  *
  * Responses carry Content-Type (by extension), Last-Modified (the file's
  * mtime), ETag ("<mtime hex>-<size hex>", as nginx) and Accept-Ranges.

@@ -195,8 +195,9 @@ static int open_file(hs_static_t *st, const char *path, int *fd, struct stat *sb
     int rc = st->no_openat2 ? FALLBACK : open_beneath(st, path, fd);
     if (rc == FALLBACK) rc = open_resolved(st, path, fd);
     if (rc) return rc;
-    if (fstat(*fd, sb) == 0 && S_ISREG(sb->st_mode)) return 0;
-    rc = S_ISDIR(sb->st_mode) ? IS_DIR : NOT_SERVED;
+    if (fstat(*fd, sb) < 0) rc = NOT_FOUND;
+    else if (S_ISREG(sb->st_mode)) return 0;
+    else rc = S_ISDIR(sb->st_mode) ? IS_DIR : NOT_SERVED;
     close(*fd);
     return rc;
 }
