@@ -47,12 +47,16 @@ void eddy_http_client_set_opts(eddy_http_client_t *c, const eddy_http_client_opt
 }
 
 void eddy__hc_disconnect(eddy_http_client_t *c) {
-    if (c->sock) eddy_socket_close(c->sock);
+    eddy_socket_t *s = c->sock;
     c->sock = NULL;
     if (c->ws_deflate_on) eddy_ws_deflate_close(&c->deflate);
     c->ws_deflate_on = 0;
     c->ws = 0;
     eddy_buf_clear(&c->in);
+    /* Last, and c is not touched after it: closing wakes a coroutine
+     * waiting in a call on c, which may finish and free c before
+     * eddy_socket_close() returns here. */
+    if (s) eddy_socket_close(s);
 }
 
 void eddy_http_client_close(eddy_http_client_t *c) { eddy__hc_disconnect(c); }
@@ -433,7 +437,10 @@ static int attempt(eddy_http_client_t *c, const eddy_http_client_request_t *r, c
                    const multipart_t *mp, int upgrade, int reused, int *retry) {
     int rc = send_request(c, r, mp);
     if (rc < 0) {
-        if (reused && rc != EDDY_ETIMEDOUT) {
+        /* Only a peer that dropped the kept connection earns a retry; a
+         * close() from another coroutine (EBADF), a cancel or a timeout
+         * ends the call. */
+        if (reused && (rc == EDDY_EPIPE || rc == EDDY_ECONNRESET)) {
             *retry = 1;
             return rc;
         }
@@ -444,7 +451,9 @@ static int attempt(eddy_http_client_t *c, const eddy_http_client_request_t *r, c
     reader_t rd = {.timeout = c->o.read_timeout_ms};
     rd.deadline = eddy_now_ms() + (uint64_t)(rd.timeout > 0 ? rd.timeout : 0);
     rc = receive(c, r, method, upgrade, &rd);
-    if (rc < 0 && reused && rd.got == 0 && c->status == EDDY_HTTP_CLIENT_SERVER_RESET) *retry = 1;
+    if (rc < 0 && reused && rd.got == 0 && c->status == EDDY_HTTP_CLIENT_SERVER_RESET &&
+        c->errcode == ECONNRESET) /* EOF or reset before any byte of answer */
+        *retry = 1;
     return rc;
 }
 

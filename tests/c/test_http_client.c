@@ -358,6 +358,44 @@ EDDY_TEST(http_client, brotli_and_raw_deflate_bodies_decode, .timeout = 30) {
     cr_assert_str_eq(r.body[0], ENCODED_TEXT);
 }
 
+typedef struct {
+    result_t *r;
+    eddy_http_client_t *c;
+} closer_t;
+
+static void closer_co(void *arg) {
+    closer_t *k = arg;
+    eddy_coro_sleep(100);
+    eddy_http_client_close(k->c);
+}
+
+static void closed_while_waiting_co(void *arg) {
+    result_t *r = arg;
+    eddy_http_client_t *c = eddy_http_client_new("127.0.0.1", r->srv.port, NULL);
+    closer_t k = {r, c};
+    go(closer_co, &k);
+    eddy_http_client_request_t q = {.path = "/"};
+    uint64_t t0 = eddy_now_ms();
+    keep(r, 0, c, eddy_http_client_execute(c, &q));
+    r->ms = eddy_now_ms() - t0;
+    r->conns = eddy_http_client_connections(c);
+    eddy_http_client_free(c);
+    eddy_socket_close(r->srv.ls);
+}
+
+EDDY_TEST(http_client, close_from_another_coroutine_ends_a_waiting_request_without_retry,
+          .timeout = 30) {
+    result_t r;
+    memset(&r, 0, sizeof(r));
+    script_start(&r.srv, SILENT);
+    go(closed_while_waiting_co, &r);
+    run_loop();
+    cr_assert_lt(r.rc[0], 0);
+    cr_assert_eq(r.err[0], EBADF, "errno %d", r.err[0]);
+    cr_assert(r.ms < 1000, "took %llu ms", (unsigned long long)r.ms);
+    cr_assert_eq(r.conns, 1, "no new connection after close()");
+}
+
 static void refused_co(void *arg) {
     result_t *r = arg;
     int port = 0;
