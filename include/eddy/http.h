@@ -460,9 +460,11 @@ int eddy_http_compress_type_ok(const char *const *types, const char *ctype, size
 int eddy_http_compress(int enc, int level, const void *in, size_t len, eddy_buf_t *out);
 
 /* Streaming: *out is the caller's, freed with eddy_http_compressor_free().
- * EDDY_EINVAL as above. A deflate stream costs ~256 KiB, a brotli one
- * ~100 KiB at quality 1 (window 2^18); keep one only while a response
- * streams. */
+ * EDDY_EINVAL as above. Sized for many at once (one per streaming
+ * response): gzip / deflate keep an 8 KiB window (about 54 KiB in all,
+ * against 256 KiB with zlib's defaults; every write is flushed anyway),
+ * brotli a 2^18 window (about 22 KiB at quality 1, measured after 600 KB);
+ * the one-shot eddy_http_compress() uses zlib's full window. */
 int eddy_http_compressor_new(eddy_http_compressor_t **out, int enc, int level);
 /* Encodes in[0..len) and appends everything it produced to out: with
  * finish 0 the stream is flushed (Z_SYNC_FLUSH / BROTLI_OPERATION_FLUSH),

@@ -155,6 +155,7 @@ struct eddy_http_compressor_s {
     int enc;
     int level;
     int finished;
+    int lean; /* a stream's small zlib state, not the one-shot's */
     z_stream *z;            /* gzip, deflate */
     BrotliEncoderState *br; /* br */
 };
@@ -168,11 +169,23 @@ static int valid(int enc, int level) {
     return enc >= EDDY_HTTP_ENC_GZIP && enc <= EDDY_HTTP_ENC_BR && level >= 1 && level <= 9;
 }
 
+/* zlib's memory is (1 << (wbits + 2)) + (1 << (memlevel + 9)) bytes: 256 KiB
+ * with its defaults (15, 8), which a worker can afford once for whole
+ * bodies, but not for every connection streaming a response (an event
+ * stream may last hours). Streams get an 8 KiB window (13, 5: 48 KiB);
+ * each write is flushed anyway, which costs more ratio than the window. */
+#define Z_WBITS_FULL 15
+#define Z_MEM_FULL 8
+#define Z_WBITS_LEAN 13
+#define Z_MEM_LEAN 5
+
 static int zlib_open(eddy_http_compressor_t *c) {
     c->z = eddy_calloc(1, sizeof(*c->z));
-    /* windowBits 15 + 16 asks zlib for the gzip wrapper, plain 15 for zlib's. */
-    int wbits = c->enc == EDDY_HTTP_ENC_GZIP ? 15 + 16 : 15;
-    if (deflateInit2(c->z, c->level, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    /* windowBits + 16 asks zlib for the gzip wrapper, plain for zlib's. */
+    int wbits = c->lean ? Z_WBITS_LEAN : Z_WBITS_FULL;
+    if (c->enc == EDDY_HTTP_ENC_GZIP) wbits += 16;
+    int mem = c->lean ? Z_MEM_LEAN : Z_MEM_FULL;
+    if (deflateInit2(c->z, c->level, Z_DEFLATED, wbits, mem, Z_DEFAULT_STRATEGY) != Z_OK) {
         eddy_free(c->z);
         c->z = NULL;
         return EDDY_ENOMEM;
@@ -188,12 +201,13 @@ static int br_open(eddy_http_compressor_t *c) {
     return 0;
 }
 
-int eddy_http_compressor_new(eddy_http_compressor_t **out, int enc, int level) {
+int eddy__http_compressor_open(eddy_http_compressor_t **out, int enc, int level, int lean) {
     *out = NULL;
     if (!valid(enc, level)) return EDDY_EINVAL;
     eddy_http_compressor_t *c = eddy_calloc(1, sizeof(*c));
     c->enc = enc;
     c->level = level;
+    c->lean = lean;
     int rc = enc == EDDY_HTTP_ENC_BR ? br_open(c) : zlib_open(c);
     if (rc < 0) {
         eddy_free(c);
@@ -201,6 +215,10 @@ int eddy_http_compressor_new(eddy_http_compressor_t **out, int enc, int level) {
     }
     *out = c;
     return 0;
+}
+
+int eddy_http_compressor_new(eddy_http_compressor_t **out, int enc, int level) {
+    return eddy__http_compressor_open(out, enc, level, 1);
 }
 
 static int br_write(BrotliEncoderState *s, const void *in, size_t len, int finish, eddy_buf_t *out) {

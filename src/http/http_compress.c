@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "http_server.h"
+#include "zdeflate.h"
 
 #define X_OF(p) ((hs_exchange_t *)((char *)(p) - offsetof(hs_exchange_t, resp)))
 
@@ -165,7 +166,7 @@ static int encode_once(eddy_http_server_t *hs, int enc, const void *data, size_t
      * and reset, rather than allocated for every response. */
     eddy_http_compressor_t **c = &hs->zc[enc];
     if (!*c) {
-        int rc = eddy_http_compressor_new(c, enc, hs->compression_level);
+        int rc = eddy__http_compressor_open(c, enc, hs->compression_level, 0);
         if (rc < 0) return rc;
     } else {
         eddy_http_compressor_reset(*c);
