@@ -824,3 +824,26 @@ EDDY_TEST(http_upload, too_many_files_is_413) {
     free(req);
     cr_assert_eq(stop(&p), 0);
 }
+
+/* PROCESS mode: the worker learns of the connection from on_connect and
+ * closes it through the reactor. */
+EDDY_TEST(http_timeout, slow_head_and_idle_closed_process) {
+    srv_opts_t so = {.mode = EDDY_SERVER_PROCESS, .header = 0.5, .keepalive = 0.5};
+    proc_t p;
+    start(&so, &p);
+    double took;
+    int fd = dial(p.port);
+    cr_assert_eq(send_str(fd, "GET /upload HTTP/1.1\r\nHo"), 0);
+    cr_assert(closed_within(fd, 3000, &took), "partial head left open");
+    cr_assert(took >= 0.3 && took < 2.0, "closed after %.2f s", took);
+    close(fd);
+    fd = dial(p.port);
+    char buf[1024];
+    cr_assert_eq(send_str(fd, "GET /upload HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    ssize_t r = recv(fd, buf, sizeof(buf) - 1, 0);
+    cr_assert(r > 12 && strncmp(buf, "HTTP/1.1 200 ", 13) == 0);
+    cr_assert(closed_within(fd, 3000, &took), "idle keep-alive connection left open");
+    cr_assert(took >= 0.4 && took < 2.0, "closed after %.2f s", took);
+    close(fd);
+    cr_assert_eq(stop(&p), 0);
+}
