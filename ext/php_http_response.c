@@ -162,19 +162,19 @@ static bool framing_header(const char *name, size_t n) {
 
 #define BAD_HEADER "invalid header: the name is not a token, or the value holds CR, LF or NUL"
 
-static bool set_header_values(php_http_response_t *r, const char *name, zval *value) {
+/* str: one value; values: one line each; neither: remove the header. */
+static bool set_header_values(php_http_response_t *r, const char *name, HashTable *values,
+                              zend_string *str) {
     zval *v;
 
-    if (Z_TYPE_P(value) == IS_NULL) {
-        return result(eddy_http_response_header(r->resp, name, NULL), BAD_HEADER);
-    }
-    if (Z_TYPE_P(value) == IS_STRING) {
-        return result(eddy_http_response_header(r->resp, name, Z_STRVAL_P(value)), BAD_HEADER);
+    if (!values) {
+        return result(eddy_http_response_header(r->resp, name, str ? ZSTR_VAL(str) : NULL),
+                      BAD_HEADER);
     }
     if (!result(eddy_http_response_header(r->resp, name, NULL), BAD_HEADER)) {
         return false;
     }
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), v) {
+    ZEND_HASH_FOREACH_VAL(values, v) {
         zend_string *s = zval_get_string(v);
         bool ok = result(eddy_http_response_add_header(r->resp, name, ZSTR_VAL(s)), BAD_HEADER);
         zend_string_release(s);
@@ -187,14 +187,14 @@ static bool set_header_values(php_http_response_t *r, const char *name, zval *va
 
 static void header_impl(INTERNAL_FUNCTION_PARAMETERS) {
     php_http_response_t *r = THIS_RESPONSE();
-    zend_string *key;
-    zval *value;
+    zend_string *key, *str = NULL;
+    HashTable *values = NULL;
     bool format = true, ok;
     char small[64], *name;
 
     ZEND_PARSE_PARAMETERS_START(2, 3)
         Z_PARAM_STR(key)
-        Z_PARAM_ZVAL(value)
+        Z_PARAM_ARRAY_HT_OR_STR_OR_NULL(values, str) /* scalars become strings */
         Z_PARAM_OPTIONAL
         Z_PARAM_BOOL(format)
     ZEND_PARSE_PARAMETERS_END();
@@ -214,7 +214,7 @@ static void header_impl(INTERNAL_FUNCTION_PARAMETERS) {
     if (format) {
         format_name(name, ZSTR_LEN(key));
     }
-    ok = set_header_values(r, name, value);
+    ok = set_header_values(r, name, values, str);
     if (name != small) {
         efree(name);
     }

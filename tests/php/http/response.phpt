@@ -20,6 +20,9 @@ function ($req, $resp) {
         $resp->setHeader('X-Multi', ['a', 'b']);
         $resp->header('X-Gone', 'x');
         $resp->header('X-Gone', null);
+        $resp->header('X-Int', 5);
+        $resp->header('X-Float', 1.5);
+        $resp->header('X-Bool', true);
         $resp->header('Content-Length', '999'); /* the server frames the body */
         $resp->cookie('plain', 'a b;c', time() + 3600, '/app', 'example.com', true, true, 'Lax');
         $resp->setCookie('session', 'xyz');
@@ -88,6 +91,9 @@ X-Lower-Case: v1
 x-KEEP-as-is: v2
 X-Multi: a
 X-Multi: b
+X-Int: 5
+X-Float: 1.5
+X-Bool: 1
 Set-Cookie: plain=a%20b%3Bc; expires=DATE; Max-Age=3600; path=/app; domain=example.com; secure; HttpOnly; SameSite=Lax
 Set-Cookie: session=xyz; path=/
 Set-Cookie: raw=a%20b; path=/
