@@ -340,6 +340,20 @@ ssize_t eddy_server_sendfile(eddy_server_t *srv, int fd, int file_fd, uint64_t o
                              size_t len);
 #define EDDY_SERVER_LINGER_MS 2000
 #define EDDY_SERVER_LINGER_BYTES (1024 * 1024)
+/* Flow control, as Swoole's pause() / resume(): stops reading connection
+ * fd's socket (what the client sends waits in the kernel, then the
+ * client's send blocks: TCP back-pressure) until resumed. Messages already
+ * read may still be delivered; sends and close work as usual. PROCESS mode:
+ * any connection (its reactor thread applies it asynchronously, before it
+ * reads that socket again); BASE mode: this worker's own (EDDY_EWRONG_OP
+ * for another's). Workers only, not task workers. 0, a session error, or
+ * EDDY_EWRONG_OP. */
+int eddy_server_pause(eddy_server_t *srv, int fd);
+int eddy_server_resume(eddy_server_t *srv, int fd);
+/* on 1: the heartbeat (heartbeat_check_interval) never closes connection fd
+ * for being idle; 0 undoes it. As Swoole's protect(). Same callers and
+ * errors as eddy_server_pause. */
+int eddy_server_protect(eddy_server_t *srv, int fd, int on);
 
 /* ---- status ------------------------------------------------------------ */
 

@@ -42,6 +42,8 @@ typedef struct eddy__conn_s {
     unsigned close_after_flush : 1;
     unsigned linger : 1;    /* close_after_flush lingers (linger.c) */
     unsigned lingering : 1; /* write side shut down, input discarded */
+    unsigned paused : 1;    /* eddy_server_pause: the socket is not read */
+    unsigned protect : 1;   /* eddy_server_protect: heartbeat leaves it open */
     size_t lingered;        /* bytes discarded while lingering */
     eddy_timer_t *linger_timer; /* while lingering */
 } eddy__conn_t;
@@ -171,6 +173,9 @@ __attribute__((noreturn)) void eddy__worker_main(eddy_server_t *srv, int id);
 void eddy__worker_free(eddy_server_t *srv);
 eddy__conn_t *eddy__worker_conn(eddy_server_t *srv, int session, int *err);
 int eddy__conn_send(eddy_server_t *srv, eddy__conn_t *c, const void *data, size_t len);
+/* Watches c for what it needs now: output queued, and input unless paused
+ * or closing (flow.c, after pause / resume). */
+void eddy__conn_rewatch(eddy_server_t *srv, eddy__conn_t *c);
 void eddy__conn_close(eddy_server_t *srv, eddy__conn_t *c);
 
 /* linger.c: lingering close. On a bare fd (BASE and PROCESS): shut the

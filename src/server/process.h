@@ -39,7 +39,8 @@
  * handled: dispatch_mode 3 accounting), HELLO (a fresh worker started),
  * BIND (aux: the uid for dispatch_mode 5). */
 enum { MSG_CONNECT = 1, MSG_DATA, MSG_CLOSE, MSG_SEND, MSG_DONE, MSG_HELLO, MSG_BIND, MSG_PACKET,
-       MSG_LINGER /* worker -> master: close lingering (linger.c) */ };
+       MSG_LINGER, /* worker -> master: close lingering (linger.c) */
+       MSG_FLOW /* worker -> master: the session's paused flag changed, watch it again */ };
 enum { MSG_BEGIN = 1, MSG_END = 2 };
 
 typedef struct {
@@ -66,6 +67,10 @@ typedef struct {
     /* Bytes the reactor holds for the client, not yet taken by its socket
      * (eddy_server_output_pending). Written by the owning reactor only. */
     _Atomic size_t out_pending;
+    /* Set by workers (flow.c), read by the owning reactor: not read
+     * (eddy_server_pause), left open by the heartbeat (eddy_server_protect). */
+    _Atomic int paused;
+    _Atomic int protect;
 } eddy__session_t;
 
 struct eddy__reactor_s;
@@ -190,5 +195,8 @@ int eddy__pworker_exists(eddy_server_t *srv, int session);
 int eddy__pworker_info(eddy_server_t *srv, int session, eddy_server_client_info_t *info);
 int eddy__pworker_pending(eddy_server_t *srv, int session);
 int eddy__pworker_connections(eddy_server_t *srv, eddy_server_conn_cb cb, void *arg);
+/* flow.c: pause (paused 1) / resume (0) a session: sets its flag and asks
+ * its reactor to watch it again (MSG_FLOW). 0 or a session error. */
+int eddy__pworker_flow(eddy_server_t *srv, int session, int paused);
 
 #endif /* EDDY_SERVER_PROCESS_H */

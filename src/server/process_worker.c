@@ -349,6 +349,14 @@ int eddy__pworker_close(eddy_server_t *srv, int session, int linger) {
     return send_record(srv, e->reactor, linger ? MSG_LINGER : MSG_CLOSE, session, NULL, 0);
 }
 
+int eddy__pworker_flow(eddy_server_t *srv, int session, int paused) {
+    int err;
+    eddy__session_t *e = lookup(srv, session, &err);
+    if (!e) return err;
+    atomic_store_explicit(&e->paused, paused, memory_order_release);
+    return send_record(srv, e->reactor, MSG_FLOW, session, NULL, 0);
+}
+
 int eddy__pworker_exists(eddy_server_t *srv, int session) {
     eddy__session_t *e = srv->proc ? eddy__session_get(srv, session) : NULL;
     return e && !atomic_load(&e->closed);

@@ -124,7 +124,8 @@ static void conn_watch(eddy__reactor_t *r, eddy__pconn_t *c) {
      * body (eddy_server_output_pending) read it from the session table. */
     atomic_store_explicit(&r->srv->proc->table[c->slot].out_pending, c->out.len - c->outoff,
                           memory_order_relaxed);
-    unsigned ev = (c->close_after_flush || r->stopping || r->paused) ? 0 : EDDY_READ;
+    int paused = atomic_load_explicit(&r->srv->proc->table[c->slot].paused, memory_order_acquire);
+    unsigned ev = (c->close_after_flush || r->stopping || r->paused || paused) ? 0 : EDDY_READ;
     if (c->out.len > c->outoff) ev |= EDDY_WRITE;
     eddy_io_set(&r->loop, &c->io, ev);
 }
@@ -298,6 +299,8 @@ static void publish(eddy__reactor_t *r, eddy__pconn_t *c, const eddy_addr_t *pee
     e->connect_time = (int64_t)time(NULL);
     atomic_store(&e->last_time, e->connect_time);
     atomic_store(&e->out_pending, 0);
+    atomic_store(&e->paused, 0);
+    atomic_store(&e->protect, 0);
 }
 
 static void add_conn(eddy__reactor_t *r, int li, int fd, const struct sockaddr_storage *ss,
@@ -429,6 +432,9 @@ static void on_record(eddy__reactor_t *r, int w, const eddy__msg_t *h, const cha
         else if (c->linger) linger_start(r, c);
         else conn_close(r, c, 1);
         break;
+    case MSG_FLOW: /* eddy_server_pause / resume changed the session's flag */
+        if (c && !c->close_after_flush && !c->lingering) conn_watch(r, c);
+        break;
     case MSG_BIND: /* the first bind wins; later messages follow the uid */
         if (!c || atomic_load(&r->srv->proc->table[c->slot].uid)) break;
         c->worker = (int)(h->aux % (uint32_t)r->srv->proc->nworkers);
@@ -542,6 +548,7 @@ static void on_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
 
 static void close_if_idle(eddy__reactor_t *r, eddy__pconn_t *c) {
     uint64_t idle = (uint64_t)r->srv->cfg.heartbeat_idle_time * 1000;
+    if (atomic_load_explicit(&r->srv->proc->table[c->slot].protect, memory_order_relaxed)) return;
     if (eddy_loop_now(&r->loop) - c->last_ms >= idle) conn_close(r, c, 1);
 }
 

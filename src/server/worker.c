@@ -103,8 +103,14 @@ static int flush_out(eddy_server_t *srv, eddy__conn_t *c) {
         if (n < 0) return -errno;
         eddy_buf_consume(&c->out, (size_t)n);
     }
-    eddy_io_set(&srv->loop, &c->io, c->close_after_flush ? 0 : EDDY_READ);
+    eddy_io_set(&srv->loop, &c->io, c->close_after_flush || c->paused ? 0 : EDDY_READ);
     return 0;
+}
+
+void eddy__conn_rewatch(eddy_server_t *srv, eddy__conn_t *c) {
+    if (c->closed || c->lingering) return; /* linger.c owns the watch then */
+    unsigned ev = c->close_after_flush || c->paused ? 0 : EDDY_READ;
+    eddy_io_set(&srv->loop, &c->io, ev | (c->out.len ? EDDY_WRITE : 0));
 }
 
 int eddy__conn_send(eddy_server_t *srv, eddy__conn_t *c, const void *data, size_t len) {
@@ -127,7 +133,7 @@ int eddy__conn_send(eddy_server_t *srv, eddy__conn_t *c, const void *data, size_
         return EDDY_EOUTPUT_BUFFER_OVERFLOW;
     }
     eddy_buf_append(&c->out, (const char *)data + done, len - done);
-    eddy_io_set(&srv->loop, &c->io, EDDY_READ | EDDY_WRITE);
+    eddy_io_set(&srv->loop, &c->io, (c->paused ? 0 : EDDY_READ) | EDDY_WRITE);
     return 0;
 }
 
@@ -183,7 +189,8 @@ static void feed(eddy_server_t *srv, eddy__conn_t *c, const char *buf, size_t n)
 
 static void read_conn(eddy_server_t *srv, eddy__conn_t *c) {
     eddy__worker_t *w = W(srv);
-    for (int i = 0; i < READS_PER_EVENT && !c->closed && !c->close_after_flush; i++) {
+    for (int i = 0; i < READS_PER_EVENT && !c->closed && !c->close_after_flush && !c->paused;
+         i++) {
         ssize_t n = recv(c->fd, w->scratch, SCRATCH_SIZE, 0);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN) return;
@@ -379,9 +386,16 @@ static void close_idle(eddy_server_t *srv, uint64_t idle_ms, int keep_busy) {
     }
 }
 
+/* As close_idle, but a protected connection (eddy_server_protect) stays. */
 static void on_heartbeat(eddy_timer_t *t) {
     eddy_server_t *srv = t->data;
-    close_idle(srv, (uint64_t)srv->cfg.heartbeat_idle_time * 1000, 0);
+    eddy__worker_t *w = W(srv);
+    uint64_t now = eddy_loop_now(&srv->loop);
+    uint64_t idle_ms = (uint64_t)srv->cfg.heartbeat_idle_time * 1000;
+    for (size_t fd = 0; fd < w->conns_cap; fd++) {
+        eddy__conn_t *c = w->conns[fd];
+        if (c && !c->protect && now - c->last_ms >= idle_ms) eddy__conn_close(srv, c);
+    }
 }
 
 /* reload_async: connections are closed once idle with nothing queued and

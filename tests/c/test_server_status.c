@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,6 +91,7 @@ static void listeners_are_told_apart(int mode) {
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed assertion must not leave it running */
         close(pipefd[0]);
         report_fd = pipefd[1];
         eddy_server_events_t ev = {.on_receive = ev_receive, .on_close = ev_close};
