@@ -7,12 +7,13 @@
  * eddy_server_send(), paced by the connection's output queue
  * (eddy_server_output_pending), so a body of any size costs one chunk of
  * memory and the queue stays far below socket_buffer_size (over which the
- * engine refuses or, in PROCESS mode, drops data). The engine has no
- * "output drained" event, so a connection whose socket or queue is full
- * is looked at again after FILE_RETRY_MS; one whose socket takes
- * everything (the usual case on a fast link) is fed straight through, at
- * most FILE_ROUND bytes per loop iteration so other connections are
- * served.
+ * engine refuses or, in PROCESS mode, drops data). A connection whose
+ * socket or queue is full is resumed by the engine once it is writable
+ * (BASE: eddy_server_sendfile_wait), or looked at again after
+ * FILE_RETRY_MS (PROCESS: the queue is in the master, published in shared
+ * memory); one whose socket takes everything (the usual case on a fast
+ * link) is fed straight through, at most FILE_ROUND bytes per loop
+ * iteration so other connections are served.
  *
  * The exchange (request + response) stays in flight until the last byte
  * is queued: the connection's next pipelined request waits, as it does
@@ -41,6 +42,7 @@ typedef struct hs_file_s {
     hs_exchange_t *x;
     eddy_timer_t timer;
     int zero_copy; /* eddy_server_sendfile works here (BASE mode) */
+    int waiting;   /* an eddy_server_sendfile_wait callback is due */
     char *buf;     /* FILE_CHUNK bytes, owned; taken when copying */
 } hs_file_t;
 
@@ -53,6 +55,8 @@ void eddy__hs_file_release(hs_exchange_t *x) {
     if (!f) return;
     x->file = NULL;
     eddy_timer_stop(&f->timer); /* safe from its own callback: not touched after */
+    if (f->waiting && x->resp.conn) /* a closed connection calls nobody */
+        eddy_server_sendfile_wait(x->resp.hs->srv, x->resp.fd, NULL, NULL);
     close(f->fd);
     eddy_free(f->buf);
     eddy_free(f);
@@ -108,6 +112,8 @@ static ssize_t piece_copy(hs_file_t *f, size_t n) {
     return eddy_server_send(r->hs->srv, r->fd, f->buf, (size_t)got) < 0 ? -1 : got;
 }
 
+static void wait_room(hs_file_t *f);
+
 /* Sends pieces while the connection's queue is short; finishes the
  * exchange once all is out, or on any failure (the Content-Length
  * already sent cannot be met: the connection closes). */
@@ -118,8 +124,12 @@ static void pump(hs_file_t *f) {
     while (r->conn && f->left) {
         int queued = eddy_server_output_pending(r->hs->srv, r->fd);
         if (queued < 0) break;
-        if (queued >= FILE_WINDOW || round >= FILE_ROUND) {
-            eddy_timer_start(&f->timer, queued >= FILE_WINDOW ? FILE_RETRY_MS : 0, 0);
+        if (queued >= FILE_WINDOW) {
+            wait_room(f);
+            return;
+        }
+        if (round >= FILE_ROUND) { /* the others' turn: back in this loop iteration */
+            eddy_timer_start(&f->timer, 0, 0);
             return;
         }
         size_t n = f->left < FILE_WINDOW ? (size_t)f->left : FILE_WINDOW;
@@ -127,7 +137,7 @@ static void pump(hs_file_t *f) {
         ssize_t sent = zc ? piece_zero_copy(f, n) : piece_copy(f, n);
         if (sent < 0) break;
         if (sent == 0 && zc && f->zero_copy) { /* the socket is full */
-            eddy_timer_start(&f->timer, FILE_RETRY_MS, 0);
+            wait_room(f);
             return;
         }
         f->off += (uint64_t)sent;
@@ -138,6 +148,25 @@ static void pump(hs_file_t *f) {
 }
 
 static void on_retry(eddy_timer_t *t) { pump(t->data); }
+
+static void on_writable(eddy_server_t *srv, int fd, void *arg) {
+    (void)srv, (void)fd;
+    hs_file_t *f = arg;
+    f->waiting = 0;
+    pump(f);
+}
+
+/* Comes back when the connection can take more: told by the engine in
+ * BASE mode (EPOLLOUT), by polling the published queue in PROCESS mode
+ * (the socket is in the master). */
+static void wait_room(hs_file_t *f) {
+    eddy_http_response_t *r = &f->x->resp;
+    if (eddy_server_sendfile_wait(r->hs->srv, r->fd, on_writable, f) == 0) {
+        f->waiting = 1;
+        return;
+    }
+    eddy_timer_start(&f->timer, FILE_RETRY_MS, 0);
+}
 
 /* Reads len bytes of fd at off onto the end of out: 0, or -errno / -EIO
  * (the file is shorter than its size said). */

@@ -46,6 +46,10 @@ typedef struct eddy__conn_s {
     unsigned protect : 1;   /* eddy_server_protect: heartbeat leaves it open */
     size_t lingered;        /* bytes discarded while lingering */
     eddy_timer_t *linger_timer; /* while lingering */
+    /* eddy_server_sendfile_wait (sendfile.c): called once when the socket
+     * is writable with nothing queued; NULL while nobody waits. */
+    void (*on_writable)(eddy_server_t *srv, int session, void *arg);
+    void *writable_arg;
 } eddy__conn_t;
 
 /* A worker slot as the manager sees it. */
@@ -177,6 +181,10 @@ int eddy__conn_send(eddy_server_t *srv, eddy__conn_t *c, const void *data, size_
  * or closing (flow.c, after pause / resume). */
 void eddy__conn_rewatch(eddy_server_t *srv, eddy__conn_t *c);
 void eddy__conn_close(eddy_server_t *srv, eddy__conn_t *c);
+
+/* sendfile.c: the socket of c is writable and nothing is queued: fires
+ * and clears its on_writable (from the worker's I/O callback). */
+void eddy__conn_writable(eddy_server_t *srv, eddy__conn_t *c);
 
 /* linger.c: lingering close. On a bare fd (BASE and PROCESS): shut the
  * write side (0 or -errno), and discard input; drain returns 1 when the

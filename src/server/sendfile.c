@@ -6,6 +6,8 @@
  * A PROCESS worker does not own the socket (a reactor thread of the
  * master does) and gets EDDY_EWRONG_OP, as does a file sendfile(2) cannot
  * read: both mean "send the bytes with eddy_server_send instead".
+ * eddy_server_sendfile_wait() then asks for one call back when the socket
+ * takes data again (EPOLLOUT), so a slow client costs no polling.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -59,4 +61,26 @@ ssize_t eddy_server_sendfile(eddy_server_t *srv, int fd, int file_fd, uint64_t o
         eddy__conn_close(srv, c);
         return err;
     }
+}
+
+int eddy_server_sendfile_wait(eddy_server_t *srv, int fd,
+                              void (*cb)(eddy_server_t *srv, int fd, void *arg), void *arg) {
+    int err;
+    if (srv->mode == EDDY_SERVER_PROCESS || eddy__ipc_remote(srv, fd)) return EDDY_EWRONG_OP;
+    eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
+    if (err) return err;
+    c->on_writable = cb;
+    c->writable_arg = arg;
+    /* Level-triggered: EDDY_WRITE stays only while someone waits or bytes
+     * are queued, or an idle writable socket would wake the loop forever. */
+    if (cb) eddy_io_set(&srv->loop, &c->io, c->io.events | EDDY_WRITE);
+    else if (!c->out.len) eddy_io_set(&srv->loop, &c->io, c->io.events & ~EDDY_WRITE);
+    return 0;
+}
+
+void eddy__conn_writable(eddy_server_t *srv, eddy__conn_t *c) {
+    void (*cb)(eddy_server_t *, int, void *) = c->on_writable;
+    c->on_writable = NULL;
+    eddy_io_set(&srv->loop, &c->io, c->io.events & ~EDDY_WRITE); /* nothing queued */
+    cb(srv, c->session, c->writable_arg);
 }

@@ -210,6 +210,8 @@ static void on_conn_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     eddy_server_t *srv = loop->data;
     c->dispatching++; /* keep c alive across both halves */
     if ((events & EDDY_WRITE) && c->out.len && flush_out(srv, c) < 0) eddy__conn_close(srv, c);
+    if (!c->closed && (events & EDDY_WRITE) && !c->out.len && c->on_writable)
+        eddy__conn_writable(srv, c); /* sendfile.c */
     if (!c->closed && c->close_after_flush && !c->out.len && !c->lingering) {
         if (c->linger) eddy__linger_start(srv, c); /* linger.c */
         else eddy__conn_close(srv, c);
