@@ -338,15 +338,6 @@ int eddy_server_output_pending(eddy_server_t *srv, int fd);
  * (the connection is closed, on_close fires). */
 ssize_t eddy_server_sendfile(eddy_server_t *srv, int fd, int file_fd, uint64_t offset,
                              size_t len);
-/* BASE mode: calls cb(srv, fd, arg) once, from the worker's loop, when
- * connection fd's socket is writable again and nothing is queued for it
- * (after eddy_server_sendfile's EDDY_EAGAIN: no polling). One waiter per
- * connection; a new call replaces it, cb NULL cancels. If the connection
- * closes first, cb is never called (on_close fires as usual). 0,
- * EDDY_EWRONG_OP (PROCESS mode, another worker's connection) or a
- * session error. */
-int eddy_server_sendfile_wait(eddy_server_t *srv, int fd,
-                              void (*cb)(eddy_server_t *srv, int fd, void *arg), void *arg);
 #define EDDY_SERVER_LINGER_MS 2000
 #define EDDY_SERVER_LINGER_BYTES (1024 * 1024)
 /* Flow control, as Swoole's pause() / resume(): stops reading connection
@@ -363,6 +354,17 @@ int eddy_server_resume(eddy_server_t *srv, int fd);
  * for being idle; 0 undoes it. As Swoole's protect(). Same callers and
  * errors as eddy_server_pause. */
 int eddy_server_protect(eddy_server_t *srv, int fd, int on);
+/* Sends bytes [offset, offset + length) of the file at path (length 0: to
+ * its end) to connection fd, as Swoole's sendfile(): all of it is handed
+ * over before the call returns, in order with the sends around it (BASE:
+ * sendfile(2) for what the socket takes at once, then queued copies;
+ * PROCESS: copies sent as eddy_server_send does). 0, or: -errno from
+ * open(2), -EISDIR (not a regular file), EDDY_EINVAL (range past the end),
+ * EDDY_EOUTPUT_BUFFER_OVERFLOW (the range and what is already queued
+ * exceed socket_buffer_size: nothing sent), a session error, or
+ * EDDY_EWRONG_OP outside a worker. */
+int eddy_server_send_path(eddy_server_t *srv, int fd, const char *path, uint64_t offset,
+                          uint64_t length);
 
 /* ---- status ------------------------------------------------------------ */
 
