@@ -338,6 +338,15 @@ int eddy_server_output_pending(eddy_server_t *srv, int fd);
  * (the connection is closed, on_close fires). */
 ssize_t eddy_server_sendfile(eddy_server_t *srv, int fd, int file_fd, uint64_t offset,
                              size_t len);
+/* BASE mode: calls cb(srv, fd, arg) once, from the worker's loop, when
+ * connection fd's socket is writable again and nothing is queued for it
+ * (after eddy_server_sendfile's EDDY_EAGAIN: no polling). One waiter per
+ * connection; a new call replaces it, cb NULL cancels. If the connection
+ * closes first, cb is never called (on_close fires as usual). 0,
+ * EDDY_EWRONG_OP (PROCESS mode, another worker's connection) or a
+ * session error. */
+int eddy_server_sendfile_wait(eddy_server_t *srv, int fd,
+                              void (*cb)(eddy_server_t *srv, int fd, void *arg), void *arg);
 #define EDDY_SERVER_LINGER_MS 2000
 #define EDDY_SERVER_LINGER_BYTES (1024 * 1024)
 /* Flow control, as Swoole's pause() / resume(): stops reading connection
