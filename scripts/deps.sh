@@ -18,6 +18,9 @@ PKGS=(
   php8.2-cli php8.2-dev php-parser
   # tests/php/coroutine/xdebug.phpt: fiber observers followed across coroutines
   php8.2-xdebug
+  # tests/c/test_ws_server.c: a real WebSocket client (tests/c/ws_client.py)
+  # for echo, fragments, ping, close codes, permessage-deflate, broadcast
+  python3-websockets
   # tests/php/runtime: the hooks under mysqlnd and phpredis, against a
   # MariaDB and a redis-server each test starts and stops itself
   php8.2-mysql php8.2-redis mariadb-server redis-server

@@ -273,4 +273,212 @@ int eddy_ws_deflate_message(eddy_ws_deflate_t *d, const void *in, size_t len, ed
 int eddy_ws_inflate(eddy_ws_deflate_t *d, const void *in, size_t len, int final, eddy_buf_t *out,
                     size_t max);
 
+/* ======================================================================
+ * WebSocket server (src/http/ws_server.c, ws_conn.c, ws_upgrade.c,
+ * ws_push.c): RFC 6455 over the HTTP server, BASE and PROCESS modes, as
+ * Swoole\WebSocket\Server.
+ *
+ *   eddy_ws_server_opts_t o = {.on_message = echo, .compression = 1};
+ *   eddy_ws_server_t *ws;
+ *   eddy_ws_server_new(&ws, srv, &o);   // takes over the server's events
+ *   eddy_server_start(srv);
+ *   eddy_ws_server_free(ws);
+ *
+ *   static void echo(eddy_ws_server_t *ws, int fd, int opcode, const char *data,
+ *                    size_t len, int flags) {
+ *       eddy_ws_push(ws, fd, opcode, data, len, EDDY_WS_FLAG_FIN | (flags & EDDY_WS_FLAG_COMPRESS));
+ *   }
+ *
+ * Upgrade. A request with "Upgrade: websocket" is a handshake; every
+ * other request goes to on_request (400 without one). Without
+ * on_handshake the server answers it: a GET whose Connection, version (13)
+ * and key pass RFC 6455 section 4.2.1 gets "101 Switching Protocols" and
+ * on_open fires; another version gets 426 with "Sec-WebSocket-Version: 13";
+ * anything else (another method, a missing or malformed key...) gets 400;
+ * both close the connection. With on_handshake the callback decides (as
+ * Swoole's onHandshake, on_open then never fires): it accepts with
+ * eddy_ws_server_accept(), or ends the response with any other status to
+ * refuse. A response the callback ends with status 101 itself also
+ * upgrades the connection (without compression: only the accept call
+ * negotiates it). After the 101 the connection's bytes are frames.
+ *
+ * Messages. Text and binary messages reach on_message whole (fragments
+ * joined, compressed ones inflated; data valid during the call). Control
+ * frames:
+ *  - ping: answered with a pong of the same payload; with open_ping_frame
+ *    delivered to on_message instead and not answered (Swoole's
+ *    open_websocket_ping_frame);
+ *  - pong: dropped; delivered with open_pong_frame;
+ *  - close: answered with a close frame carrying the same code and reason
+ *    (empty when the client sent no code), then the connection closes;
+ *    with open_close_frame it is also delivered to on_message first, data
+ *    being the raw close payload (2-byte big-endian code, then the reason;
+ *    eddy_ws_close_parse() reads it). After eddy_ws_disconnect(), the
+ *    client's answering close frame just closes the connection.
+ * Failures close the connection with a close frame, then a lingering
+ * close (the client reads the frame instead of a reset): a client frame
+ * without mask, a bad opcode, RSV bits not negotiated, a fragmented or
+ * oversized control frame, a continuation out of place -> 1002; a frame
+ * or a (reassembled, inflated) message over package_max_length -> 1009;
+ * text or a close reason that is not UTF-8 -> 1007. Bytes after the
+ * failure are discarded, and frames are not read while closing.
+ *
+ * Compression (permessage-deflate, RFC 7692) when `compression` is on and
+ * the client offers it: both directions, context takeover unless the
+ * client asks otherwise. Received messages are inflated whatever the
+ * flags; pushes are deflated only when asked (EDDY_WS_FLAG_COMPRESS, as
+ * Swoole's SWOOLE_WEBSOCKET_FLAG_COMPRESS) and only by the worker that
+ * owns the connection (the deflate stream lives there): a push from
+ * another worker goes out uncompressed (RSV1 clear, which RFC 7692 allows
+ * on any message). Each compressing connection holds about 300 KiB of zlib
+ * state.
+ *
+ * Across workers. push, disconnect, is_established and exists work for
+ * any connection of the server from any worker (task workers included),
+ * in both modes: frames are built here and sent with eddy_server_send(),
+ * which forwards to the owner as it does for plain sends, and the
+ * handshake status lives in a table in shared memory (one 8-byte slot per
+ * connection: max_connection slots in PROCESS mode, worker_num x
+ * RLIMIT_NOFILE slots in BASE mode, pages touched only when used). In
+ * PROCESS mode with dispatch_mode 5, a connection bound to a uid after
+ * its handshake moves to another worker, which knows nothing of its frame
+ * state: bind before upgrading (Swoole has the same constraint on frame
+ * reassembly). Pushes from different workers never interleave inside one
+ * frame; a fragmented push (flags without FIN) followed by pushes from
+ * another worker does interleave, as in Swoole.
+ *
+ * Broadcast: eddy_ws_broadcast() visits eddy_server_connections(): every
+ * connection of the server in PROCESS mode, this worker's own in BASE
+ * mode (as Swoole's $server->connections).
+ * ==================================================================== */
+
+#include "eddy/http.h"
+#include "eddy/server.h"
+
+/* Frame flags, numbered as Swoole's SWOOLE_WEBSOCKET_FLAG_*. */
+#define EDDY_WS_FLAG_FIN 0x01      /* last frame of a message */
+#define EDDY_WS_FLAG_COMPRESS 0x02 /* push: deflate it; message: it came deflated */
+#define EDDY_WS_FLAG_RSV1 0x04
+#define EDDY_WS_FLAG_RSV2 0x08
+#define EDDY_WS_FLAG_RSV3 0x10
+#define EDDY_WS_FLAG_MASK 0x20
+
+/* Connection status, numbered as Swoole's WEBSOCKET_STATUS_*. */
+#define EDDY_WS_STATUS_NONE 0       /* not a WebSocket (plain HTTP, unknown) */
+#define EDDY_WS_STATUS_CONNECTION 1 /* accepted, handshake not seen yet */
+#define EDDY_WS_STATUS_HANDSHAKE 2  /* handshake being answered */
+#define EDDY_WS_STATUS_ACTIVE 3     /* established: frames flow */
+#define EDDY_WS_STATUS_CLOSING 4    /* close frame sent, waiting for the end */
+
+/* Errors, numbered as Swoole's SW_ERROR_WEBSOCKET_* (negated). */
+#define EDDY_EWS_BAD_CLIENT (-8501)
+#define EDDY_EWS_BAD_OPCODE (-8502)      /* push: opcode is not 0-2, 8-10 */
+#define EDDY_EWS_UNCONNECTED (-8503)     /* not an established WebSocket connection */
+#define EDDY_EWS_HANDSHAKE_FAILED (-8504) /* accept: the request is no valid handshake */
+
+typedef struct eddy_ws_server_s eddy_ws_server_t; /* opaque */
+
+/* A complete message or a control frame (see "Messages" above): opcode
+ * EDDY_WS_OP_*, data[0..len) valid during the call, flags EDDY_WS_FLAG_FIN
+ * (always: messages are whole) | EDDY_WS_FLAG_COMPRESS (it came deflated;
+ * data is inflated). */
+typedef void (*eddy_ws_message_cb)(eddy_ws_server_t *ws, int fd, int opcode, const char *data,
+                                   size_t len, int flags);
+/* The handshake was answered with 101 (automatic handshakes only); req is
+ * the upgrade request, valid during the call. Pushes may start here. */
+typedef void (*eddy_ws_open_cb)(eddy_ws_server_t *ws, int fd, eddy_http_request_t *req);
+/* A handshake to decide: end resp (eddy_ws_server_accept(), or any
+ * eddy_http_response_* that ends it), now or later, exactly once. */
+typedef void (*eddy_ws_handshake_cb)(eddy_ws_server_t *ws, eddy_http_request_t *req,
+                                     eddy_http_response_t *resp);
+/* A connection closed (on_close) / a connection that never completed a
+ * handshake closed, when on_disconnect is set (as Swoole's onDisconnect). */
+typedef void (*eddy_ws_close_cb)(eddy_ws_server_t *ws, int fd);
+
+typedef struct {
+    /* public */
+    eddy_ws_message_cb on_message;     /* required */
+    eddy_ws_open_cb on_open;           /* may be NULL */
+    eddy_ws_handshake_cb on_handshake; /* NULL: the server answers handshakes */
+    eddy_http_request_cb on_request;   /* plain HTTP requests (data: this struct's data) */
+    /* Every connection's close (HTTP ones too), unless on_disconnect is
+     * set: then connections that never became WebSockets go there. */
+    eddy_ws_close_cb on_close;
+    eddy_ws_close_cb on_disconnect;
+    void *data; /* eddy_ws_server_data() */
+    /* The server's other events, as eddy_http_server_opts_t.events
+     * (on_receive, on_close are the WebSocket server's; on_connect is
+     * passed through). eddy_ws_server_of(srv) finds the WebSocket server. */
+    const eddy_server_events_t *events;
+    size_t header_max_size; /* handshake / request head; 0: 8 KiB */
+    /* Swoole's options. */
+    int compression;         /* websocket_compression: negotiate permessage-deflate */
+    int open_ping_frame;     /* open_websocket_ping_frame */
+    int open_pong_frame;     /* open_websocket_pong_frame */
+    int open_close_frame;    /* open_websocket_close_frame */
+    const char *subprotocol; /* websocket_subprotocol; copied; NULL: none */
+} eddy_ws_server_opts_t;
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/* Attaches a WebSocket server (and its HTTP server) to srv before start;
+ * reads package_max_length and max_connection from srv's config now, so
+ * configure srv first. 0, or EDDY_EINVAL (no on_message; the HTTP server's
+ * refusals: framing options, PROCESS with dispatch_mode 1 or 3),
+ * EDDY_ENOMEM (the shared status table). *out is the caller's to free. */
+int eddy_ws_server_new(eddy_ws_server_t **out, eddy_server_t *srv,
+                       const eddy_ws_server_opts_t *opts);
+/* After eddy_server_start() returned (master) or never started. */
+void eddy_ws_server_free(eddy_ws_server_t *ws);
+void *eddy_ws_server_data(const eddy_ws_server_t *ws);
+eddy_server_t *eddy_ws_server_server(const eddy_ws_server_t *ws);
+/* The WebSocket server attached to srv (in the server's events), or NULL. */
+eddy_ws_server_t *eddy_ws_server_of(eddy_server_t *srv);
+
+/* ---- handshake --------------------------------------------------------- */
+
+/* Answers req with 101 (Sec-WebSocket-Accept, the negotiated
+ * permessage-deflate when compression is on and offered, the subprotocol
+ * when the client offered it) and ends resp: the connection is a WebSocket
+ * from then on. A request that fails the checks is answered 400 (426 for
+ * another version) with "Connection: close" instead, and
+ * EDDY_EWS_HANDSHAKE_FAILED returned. resp is ended in every case (also
+ * EDDY_ESESSION_CLOSED when the client has gone). */
+int eddy_ws_server_accept(eddy_ws_server_t *ws, eddy_http_request_t *req,
+                          eddy_http_response_t *resp);
+
+/* ---- I/O (worker or task worker) ---------------------------------------- */
+
+/* Sends one frame to connection fd: opcode EDDY_WS_OP_* (0-2, 8-10),
+ * flags EDDY_WS_FLAG_FIN (a message's last frame; Swoole's default) |
+ * EDDY_WS_FLAG_COMPRESS (deflate it, when the connection negotiated
+ * permessage-deflate and lives in this worker; whole text/binary messages
+ * only). 0 once queued; EDDY_EWS_UNCONNECTED (not an established
+ * WebSocket), EDDY_EWS_BAD_OPCODE, EDDY_EINVAL (a control frame over 125
+ * bytes or without FIN), or an error of eddy_server_send(). */
+int eddy_ws_push(eddy_ws_server_t *ws, int fd, int opcode, const void *data, size_t len,
+                 int flags);
+/* Sends a close frame (code 1000-1003, 1007-1011 or 3000-4999; Swoole's
+ * default is 1000; reason up to 123 bytes of UTF-8) and closes the
+ * connection once it is written. 0, EDDY_EWS_UNCONNECTED, EDDY_EINVAL
+ * (code, reason), or a session error. */
+int eddy_ws_disconnect(eddy_ws_server_t *ws, int fd, int code, const char *reason,
+                       size_t reason_len);
+/* Pushes to every established connection eddy_server_connections() visits
+ * (see "Broadcast" above); the number pushed to, or EDDY_EWRONG_OP outside
+ * a worker, EDDY_EWS_BAD_OPCODE / EDDY_EINVAL as push. */
+int eddy_ws_broadcast(eddy_ws_server_t *ws, int opcode, const void *data, size_t len, int flags);
+
+/* ---- status ------------------------------------------------------------ */
+
+/* 1 when fd is an established WebSocket connection (101 sent, no close
+ * started), from any worker; else 0. */
+int eddy_ws_is_established(const eddy_ws_server_t *ws, int fd);
+/* EDDY_WS_STATUS_* of fd (getClientInfo's websocket_status), any worker. */
+int eddy_ws_status(const eddy_ws_server_t *ws, int fd);
+/* 1 if fd is an open connection (WebSocket or not), as eddy_server_exists. */
+int eddy_ws_exists(eddy_ws_server_t *ws, int fd);
+/* The HTTP server underneath (for its request/response helpers). */
+eddy_http_server_t *eddy_ws_server_http(const eddy_ws_server_t *ws);
+
 #endif /* EDDY_WEBSOCKET_H */

@@ -210,6 +210,10 @@ void eddy__hs_process(eddy_http_server_t *hs, hs_conn_t *c) {
 
 void eddy__hs_feed(eddy_http_server_t *hs, hs_conn_t *c, const char *data, size_t len) {
     if (c->state == S_CLOSING) return;
+    if (c->state == S_UPGRADED) {
+        hs->upgrade.on_data(hs->upgrade.data, c->fd, data, len);
+        return;
+    }
     if (c->state == S_WAIT) {
         /* Bounded: a client pipelining more than a request's worth while
          * one is handled is dropped. */
@@ -227,7 +231,35 @@ void eddy__hs_feed(eddy_http_server_t *hs, hs_conn_t *c, const char *data, size_
 
 /* ---- end of a request -------------------------------------------------- */
 
+/* A 101 response ended: the upgrade owner takes the connection. The
+ * exchange is detached first so that a close during on_upgrade (which
+ * frees c->x) cannot release it twice; req's spans stay valid because c,
+ * and its input, live until busy drops. */
+static void upgrade(eddy_http_server_t *hs, hs_conn_t *c) {
+    hs_exchange_t *x = c->x;
+    c->x = NULL;
+    c->state = S_UPGRADED;
+    c->busy++;
+    hs->upgrade.on_upgrade(hs->upgrade.data, c->fd, &x->req);
+    eddy__hs_exchange_put(hs, x);
+    if (!c->gone) {
+        eddy_buf_consume(&c->in, c->req_end);
+        if (c->pending.len) eddy_buf_append(&c->in, c->pending.data, c->pending.len);
+        eddy_buf_free(&c->pending);
+        eddy_buf_t rest = c->in; /* the client's first frames, sent early */
+        eddy_buf_init(&c->in);
+        if (rest.len) hs->upgrade.on_data(hs->upgrade.data, c->fd, rest.data, rest.len);
+        eddy_buf_free(&rest);
+    }
+    c->busy--;
+    if (c->gone && !c->busy) eddy__hs_conn_free(c);
+}
+
 void eddy__hs_finish(eddy_http_server_t *hs, hs_conn_t *c, int keep) {
+    if (keep && c->x->resp.status == 101 && hs->upgrade.on_upgrade) {
+        upgrade(hs, c);
+        return;
+    }
     eddy__hs_exchange_put(hs, c->x);
     c->x = NULL;
     if (c->gone) return;

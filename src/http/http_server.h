@@ -62,7 +62,9 @@ typedef struct hs_exchange_s {
     struct hs_exchange_s *next_free;
 } hs_exchange_t;
 
-enum { S_HEAD = 0, S_BODY, S_WAIT, S_CLOSING };
+/* S_UPGRADED: a response ended with 101 and a WebSocket server took the
+ * connection (hs->upgrade): its bytes go there, not to the parser. */
+enum { S_HEAD = 0, S_BODY, S_WAIT, S_CLOSING, S_UPGRADED };
 
 struct hs_conn_s {
     int fd;
@@ -89,6 +91,14 @@ struct eddy_http_server_s {
     void *data;
     eddy_server_events_t user; /* the user's other events */
     eddy_http_parser_opts_t popts;
+    /* Set by a WebSocket server (ws_server.c), else all NULL: on_upgrade
+     * runs when a response ended with 101 (req still valid), on_data then
+     * gets every byte of that connection (what followed the request first). */
+    struct {
+        void *data;
+        void (*on_upgrade)(void *data, int fd, eddy_http_request_t *req);
+        void (*on_data)(void *data, int fd, const char *p, size_t len);
+    } upgrade;
     hs_conn_t **buckets; /* session -> connection, per worker */
     size_t nbuckets, nconns;
     hs_exchange_t *free_x;

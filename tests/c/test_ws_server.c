@@ -1,0 +1,518 @@
+/*
+ * The WebSocket server over the engine, as real processes on loopback, in
+ * BASE and PROCESS modes. A forked child runs the server; tests talk to it
+ * with a real client (python3-websockets, driven by tests/c/ws_client.py
+ * next to this file) and with raw sockets for the protocol errors a
+ * client library never sends. Server-side observations go to a per-test
+ * events file.
+ *
+ * Messages the server understands (anything else is echoed, deflated
+ * back when the connection negotiated it):
+ *   "whoami"             -> "fd=<fd> opened=<on_open fired 0/1>"
+ *   "bye"                -> eddy_ws_disconnect(4000, "bye")
+ *   "push-to:<fd>:<msg>" -> pushes msg to fd, answers "pushed <rc>"
+ *   "broadcast:<msg>"    -> eddy_ws_broadcast(msg), answers "sent=<n>"
+ * Plain HTTP: any path answers "hello". With the custom handshake
+ * variant, /deny is refused with 403 and other paths accepted by
+ * eddy_ws_server_accept().
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "eddy/server.h"
+#include "eddy/websocket.h"
+#include "eddy_test.h"
+
+#define PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
+
+typedef struct {
+    pid_t pid;
+    int port;
+    char events[64];
+} proc_t;
+
+static char g_events[64];
+static int g_port_pipe = -1;
+static unsigned char g_opened[1 << 16]; /* on_open seen, by fd low bits (child) */
+
+/* ---- server side ------------------------------------------------------- */
+
+static void note(const char *fmt, ...) {
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    int fd = open(g_events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    if (write(fd, line, (size_t)n) < 0) { /* best effort */
+    }
+    close(fd);
+}
+
+static int starts(const char *d, size_t n, const char *p) {
+    size_t l = strlen(p);
+    return n >= l && memcmp(d, p, l) == 0;
+}
+
+static void reply(eddy_ws_server_t *ws, int fd, const char *fmt, ...) {
+    char out[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, sizeof(out), fmt, ap);
+    va_end(ap);
+    eddy_ws_push(ws, fd, EDDY_WS_OP_TEXT, out, (size_t)n, EDDY_WS_FLAG_FIN);
+}
+
+static void on_message(eddy_ws_server_t *ws, int fd, int opcode, const char *data, size_t len,
+                       int flags) {
+    if (opcode == EDDY_WS_OP_TEXT && len == 6 && memcmp(data, "whoami", 6) == 0) {
+        reply(ws, fd, "fd=%d opened=%d", fd, g_opened[fd & 0xffff]);
+    } else if (opcode == EDDY_WS_OP_TEXT && len == 3 && memcmp(data, "bye", 3) == 0) {
+        note("disconnect rc=%d\n", eddy_ws_disconnect(ws, fd, 4000, "bye", 3));
+    } else if (opcode == EDDY_WS_OP_TEXT && starts(data, len, "push-to:")) {
+        char buf[128];
+        snprintf(buf, sizeof(buf), "%.*s", (int)len, data);
+        char *msg = strchr(buf + 8, ':');
+        int to = atoi(buf + 8);
+        int rc = msg ? eddy_ws_push(ws, to, EDDY_WS_OP_TEXT, msg + 1, strlen(msg + 1),
+                                    EDDY_WS_FLAG_FIN)
+                     : -1;
+        reply(ws, fd, "pushed %d", rc);
+    } else if (opcode == EDDY_WS_OP_TEXT && starts(data, len, "broadcast:")) {
+        int n = eddy_ws_broadcast(ws, EDDY_WS_OP_TEXT, data + 10, len - 10, EDDY_WS_FLAG_FIN);
+        reply(ws, fd, "sent=%d", n);
+    } else {
+        if (len > 1000) note("message len=%zu compressed=%d\n", len, !!(flags & EDDY_WS_FLAG_COMPRESS));
+        /* Deflated back only where negotiated (the flag is ignored elsewhere). */
+        eddy_ws_push(ws, fd, opcode, data, len, EDDY_WS_FLAG_FIN | EDDY_WS_FLAG_COMPRESS);
+    }
+}
+
+static void on_open(eddy_ws_server_t *ws, int fd, eddy_http_request_t *req) {
+    (void)ws;
+    (void)req;
+    g_opened[fd & 0xffff] = 1;
+}
+
+static void on_close(eddy_ws_server_t *ws, int fd) {
+    note("close fd=%d established=%d\n", fd, eddy_ws_is_established(ws, fd));
+}
+
+static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
+    (void)req;
+    (void)data;
+    eddy_http_response_end(resp, "hello", 5);
+}
+
+static void on_handshake(eddy_ws_server_t *ws, eddy_http_request_t *req,
+                         eddy_http_response_t *resp) {
+    if (req->path_len == 5 && memcmp(req->path, "/deny", 5) == 0) {
+        eddy_http_response_status(resp, 403, NULL);
+        eddy_http_response_end(resp, "no", 2);
+        return;
+    }
+    eddy_ws_server_accept(ws, req, resp);
+}
+
+static void ev_start(eddy_server_t *srv) {
+    int port = eddy_server_port(srv, 0);
+    if (write(g_port_pipe, &port, sizeof(port)) < 0) abort();
+    close(g_port_pipe);
+}
+
+static int child_main(int mode, int custom) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    eddy_server_config_set(&cfg, "worker_num", mode == EDDY_SERVER_PROCESS ? "2" : "1", err,
+                           sizeof(err));
+    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
+    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
+    eddy_server_config_set(&cfg, "package_max_length", "1048576", err, sizeof(err));
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    eddy_server_set_mode(srv, mode);
+    eddy_server_events_t ev = {.on_start = ev_start};
+    eddy_ws_server_opts_t o = {.on_message = on_message, .on_open = on_open,
+                               .on_close = on_close, .on_request = on_request, .events = &ev,
+                               .compression = 1};
+    if (custom) o.on_handshake = on_handshake;
+    eddy_ws_server_t *ws;
+    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
+    if (eddy_ws_server_new(&ws, srv, &o) < 0) return 2;
+    int rc = eddy_server_start(srv);
+    eddy_ws_server_free(ws);
+    eddy_server_free(srv);
+    return rc == 0 ? 0 : 4;
+}
+
+/* ---- test side --------------------------------------------------------- */
+
+static void start_ex(int mode, int custom, proc_t *p) {
+    memset(p, 0, sizeof(*p));
+    snprintf(p->events, sizeof(p->events), "/tmp/eddy-ws-%d.events", getpid());
+    unlink(p->events);
+    snprintf(g_events, sizeof(g_events), "%s", p->events);
+    int fds[2];
+    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
+    p->pid = fork();
+    cr_assert_geq(p->pid, 0);
+    if (p->pid == 0) {
+        close(fds[0]);
+        g_port_pipe = fds[1];
+        _exit(child_main(mode, custom));
+    }
+    close(fds[1]);
+    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
+    cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
+    close(fds[0]);
+}
+
+static void start(int mode, proc_t *p) { start_ex(mode, 0, p); }
+
+static int stop(proc_t *p) {
+    int status = 0;
+    kill(p->pid, SIGTERM);
+    for (int i = 0; i < 1000; i++) {
+        if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+            unlink(p->events);
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        usleep(10000);
+    }
+    kill(p->pid, SIGKILL);
+    waitpid(p->pid, &status, 0);
+    return -1;
+}
+
+/* Runs ws_client.py SCENARIO PORT [arg]; its output into out; exit status. */
+static int client(char *out, size_t cap, const char *scenario, int port, const char *arg) {
+    char path[512], cmd[1024];
+    snprintf(path, sizeof(path), "%s", __FILE__);
+    snprintf(cmd, sizeof(cmd), "timeout 30 " PYTHON " %s/ws_client.py %s %d %s 2>&1",
+             dirname(path), scenario, port, arg ? arg : "");
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = 0;
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void expect_client(int port, const char *scenario, const char *arg, const char *want) {
+    char out[4096];
+    int rc = client(out, sizeof(out), scenario, port, arg);
+    cr_assert_eq(rc, 0, "%s: exit %d:\n%s", scenario, rc, out);
+    cr_assert_not_null(strstr(out, want), "%s: wanted '%s' in:\n%s", scenario, want, out);
+}
+
+/* Reads the events file, waiting up to 3 s for `want` to appear. */
+static int events_have(const proc_t *p, const char *want) {
+    char buf[8192];
+    for (int i = 0; i < 300; i++) {
+        int fd = open(p->events, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t n = read(fd, buf, sizeof(buf) - 1);
+            close(fd);
+            buf[n > 0 ? n : 0] = 0;
+            if (strstr(buf, want)) return 1;
+        }
+        usleep(10000);
+    }
+    return 0;
+}
+
+static int dial(int port) {
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    return fd;
+}
+
+static int send_all(int fd, const void *p, size_t n) {
+    const char *c = p;
+    while (n) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w <= 0) return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int recv_all(int fd, void *p, size_t n) {
+    char *c = p;
+    while (n) {
+        ssize_t r = recv(fd, c, n, 0);
+        if (r <= 0) return -1;
+        c += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Reads a response head byte by byte; its length or -1. */
+static int read_head(int fd, char *buf, size_t cap) {
+    size_t got = 0;
+    while (got < 4 || memcmp(buf + got - 4, "\r\n\r\n", 4) != 0) {
+        if (got + 1 >= cap) return -1;
+        ssize_t r = recv(fd, buf + got, 1, 0);
+        if (r <= 0) return -1;
+        got++;
+        buf[got] = 0;
+    }
+    return (int)got;
+}
+
+/* Whether the peer closed: EOF (or reset) within the receive timeout. */
+static int peer_closed(int fd) {
+    char b[256];
+    for (;;) {
+        ssize_t r = recv(fd, b, sizeof(b), 0);
+        if (r == 0) return 1;
+        if (r < 0) return errno == ECONNRESET ? 1 : 0;
+    }
+}
+
+#define KEY "dGhlIHNhbXBsZSBub25jZQ==" /* RFC 6455 section 1.3's example */
+
+/* Opens a raw WebSocket: handshake checked, 101 head consumed. */
+static int ws_dial(int port) {
+    char head[2048];
+    int fd = dial(port);
+    cr_assert_eq(send_all(fd,
+                          "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Key: " KEY "\r\n"
+                          "Sec-WebSocket-Version: 13\r\n\r\n",
+                          strlen("GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                                 "Connection: Upgrade\r\nSec-WebSocket-Key: " KEY "\r\n"
+                                 "Sec-WebSocket-Version: 13\r\n\r\n")),
+                 0);
+    cr_assert_gt(read_head(fd, head, sizeof(head)), 0);
+    cr_assert(strncmp(head, "HTTP/1.1 101 ", 13) == 0, "%s", head);
+    cr_assert_not_null(strstr(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+                       "%s", head);
+    return fd;
+}
+
+/* Reads one server frame (unmasked, payload <= 64 KiB); its opcode, or -1. */
+static int read_frame(int fd, uint8_t *payload, size_t *len) {
+    uint8_t h[2];
+    if (recv_all(fd, h, 2) < 0) return -1;
+    cr_assert_eq(h[1] & 0x80, 0, "server frames are never masked");
+    size_t n = h[1] & 0x7f;
+    if (n == 126) {
+        uint8_t e[2];
+        if (recv_all(fd, e, 2) < 0) return -1;
+        n = (size_t)e[0] << 8 | e[1];
+    }
+    cr_assert_lt(n, 127u);
+    if (n && recv_all(fd, payload, n) < 0) return -1;
+    *len = n;
+    return h[0] & 0x0f;
+}
+
+/* Sends raw frame bytes, expects a close frame with `code`, then EOF. */
+static void expect_close_code(int port, const void *frame, size_t n, int code) {
+    int fd = ws_dial(port);
+    uint8_t p[256];
+    size_t len = 0;
+    cr_assert_eq(send_all(fd, frame, n), 0);
+    cr_assert_eq(read_frame(fd, p, &len), EDDY_WS_OP_CLOSE, "no close frame for code %d", code);
+    cr_assert_geq(len, 2u);
+    cr_assert_eq(p[0] << 8 | p[1], code);
+    cr_assert(peer_closed(fd), "the server closes after the close frame (%d)", code);
+    close(fd);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void t_echo(int mode) {
+    proc_t p;
+    start(mode, &p);
+    expect_client(p.port, "echo", NULL, "ok text\nok binary\nok fd=");
+    expect_client(p.port, "echo", NULL, "opened=1");
+    expect_client(p.port, "fragment", NULL, "ok fragmented");
+    expect_client(p.port, "ping", NULL, "ok pong");
+    cr_assert_eq(stop(&p), 0);
+}
+
+static void t_close_codes(int mode) {
+    proc_t p;
+    start(mode, &p);
+    expect_client(p.port, "close", NULL, "ok close 1000 done");
+    expect_client(p.port, "disconnect", NULL, "ok closed 4000 bye");
+    cr_assert(events_have(&p, "disconnect rc=0\n"));
+    cr_assert(events_have(&p, "established=0\n"), "on_close fired, no longer established");
+    cr_assert_eq(stop(&p), 0);
+}
+
+static void t_deflate(int mode) {
+    proc_t p;
+    start(mode, &p);
+    expect_client(p.port, "deflate", NULL, "ok deflate 102400 permessage-deflate");
+    cr_assert(events_have(&p, "message len=102400 compressed=1\n"),
+              "the client's messages arrived deflated and were inflated");
+    cr_assert_eq(stop(&p), 0);
+}
+
+static void t_push_broadcast(int mode) {
+    proc_t p;
+    start(mode, &p);
+    expect_client(p.port, "push", NULL, "ok push");
+    expect_client(p.port, "broadcast", "10", "ok broadcast received=10 sent=10");
+    cr_assert_eq(stop(&p), 0);
+}
+
+static void t_http_and_handshake_errors(int mode) {
+    proc_t p;
+    char buf[4096];
+    start(mode, &p);
+    /* plain HTTP on the same port still reaches on_request */
+    int fd = dial(p.port);
+    cr_assert_eq(send_all(fd, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n", 28), 0);
+    cr_assert_gt(read_head(fd, buf, sizeof(buf)), 0);
+    cr_assert(strncmp(buf, "HTTP/1.1 200 ", 13) == 0, "%s", buf);
+    cr_assert_not_null(strstr(buf, "Content-Length: 5\r\n"));
+    close(fd);
+    /* no key: 400, then the connection ends */
+    fd = dial(p.port);
+    const char *nokey = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                        "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    cr_assert_eq(send_all(fd, nokey, strlen(nokey)), 0);
+    cr_assert_gt(read_head(fd, buf, sizeof(buf)), 0);
+    cr_assert(strncmp(buf, "HTTP/1.1 400 ", 13) == 0, "%s", buf);
+    cr_assert(peer_closed(fd));
+    close(fd);
+    /* a bad key and a POST are 400 too; another version is 426 */
+    const char *bad[] = {
+        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: " KEY "\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: " KEY "\r\nSec-WebSocket-Version: 8\r\n\r\n"};
+    const char *want[] = {"HTTP/1.1 400 ", "HTTP/1.1 400 ", "HTTP/1.1 426 "};
+    for (int i = 0; i < 3; i++) {
+        fd = dial(p.port);
+        cr_assert_eq(send_all(fd, bad[i], strlen(bad[i])), 0);
+        cr_assert_gt(read_head(fd, buf, sizeof(buf)), 0);
+        cr_assert(strncmp(buf, want[i], 13) == 0, "case %d: %s", i, buf);
+        if (i == 2) cr_assert_not_null(strstr(buf, "Sec-WebSocket-Version: 13\r\n"));
+        cr_assert(peer_closed(fd), "case %d", i);
+        close(fd);
+    }
+    cr_assert_eq(stop(&p), 0);
+}
+
+static void t_protocol_errors(int mode) {
+    proc_t p;
+    start(mode, &p);
+    /* a client frame without mask -> 1002 */
+    expect_close_code(p.port, "\x81\x02hi", 4, 1002);
+    /* a frame claiming 2 MiB (package_max_length is 1 MiB) -> 1009 at once */
+    const uint8_t big[] = {0x82, 0xff, 0, 0, 0, 0, 0, 0x20, 0, 0, 1, 2, 3, 4};
+    expect_close_code(p.port, big, sizeof(big), 1009);
+    /* text that is not UTF-8 -> 1007 (mask 0: payload bytes as they are) */
+    const uint8_t utf[] = {0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28};
+    expect_close_code(p.port, utf, sizeof(utf), 1007);
+    /* opcode 3 (reserved) and RSV1 without deflate -> 1002 */
+    const uint8_t op3[] = {0x83, 0x80, 1, 2, 3, 4};
+    expect_close_code(p.port, op3, sizeof(op3), 1002);
+    const uint8_t rsv[] = {0xc1, 0x80, 1, 2, 3, 4};
+    expect_close_code(p.port, rsv, sizeof(rsv), 1002);
+    /* a fragmented message over the limit -> 1009 once it passes it */
+    int fd = ws_dial(p.port);
+    static uint8_t chunk[8 + 600 * 1024];
+    memset(chunk, 'a', sizeof(chunk));
+    for (int i = 0; i < 2; i++) {
+        uint8_t h[14] = {i == 0 ? 0x02 : 0x00, 0xff, 0, 0, 0, 0, 0, 0x09, 0x60, 0x00, 0, 0, 0, 0};
+        cr_assert_eq(send_all(fd, h, sizeof(h)), 0);
+        if (send_all(fd, chunk, 600 * 1024) < 0) break; /* the server may stop reading */
+    }
+    uint8_t pl[256];
+    size_t len = 0;
+    cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_CLOSE);
+    cr_assert_eq(pl[0] << 8 | pl[1], 1009);
+    close(fd);
+    /* the server is still serving */
+    expect_client(p.port, "echo", NULL, "ok text");
+    cr_assert_eq(stop(&p), 0);
+}
+
+/* Frames that arrive with the handshake, and a close with no code. */
+static void t_raw_pipelined(int mode) {
+    proc_t p;
+    start(mode, &p);
+    char head[2048];
+    int fd = dial(p.port);
+    const char *hs = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: " KEY "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    /* masked "hi" (mask 01 02 03 04) and a ping, in the same send */
+    const uint8_t frames[] = {0x81, 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2,
+                              0x89, 0x81, 0, 0, 0, 0, 'p'};
+    char msg[512];
+    memcpy(msg, hs, strlen(hs));
+    memcpy(msg + strlen(hs), frames, sizeof(frames));
+    cr_assert_eq(send_all(fd, msg, strlen(hs) + sizeof(frames)), 0);
+    cr_assert_gt(read_head(fd, head, sizeof(head)), 0);
+    cr_assert(strncmp(head, "HTTP/1.1 101 ", 13) == 0, "%s", head);
+    uint8_t pl[256];
+    size_t len = 0;
+    cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_TEXT);
+    cr_assert(len == 2 && memcmp(pl, "hi", 2) == 0);
+    cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_PONG);
+    cr_assert(len == 1 && pl[0] == 'p');
+    /* a close without a code is answered with an empty close */
+    cr_assert_eq(send_all(fd, "\x88\x80\0\0\0\0", 6), 0);
+    cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_CLOSE);
+    cr_assert_eq(len, 0u);
+    cr_assert(peer_closed(fd));
+    close(fd);
+    cr_assert_eq(stop(&p), 0);
+}
+
+static void t_custom_handshake(int mode) {
+    proc_t p;
+    start_ex(mode, 1, &p);
+    /* refused with the callback's status; accepted ones never fire on_open */
+    expect_client(p.port, "reject", NULL, "ok refused 403\nok custom fd=");
+    expect_client(p.port, "reject", NULL, "opened=0");
+    cr_assert_eq(stop(&p), 0);
+}
+
+#define BOTH(name)                                                                          \
+    EDDY_TEST(ws_base, name, .timeout = 90) { t_##name(EDDY_SERVER_BASE); }                \
+    EDDY_TEST(ws_process, name, .timeout = 90) { t_##name(EDDY_SERVER_PROCESS); }
+
+EDDY_TEST(ws_base, echo, .timeout = 90) { t_echo(EDDY_SERVER_BASE); }
+EDDY_TEST(ws_base, close_codes, .timeout = 90) { t_close_codes(EDDY_SERVER_BASE); }
+EDDY_TEST(ws_base, deflate, .timeout = 90) { t_deflate(EDDY_SERVER_BASE); }
+EDDY_TEST(ws_base, http_and_handshake_errors, .timeout = 90) {
+    t_http_and_handshake_errors(EDDY_SERVER_BASE);
+}
+EDDY_TEST(ws_base, protocol_errors, .timeout = 90) { t_protocol_errors(EDDY_SERVER_BASE); }
+EDDY_TEST(ws_base, raw_pipelined, .timeout = 90) { t_raw_pipelined(EDDY_SERVER_BASE); }
+EDDY_TEST(ws_base, custom_handshake, .timeout = 90) { t_custom_handshake(EDDY_SERVER_BASE); }
+BOTH(push_broadcast)
+EDDY_TEST(ws_process, echo, .timeout = 90) { t_echo(EDDY_SERVER_PROCESS); }
+EDDY_TEST(ws_process, deflate, .timeout = 90) { t_deflate(EDDY_SERVER_PROCESS); }
