@@ -110,7 +110,8 @@ static int flush_out(eddy_server_t *srv, eddy__conn_t *c) {
 void eddy__conn_rewatch(eddy_server_t *srv, eddy__conn_t *c) {
     if (c->closed || c->lingering) return; /* linger.c owns the watch then */
     unsigned ev = c->close_after_flush || c->paused ? 0 : EDDY_READ;
-    eddy_io_set(&srv->loop, &c->io, ev | (c->out.len ? EDDY_WRITE : 0));
+    /* EDDY_WRITE also for a sendfile_wait waiter (sendfile.c) */
+    eddy_io_set(&srv->loop, &c->io, ev | (c->out.len || c->on_writable ? EDDY_WRITE : 0));
 }
 
 int eddy__conn_send(eddy_server_t *srv, eddy__conn_t *c, const void *data, size_t len) {
