@@ -117,6 +117,9 @@ typedef struct {
     eddy_http_client_file_t *files;
     size_t nfiles;
     eddy_http_client_request_t r;
+    /* References to the properties the request points into: reset_request()
+     * replaces the properties while the request is in flight. */
+    zval hold_body, hold_files;
 } build_t;
 
 static zend_string *keep_str(build_t *b, zend_string *s) {
@@ -133,6 +136,8 @@ static void build_free(build_t *b) {
         zend_string_release(b->strs[i]);
     }
     efree(b->strs);
+    zval_ptr_dtor(&b->hold_body);
+    zval_ptr_dtor(&b->hold_files);
     efree(b->headers);
     efree(b->form);
     efree(b->files);
@@ -290,10 +295,12 @@ static void build(php_hc_t *h, build_t *b, zend_string *path) {
     zval *dl = prop(h, "downloadFile");
 
     memset(b, 0, sizeof(*b));
+    ZVAL_COPY(&b->hold_body, prop(h, "requestBody"));
+    ZVAL_COPY(&b->hold_files, prop(h, "uploadFiles"));
     build_headers(h, b);
     build_files(h, b);
     build_body(h, b);
-    b->r.method = Z_TYPE_P(m) == IS_STRING ? Z_STRVAL_P(m) : NULL;
+    b->r.method = Z_TYPE_P(m) == IS_STRING ? ZSTR_VAL(keep_str(b, zend_string_copy(Z_STR_P(m)))) : NULL;
     b->r.path = ZSTR_LEN(path) ? ZSTR_VAL(path) : "/";
     b->r.headers = b->headers;
     b->r.num_headers = b->nheaders;
@@ -302,7 +309,7 @@ static void build(php_hc_t *h, build_t *b, zend_string *path) {
     b->r.files = b->files;
     b->r.num_files = b->nfiles;
     if (Z_TYPE_P(dl) == IS_STRING) {
-        b->r.download = Z_STRVAL_P(dl);
+        b->r.download = ZSTR_VAL(keep_str(b, zend_string_copy(Z_STR_P(dl))));
         b->r.download_offset = zval_get_long(prop(h, "downloadOffset"));
     }
 }
