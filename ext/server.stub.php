@@ -52,6 +52,17 @@ namespace Swoole {
 
         public function close(int $fd, bool $reset = false): bool {}
 
+        /** The file (from $offset, $length bytes; 0: to its end) goes out whole, in order with other sends. */
+        public function sendfile(int $conn_fd, string $filename, int $offset = 0, int $length = 0): bool {}
+
+        /** Stop reading this connection (the client's sends back up) until resume(). */
+        public function pause(int $fd): bool {}
+
+        public function resume(int $fd): bool {}
+
+        /** The heartbeat does not close a protected connection. */
+        public function protect(int $fd, bool $is_protected = true): bool {}
+
         public function exists(int $fd): bool {}
 
         public function getClientInfo(int $fd, int $reactor_id = -1, bool $ignoreError = false): false|array {}
