@@ -79,7 +79,15 @@ static void reply(eddy_ws_server_t *ws, int fd, const char *fmt, ...) {
 
 static void on_message(eddy_ws_server_t *ws, int fd, int opcode, const char *data, size_t len,
                        int flags) {
-    if (opcode == EDDY_WS_OP_TEXT && len == 6 && memcmp(data, "whoami", 6) == 0) {
+    if (opcode == EDDY_WS_OP_PING || opcode == EDDY_WS_OP_PONG) { /* open_websocket_*_frame */
+        reply(ws, fd, "got %s %.*s", opcode == EDDY_WS_OP_PING ? "ping" : "pong", (int)len, data);
+    } else if (opcode == EDDY_WS_OP_CLOSE) {
+        uint16_t code = 0;
+        const char *reason = NULL;
+        size_t rl = 0;
+        eddy_ws_close_parse(data, len, &code, &reason, &rl);
+        note("close frame code=%u reason=%.*s\n", code, (int)rl, reason ? reason : "");
+    } else if (opcode == EDDY_WS_OP_TEXT && len == 6 && memcmp(data, "whoami", 6) == 0) {
         reply(ws, fd, "fd=%d opened=%d", fd, g_opened[fd & 0xffff]);
     } else if (opcode == EDDY_WS_OP_TEXT && len == 3 && memcmp(data, "bye", 3) == 0) {
         note("disconnect rc=%d\n", eddy_ws_disconnect(ws, fd, 4000, "bye", 3));
@@ -134,7 +142,10 @@ static void ev_start(eddy_server_t *srv) {
     close(g_port_pipe);
 }
 
-static int child_main(int mode, int custom) {
+#define V_HANDSHAKE 1 /* on_handshake set */
+#define V_FRAMES 2    /* open_websocket_ping/pong/close_frame on */
+
+static int child_main(int mode, int variant) {
     eddy_server_config_t cfg;
     char err[EDDY_SERVER_ERRLEN];
     eddy_server_config_init(&cfg);
@@ -150,7 +161,8 @@ static int child_main(int mode, int custom) {
     eddy_ws_server_opts_t o = {.on_message = on_message, .on_open = on_open,
                                .on_close = on_close, .on_request = on_request, .events = &ev,
                                .compression = 1};
-    if (custom) o.on_handshake = on_handshake;
+    if (variant & V_HANDSHAKE) o.on_handshake = on_handshake;
+    if (variant & V_FRAMES) o.open_ping_frame = o.open_pong_frame = o.open_close_frame = 1;
     eddy_ws_server_t *ws;
     if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
     if (eddy_ws_server_new(&ws, srv, &o) < 0) return 2;
@@ -162,7 +174,7 @@ static int child_main(int mode, int custom) {
 
 /* ---- test side --------------------------------------------------------- */
 
-static void start_ex(int mode, int custom, proc_t *p) {
+static void start_ex(int mode, int variant, proc_t *p) {
     memset(p, 0, sizeof(*p));
     snprintf(p->events, sizeof(p->events), "/tmp/eddy-ws-%d.events", getpid());
     unlink(p->events);
@@ -174,7 +186,7 @@ static void start_ex(int mode, int custom, proc_t *p) {
     if (p->pid == 0) {
         close(fds[0]);
         g_port_pipe = fds[1];
-        _exit(child_main(mode, custom));
+        _exit(child_main(mode, variant));
     }
     close(fds[1]);
     struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
@@ -493,10 +505,33 @@ static void t_raw_pipelined(int mode) {
 
 static void t_custom_handshake(int mode) {
     proc_t p;
-    start_ex(mode, 1, &p);
+    start_ex(mode, V_HANDSHAKE, &p);
     /* refused with the callback's status; accepted ones never fire on_open */
     expect_client(p.port, "reject", NULL, "ok refused 403\nok custom fd=");
     expect_client(p.port, "reject", NULL, "opened=0");
+    cr_assert_eq(stop(&p), 0);
+}
+
+/* open_websocket_ping_frame / _pong_frame / _close_frame: control frames
+ * reach on_message; a ping is then not answered by the server. */
+static void t_control_frames_delivered(int mode) {
+    proc_t p;
+    start_ex(mode, V_FRAMES, &p);
+    int fd = ws_dial(p.port);
+    uint8_t pl[256];
+    size_t len = 0;
+    cr_assert_eq(send_all(fd, "\x89\x82\0\0\0\0p1\x8a\x82\0\0\0\0p2", 16), 0);
+    cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_TEXT, "no pong before the callback's answer");
+    cr_assert(len == 11 && memcmp(pl, "got ping p1", 11) == 0, "%.*s", (int)len, pl);
+    cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_TEXT);
+    cr_assert(len == 11 && memcmp(pl, "got pong p2", 11) == 0, "%.*s", (int)len, pl);
+    /* close 1001 "away": delivered, then echoed and closed as usual */
+    cr_assert_eq(send_all(fd, "\x88\x86\0\0\0\0\x03\xe9" "away", 12), 0);
+    cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_CLOSE);
+    cr_assert(len == 6 && (pl[0] << 8 | pl[1]) == 1001 && memcmp(pl + 2, "away", 4) == 0);
+    cr_assert(peer_closed(fd));
+    close(fd);
+    cr_assert(events_have(&p, "close frame code=1001 reason=away\n"));
     cr_assert_eq(stop(&p), 0);
 }
 
@@ -514,5 +549,8 @@ EDDY_TEST(ws_base, protocol_errors, .timeout = 90) { t_protocol_errors(EDDY_SERV
 EDDY_TEST(ws_base, raw_pipelined, .timeout = 90) { t_raw_pipelined(EDDY_SERVER_BASE); }
 EDDY_TEST(ws_base, custom_handshake, .timeout = 90) { t_custom_handshake(EDDY_SERVER_BASE); }
 BOTH(push_broadcast)
+EDDY_TEST(ws_base, control_frames_delivered, .timeout = 90) {
+    t_control_frames_delivered(EDDY_SERVER_BASE);
+}
 EDDY_TEST(ws_process, echo, .timeout = 90) { t_echo(EDDY_SERVER_PROCESS); }
 EDDY_TEST(ws_process, deflate, .timeout = 90) { t_deflate(EDDY_SERVER_PROCESS); }
