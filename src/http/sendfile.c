@@ -128,7 +128,7 @@ static void pump(hs_file_t *f) {
             wait_room(f);
             return;
         }
-        if (round >= FILE_ROUND) { /* the others' turn: back in this loop iteration */
+        if (round >= FILE_ROUND) { /* the other connections first: resumed next iteration */
             eddy_timer_start(&f->timer, 0, 0);
             return;
         }
