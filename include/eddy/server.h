@@ -416,6 +416,12 @@ int eddy_server_session_listener(eddy_server_t *srv, int fd);
  * it started, the count max_request is checked against. EDDY_EWRONG_OP
  * outside a worker. */
 int64_t eddy_server_request_count(const eddy_server_t *srv);
+/* The pid of worker or task worker worker_id (0 .. worker_num +
+ * task_worker_num - 1), from any process once eddy_server_start() has run
+ * (the manager keeps a shared table): 0 while that slot has no process (it
+ * is being restarted), EDDY_EINVAL for an id out of range, EDDY_EWRONG_OP
+ * before start. */
+int eddy_server_worker_pid(const eddy_server_t *srv, int worker_id);
 
 /* ---- task workers and worker messages (task.c, pipe.c) ------------------
  *

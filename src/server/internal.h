@@ -109,6 +109,9 @@ struct eddy_server_s {
     eddy__worker_t w;
     /* task workers, worker messages (ipc.h); NULL until first use */
     struct eddy__ipc_s *ipc;
+    /* pids.c: atomic_int [slots] in MAP_SHARED memory, from start() on */
+    void *pids;
+    size_t pids_len;
 };
 
 /* Workers and task workers: the manager's slot count. */
@@ -167,6 +170,11 @@ int eddy__listeners_validate(eddy_server_t *srv);
 int eddy__server_daemonize(eddy_server_t *srv);
 int eddy__server_resolve_ids(eddy_server_t *srv);
 void eddy__server_switch_ids(eddy_server_t *srv);
+/* pids.c: the shared pid table (mapped by the master before the manager
+ * forks; written by the manager as it forks and reaps workers). */
+int eddy__pids_prepare(eddy_server_t *srv);
+void eddy__pids_free(eddy_server_t *srv);
+void eddy__pids_set(eddy_server_t *srv, int id, pid_t pid);
 /* End of a manager or worker process. */
 __attribute__((noreturn)) void eddy__server_exit(eddy_server_t *srv, int code);
 

@@ -51,6 +51,7 @@ static void spawn(eddy_server_t *srv, eddy__slot_t *slot) {
         return;
     }
     slot->pid = pid;
+    eddy__pids_set(srv, slot->id, pid); /* pids.c: for eddy_server_worker_pid */
     slot->stopping = 0;
     slot->spawned_ms = eddy_loop_now(&srv->loop);
     reload_step(srv, slot);
@@ -137,6 +138,7 @@ static void on_child(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
         if (!slot) continue;
         eddy_timer_stop(&slot->kill_timer);
         slot->pid = 0;
+        eddy__pids_set(srv, slot->id, 0);
         eddy__ipc_slot_exit(srv, slot);
         report_exit(srv, slot, pid, status);
         /* Restart whatever the reason (crash, SIGKILL, reload, max_request). */

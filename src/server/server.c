@@ -56,6 +56,7 @@ void eddy_server_free(eddy_server_t *srv) {
     eddy__process_free(srv);
     if (srv->loop_live) eddy_loop_close(&srv->loop);
     eddy_free(srv->slots);
+    eddy__pids_free(srv);
     eddy_server_config_free(&srv->cfg);
     eddy_free(srv);
 }
@@ -288,6 +289,7 @@ int eddy_server_start(eddy_server_t *srv) {
     apply_log(srv);
     srv->master_pid = getpid();
     if ((rc = write_pid_file(srv)) < 0) return rc;
+    if ((rc = eddy__pids_prepare(srv)) < 0) return rc; /* pids.c */
     if (srv->mode == EDDY_SERVER_PROCESS && (rc = eddy__process_prepare(srv)) < 0) return rc;
     sigset_t set, old;
     eddy__server_sigset(&set);

@@ -5,6 +5,8 @@
  * on_receive answers with the listener the connection came in on and this
  * worker's message count; on_close reports the listener over a pipe (the
  * connection is already closed then, and the answer must still be right).
+ * eddy_server_worker_pid(): every worker's and task worker's pid, from a
+ * worker, following a restart.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -128,4 +130,76 @@ EDDY_TEST(server_status, base_listener_and_request_count, .timeout = 20) {
 
 EDDY_TEST(server_status, process_listener_and_request_count, .timeout = 20) {
     listeners_are_told_apart(EDDY_SERVER_PROCESS);
+}
+
+static void ev_receive_pids(eddy_server_t *srv, int fd, int reactor_id, const char *data,
+                            size_t len) {
+    char reply[128];
+    (void)reactor_id, (void)data, (void)len;
+    int n = snprintf(reply, sizeof(reply), "%d %d %d %d %d %d\n", eddy_server_worker_id(srv),
+                     (int)getpid(), eddy_server_worker_pid(srv, 0),
+                     eddy_server_worker_pid(srv, 1), eddy_server_worker_pid(srv, 2),
+                     eddy_server_worker_pid(srv, 3));
+    eddy_server_send(srv, fd, reply, (size_t)n);
+}
+
+static void ev_task(eddy_server_t *srv, int task_id, int src, const char *data, size_t len) {
+    (void)srv, (void)task_id, (void)src, (void)data, (void)len;
+}
+
+/* Connects, sends a byte, reads the six numbers; 0 if no answer. */
+static int ask_pids(int port, int v[6]) {
+    char line[128];
+    int fd = connect_to(port);
+    cr_assert_eq(send(fd, "p", 1, 0), 1);
+    size_t n = 0;
+    while (n + 1 < sizeof(line) && recv(fd, line + n, 1, 0) == 1 && line[n] != '\n') n++;
+    line[n] = '\0';
+    close(fd);
+    return sscanf(line, "%d %d %d %d %d %d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) == 6;
+}
+
+EDDY_TEST(server_status, worker_pids_from_any_worker, .timeout = 30) {
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_t cfg;
+    eddy_server_config_init(&cfg);
+    const char *opts[] = {"worker_num", "2", "task_worker_num", "1", "log_level", "5", NULL};
+    for (int i = 0; opts[i]; i += 2)
+        cr_assert_eq(eddy_server_config_set(&cfg, opts[i], opts[i + 1], err, sizeof(err)), 0);
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    cr_assert_eq(eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0), 0);
+    cr_assert_eq(eddy_server_worker_pid(srv, 0), EDDY_EWRONG_OP, "not started");
+    int port = eddy_server_port(srv, 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed assertion must not leave it running */
+        eddy_server_events_t ev = {.on_receive = ev_receive_pids, .on_task = ev_task};
+        eddy_server_set_events(srv, &ev);
+        _exit(eddy_server_start(srv) == 0 ? 0 : 1);
+    }
+    eddy_server_free(srv);
+
+    int v[6];
+    usleep(200000); /* every worker forked */
+    cr_assert(ask_pids(port, v));
+    cr_assert(v[0] == 0 || v[0] == 1);
+    cr_assert_eq(v[2 + v[0]], v[1], "the table holds the answering worker's own pid");
+    cr_assert(v[2] > 0 && v[3] > 0 && v[4] > 0);
+    cr_assert(v[2] != v[3] && v[3] != v[4] && v[2] != v[4]);
+    cr_assert_eq(v[5], EDDY_EINVAL, "id 3 is out of range");
+    int old_task = v[4];
+    cr_assert_eq(kill(old_task, SIGKILL), 0);
+    int changed = 0;
+    for (int i = 0; i < 60 && !changed; i++) { /* the manager restarts it: 3 s bound */
+        usleep(50000);
+        changed = ask_pids(port, v) && v[4] > 0 && v[4] != old_task;
+    }
+    cr_assert(changed, "the restarted task worker's pid replaces the old one");
+
+    kill(pid, SIGTERM);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
