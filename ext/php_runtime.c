@@ -16,7 +16,7 @@
 
 /* Flags eddy accepts but does not hook (the report and the warning say so).
  * CURL / NATIVE_CURL are left to the family that implements them. */
-#define RUNTIME_UNSUPPORTED (PHP_HOOK_SSL | PHP_HOOK_TLS | PHP_HOOK_SOCKETS)
+#define RUNTIME_UNSUPPORTED (PHP_HOOK_SSL | PHP_HOOK_TLS)
 
 /* This file's per-process state: the flags in force and who acts on them. */
 static struct {
@@ -51,7 +51,6 @@ static void warn_unsupported(uint32_t flags) {
     } names[] = {
         {PHP_HOOK_SSL, "SSL"},
         {PHP_HOOK_TLS, "TLS"},
-        {PHP_HOOK_SOCKETS, "SOCKETS"},
     };
     char list[128] = "";
 
@@ -185,6 +184,7 @@ void php_swoole_runtime_minit(int module_number) {
     php_hook_dns_minit();
     php_hook_stdio_minit();
     php_hook_proc_minit();
+    php_hook_sockets_minit();
     php_hook_curl_minit();
 }
 

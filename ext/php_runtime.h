@@ -74,6 +74,7 @@ void php_hook_dns_minit(void);     /* php_hook_dns.c: BLOCKING_FUNCTION */
 void php_hook_stdio_minit(void);   /* php_hook_stdio.c: FILE PROC STDIO */
 void php_hook_stdio_mshutdown(void);
 void php_hook_proc_minit(void);    /* php_hook_proc.c: PROC (proc_open, shell_exec) */
+void php_hook_sockets_minit(void); /* php_hook_sockets.c: SOCKETS */
 void php_hook_curl_minit(void);    /* php_hook_curl.c: CURL NATIVE_CURL */
 
 #endif /* PHP_RUNTIME_H */

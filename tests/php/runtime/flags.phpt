@@ -42,6 +42,6 @@ bool(true)
 bool(true)
 -- unsupported flags warn once per process
 
-Warning: Swoole\Runtime::enableCoroutine(): SWOOLE_HOOK_SSL, SWOOLE_HOOK_TLS, SWOOLE_HOOK_SOCKETS not supported by eddy yet: these functions keep blocking the worker in %s on line %d
+Warning: Swoole\Runtime::enableCoroutine(): SWOOLE_HOOK_SSL, SWOOLE_HOOK_TLS not supported by eddy yet: these functions keep blocking the worker in %s on line %d
 bool(true)
 int(0)
