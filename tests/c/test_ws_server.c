@@ -100,6 +100,11 @@ static void on_message(eddy_ws_server_t *ws, int fd, int opcode, const char *dat
                                     EDDY_WS_FLAG_FIN)
                      : -1;
         reply(ws, fd, "pushed %d", rc);
+    } else if (opcode == EDDY_WS_OP_TEXT && (starts(data, len, "relay:") ||
+                                             starts(data, len, "relaybye:"))) {
+        /* to the other worker, which pushes / disconnects (on_pipe_message) */
+        eddy_server_t *srv = eddy_ws_server_server(ws);
+        eddy_server_send_message(srv, data, len, 1 - eddy_server_worker_id(srv));
     } else if (opcode == EDDY_WS_OP_TEXT && starts(data, len, "broadcast:")) {
         int n = eddy_ws_broadcast(ws, EDDY_WS_OP_TEXT, data + 10, len - 10, EDDY_WS_FLAG_FIN);
         reply(ws, fd, "sent=%d", n);
@@ -107,6 +112,23 @@ static void on_message(eddy_ws_server_t *ws, int fd, int opcode, const char *dat
         if (len > 1000) note("message len=%zu compressed=%d\n", len, !!(flags & EDDY_WS_FLAG_COMPRESS));
         /* Deflated back only where negotiated (the flag is ignored elsewhere). */
         eddy_ws_push(ws, fd, opcode, data, len, EDDY_WS_FLAG_FIN | EDDY_WS_FLAG_COMPRESS);
+    }
+}
+
+/* In the worker that does not own the connection. */
+static void on_pipe_message(eddy_server_t *srv, int src, const char *data, size_t len) {
+    eddy_ws_server_t *ws = eddy_ws_server_of(srv);
+    char buf[128];
+    snprintf(buf, sizeof(buf), "%.*s", (int)len, data);
+    char *arg = strchr(buf, ':') + 1;
+    int fd = atoi(arg);
+    note("relay from=%d in=%d est=%d\n", src, eddy_server_worker_id(srv),
+         eddy_ws_is_established(ws, fd));
+    if (starts(buf, len, "relaybye:")) {
+        eddy_ws_disconnect(ws, fd, 4001, "far", 3);
+    } else {
+        char *msg = strchr(arg, ':') + 1;
+        eddy_ws_push(ws, fd, EDDY_WS_OP_TEXT, msg, strlen(msg), EDDY_WS_FLAG_FIN);
     }
 }
 
@@ -144,20 +166,21 @@ static void ev_start(eddy_server_t *srv) {
 
 #define V_HANDSHAKE 1 /* on_handshake set */
 #define V_FRAMES 2    /* open_websocket_ping/pong/close_frame on */
+#define V_TWO 4       /* two workers in BASE mode too */
 
 static int child_main(int mode, int variant) {
     eddy_server_config_t cfg;
     char err[EDDY_SERVER_ERRLEN];
     eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", mode == EDDY_SERVER_PROCESS ? "2" : "1", err,
-                           sizeof(err));
+    int two = mode == EDDY_SERVER_PROCESS || (variant & V_TWO);
+    eddy_server_config_set(&cfg, "worker_num", two ? "2" : "1", err, sizeof(err));
     eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
     eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
     eddy_server_config_set(&cfg, "package_max_length", "1048576", err, sizeof(err));
     eddy_server_t *srv = eddy_server_new(&cfg);
     eddy_server_config_free(&cfg);
     eddy_server_set_mode(srv, mode);
-    eddy_server_events_t ev = {.on_start = ev_start};
+    eddy_server_events_t ev = {.on_start = ev_start, .on_pipe_message = on_pipe_message};
     eddy_ws_server_opts_t o = {.on_message = on_message, .on_open = on_open,
                                .on_close = on_close, .on_request = on_request, .events = &ev,
                                .compression = 1};
@@ -512,6 +535,17 @@ static void t_custom_handshake(int mode) {
     cr_assert_eq(stop(&p), 0);
 }
 
+/* push and disconnect from the worker that does not own the connection */
+static void t_other_worker(int mode) {
+    proc_t p;
+    start_ex(mode, V_TWO, &p);
+    expect_client(p.port, "relay", NULL, "ok relay\nok relaybye 4001 far");
+    cr_assert(events_have(&p, "relay from=0 in=1 est=1\n") ||
+              events_have(&p, "relay from=1 in=0 est=1\n"));
+    cr_assert(events_have(&p, "established=0\n"));
+    cr_assert_eq(stop(&p), 0);
+}
+
 /* open_websocket_ping_frame / _pong_frame / _close_frame: control frames
  * reach on_message; a ping is then not answered by the server. */
 static void t_control_frames_delivered(int mode) {
@@ -549,6 +583,7 @@ EDDY_TEST(ws_base, protocol_errors, .timeout = 90) { t_protocol_errors(EDDY_SERV
 EDDY_TEST(ws_base, raw_pipelined, .timeout = 90) { t_raw_pipelined(EDDY_SERVER_BASE); }
 EDDY_TEST(ws_base, custom_handshake, .timeout = 90) { t_custom_handshake(EDDY_SERVER_BASE); }
 BOTH(push_broadcast)
+BOTH(other_worker)
 EDDY_TEST(ws_base, control_frames_delivered, .timeout = 90) {
     t_control_frames_delivered(EDDY_SERVER_BASE);
 }

@@ -153,6 +153,23 @@ async def broadcast(port, n):
             await c.close()
 
 
+async def relay(port):
+    async with websockets.connect(uri(port), compression=None) as ws:
+        await ws.send("whoami")
+        fd = (await recv(ws)).split()[0].split("=")[1]
+        await ws.send("relay:%s:hello-relay" % fd)
+        got = await recv(ws)
+        assert got == "hello-relay", got
+        print("ok relay")
+        await ws.send("relaybye:%s" % fd)
+        try:
+            got = await recv(ws)
+            print("unexpected message %r" % got)
+        except websockets.ConnectionClosed as e:
+            code, reason = close_info(e)
+            print("ok relaybye %s %s" % (code, reason))
+
+
 async def reject(port):
     try:
         async with websockets.connect(uri(port, "/deny"), compression=None):
@@ -166,7 +183,7 @@ async def reject(port):
 
 SCENARIOS = {"echo": echo, "fragment": fragment, "ping": ping, "close": close,
              "disconnect": disconnect, "deflate": deflate, "push": push,
-             "reject": reject}
+             "reject": reject, "relay": relay}
 
 
 def main():
