@@ -382,10 +382,8 @@ static void clear_response(php_hc_t *h) {
 }
 
 static void set_connected(php_hc_t *h) {
-    char ip[64];
-    int port;
-    bool on = eddy_http_client_peer(h->cli, ip, sizeof(ip), &port) == 0;
-    zend_update_property_bool(hc_ce, &h->std, ZEND_STRL("connected"), on);
+    zend_update_property_bool(hc_ce, &h->std, ZEND_STRL("connected"),
+                              eddy_http_client_connected(h->cli));
 }
 
 /* The shared body of execute/get/post/download/upgrade. */

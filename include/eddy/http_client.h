@@ -199,6 +199,8 @@ int eddy_http_client_recv(eddy_http_client_t *c, eddy_http_client_frame_t *f, in
 
 int eddy_http_client_errcode(const eddy_http_client_t *c);       /* errno, 0 if none */
 const char *eddy_http_client_errmsg(const eddy_http_client_t *c); /* "" if none */
+/* 1 while a connection is open (kept alive, or a WebSocket). Never waits. */
+int eddy_http_client_connected(const eddy_http_client_t *c);
 /* Peer address of the current connection; 0 or EDDY_EBADF when none. */
 int eddy_http_client_peer(eddy_http_client_t *c, char *ip, size_t iplen, int *port);
 /* Connections opened so far (keep-alive reuse shows as 1 for many requests). */

@@ -524,6 +524,7 @@ const char *eddy_http_client_header_out(const eddy_http_client_t *c) {
 int eddy_http_client_errcode(const eddy_http_client_t *c) { return c->errcode; }
 const char *eddy_http_client_errmsg(const eddy_http_client_t *c) { return c->errmsg; }
 unsigned eddy_http_client_connections(const eddy_http_client_t *c) { return c->connections; }
+int eddy_http_client_connected(const eddy_http_client_t *c) { return c->sock != NULL; }
 
 int eddy_http_client_peer(eddy_http_client_t *c, char *ip, size_t iplen, int *port) {
     eddy_addr_t a;

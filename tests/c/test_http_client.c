@@ -264,6 +264,9 @@ static void split_client_co(void *arg) {
         if (eddy_http_name_eq(h[i].name, h[i].name_len, "x-test", 6))
             snprintf(r->header, sizeof(r->header), "%.*s", (int)h[i].value_len, h[i].value);
     r->conns = eddy_http_client_connections(c);
+    r->err[2] = eddy_http_client_connected(c);
+    eddy_http_client_close(c);
+    r->err[3] = eddy_http_client_connected(c);
     eddy_http_client_free(c);
     eddy_socket_close(r->srv.ls);
 }
@@ -282,6 +285,8 @@ EDDY_TEST(http_client, bytewise_chunked_gzip_response_after_100_continue_decodes
     }
     cr_assert_str_eq(r.header, "split");
     cr_assert_eq(r.conns, 1, "both requests on one connection");
+    cr_assert_eq(r.err[2], 1, "kept alive after the response");
+    cr_assert_eq(r.err[3], 0, "closed by close()");
     cr_assert_eq(r.srv.conns, 1);
     cr_assert_not_null(strstr(r.srv.last, "Accept-Encoding: gzip, deflate, br\r\n"), "%s", r.srv.last);
     cr_assert_not_null(strstr(r.srv.last, "GET /a HTTP/1.1\r\nHost: 127.0.0.1:"), "%s", r.srv.last);
