@@ -110,7 +110,10 @@ void eddy__ws_status_clear(eddy_ws_server_t *ws, int fd) {
 
 int eddy_ws_status(const eddy_ws_server_t *ws, int fd) {
     _Atomic uint64_t *s = slot_of(ws, fd);
-    if (!s) return EDDY_WS_STATUS_NONE;
+    if (!s) { /* an id the table has no slot for: what this worker knows */
+        ws_conn_t *c = eddy__ws_conn_find((eddy_ws_server_t *)ws, fd);
+        return c ? c->status : EDDY_WS_STATUS_NONE;
+    }
     uint64_t v = atomic_load(s);
     return (uint32_t)(v >> 8) == (uint32_t)fd ? (int)(v & 0xff) : EDDY_WS_STATUS_NONE;
 }
@@ -126,12 +129,13 @@ static int table_init(eddy_ws_server_t *ws) {
     if (t->process) {
         t->nslots = cfg->max_connection ? cfg->max_connection : 1;
     } else {
-        /* A worker's fds are below its RLIMIT_NOFILE (and the id's 20 bits). */
+        /* A worker's fds are below RLIMIT_NOFILE's hard limit (the soft
+         * one may be raised later, up to it) and the id's 20 bits. */
         struct rlimit rl;
         size_t per = (size_t)1 << EDDY_SERVER_FD_BITS;
-        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-            rl.rlim_cur < per)
-            per = (size_t)rl.rlim_cur;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
+            rl.rlim_max < per)
+            per = (size_t)rl.rlim_max;
         while ((1u << t->worker_bits) < cfg->worker_num) t->worker_bits++;
         t->per_worker = per;
         t->nslots = per * ((size_t)1 << t->worker_bits);

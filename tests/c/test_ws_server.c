@@ -142,6 +142,11 @@ static void on_close(eddy_ws_server_t *ws, int fd) {
     note("close fd=%d established=%d\n", fd, eddy_ws_is_established(ws, fd));
 }
 
+static void on_disconnect(eddy_ws_server_t *ws, int fd) {
+    (void)ws;
+    note("disconnect fd=%d\n", fd);
+}
+
 static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
     (void)req;
     (void)data;
@@ -185,7 +190,10 @@ static int child_main(int mode, int variant) {
                                .on_close = on_close, .on_request = on_request, .events = &ev,
                                .compression = 1};
     if (variant & V_HANDSHAKE) o.on_handshake = on_handshake;
-    if (variant & V_FRAMES) o.open_ping_frame = o.open_pong_frame = o.open_close_frame = 1;
+    if (variant & V_FRAMES) {
+        o.open_ping_frame = o.open_pong_frame = o.open_close_frame = 1;
+        o.on_disconnect = on_disconnect;
+    }
     eddy_ws_server_t *ws;
     if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
     if (eddy_ws_server_new(&ws, srv, &o) < 0) return 2;
@@ -566,6 +574,15 @@ static void t_control_frames_delivered(int mode) {
     cr_assert(peer_closed(fd));
     close(fd);
     cr_assert(events_have(&p, "close frame code=1001 reason=away\n"));
+    cr_assert(events_have(&p, "close fd="), "a WebSocket's close goes to on_close");
+    /* with on_disconnect set, a plain HTTP connection's close goes there */
+    char buf[1024];
+    fd = dial(p.port);
+    cr_assert_eq(send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 46), 0);
+    cr_assert_gt(read_head(fd, buf, sizeof(buf)), 0);
+    cr_assert(peer_closed(fd));
+    close(fd);
+    cr_assert(events_have(&p, "disconnect fd="));
     cr_assert_eq(stop(&p), 0);
 }
 
