@@ -106,6 +106,17 @@ static void remove_tree(void) {
     cr_assert_eq(system(cmd), 0);
 }
 
+/* After every test, passed or not (a failed assertion skips the test's
+ * own remove_tree): no tree is left behind in /tmp. */
+static void cleanup(void) {
+    char cmd[128];
+    if (!g_dir[0]) return;
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", g_dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", g_dir);
+}
+
+TestSuite(http_static, .fini = cleanup);
+
 /* ---- server side ------------------------------------------------------- */
 
 static int path_is(const eddy_http_request_t *req, const char *p) {
