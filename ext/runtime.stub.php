@@ -9,7 +9,7 @@
  */
 
 namespace Swoole {
-    final class Runtime {
+    class Runtime {
         /**
          * Sets the hook flags: an int is the flags, true means $flags
          * (SWOOLE_HOOK_ALL by default), false turns every hook off.

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 54f7fc7c2f8ee974d87affba53676bc265c343ce */
+ * Stub hash: 71c1907ce5ebac8d51b815b5ae915a4a5686339a */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Runtime_enableCoroutine, 0, 0, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_MASK(0, enable, MAY_BE_LONG|MAY_BE_BOOL, "SWOOLE_HOOK_ALL")
@@ -32,7 +32,6 @@ static zend_class_entry *register_class_Swoole_Runtime(void)
 
 	INIT_NS_CLASS_ENTRY(ce, "Swoole", "Runtime", class_Swoole_Runtime_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
-	class_entry->ce_flags |= ZEND_ACC_FINAL;
 
 	return class_entry;
 }
