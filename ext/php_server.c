@@ -33,6 +33,7 @@
  *
  * Tasks and the payload format of sendMessage are in php_server_task.c.
  */
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -961,13 +962,13 @@ PHP_METHOD(Swoole_Server, shutdown) {
  * stop path (stop accepting; with reload_async finish the events in flight,
  * else close the connections; onWorkerStop), after which the manager starts
  * a replacement. $waitEvent changes nothing here: the engine always lets the
- * current callback return first. Only this worker: workers do not know each
- * other's pids. */
+ * current callback return first. Another worker (or task worker) is found
+ * in the engine's pid table. */
 PHP_METHOD(Swoole_Server, stop) {
     php_server_t *ps = THIS_SERVER();
     zend_long id = -1;
     bool wait_event = false;
-    int own;
+    int pid;
 
     ZEND_PARSE_PARAMETERS_START(0, 2)
         Z_PARAM_OPTIONAL
@@ -976,19 +977,20 @@ PHP_METHOD(Swoole_Server, stop) {
     ZEND_PARSE_PARAMETERS_END();
     (void) wait_event;
 
-    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (id == -1 ? !php_server_require_worker(ps, -EDDY_EWRONG_OP) : !require_started(ps)) {
         RETURN_FALSE;
     }
-    own = eddy_server_worker_id(ps->srv);
-    if (id != -1 && id != own) {
-        php_swoole_set_error(-EDDY_EINVAL);
-        php_error_docref(NULL, E_WARNING,
-                         "stop() of worker#" ZEND_LONG_FMT " from worker#%d is not supported: a "
-                         "worker can only stop itself",
-                         id, own);
+    if (id == -1 || id == eddy_server_worker_id(ps->srv)) {
+        RETURN_BOOL(kill(getpid(), SIGTERM) == 0);
+    }
+    pid = id > INT_MAX ? EDDY_EINVAL : eddy_server_worker_pid(ps->srv, (int) id);
+    if (pid <= 0) {
+        php_swoole_set_error(pid < 0 ? -pid : -EDDY_EWRONG_OP);
+        php_error_docref(NULL, E_WARNING, "worker#" ZEND_LONG_FMT " %s", id,
+                         pid < 0 ? "does not exist" : "is being restarted");
         RETURN_FALSE;
     }
-    RETURN_BOOL(kill(getpid(), SIGTERM) == 0);
+    RETURN_BOOL(kill(pid, SIGTERM) == 0);
 }
 
 /* The figures this process can vouch for (see the note on the issue):
@@ -1054,22 +1056,33 @@ PHP_METHOD(Swoole_Server, getWorkerId) {
     RETURN_LONG(id);
 }
 
-/* Only this worker's pid: the engine keeps no table of the others. */
+/* Any worker's or task worker's pid, from any process of the running
+ * server (the engine's pid table); -1: this worker's. False for an id out
+ * of range, outside a worker for -1, or while that worker restarts. */
 PHP_METHOD(Swoole_Server, getWorkerPid) {
     php_server_t *ps = THIS_SERVER();
     zend_long id = -1;
-    int own;
+    int pid;
 
     ZEND_PARSE_PARAMETERS_START(0, 1)
         Z_PARAM_OPTIONAL
         Z_PARAM_LONG(id)
     ZEND_PARSE_PARAMETERS_END();
 
-    own = ps->srv && ps->started ? eddy_server_worker_id(ps->srv) : -1;
-    if (own < 0 || (id != -1 && id != own)) {
+    if (!ps->srv || !ps->started) {
         RETURN_FALSE;
     }
-    RETURN_LONG(getpid());
+    if (id == -1) {
+        if (eddy_server_worker_id(ps->srv) < 0) {
+            RETURN_FALSE;
+        }
+        RETURN_LONG(getpid());
+    }
+    pid = id < 0 || id > INT_MAX ? EDDY_EINVAL : eddy_server_worker_pid(ps->srv, (int) id);
+    if (pid <= 0) {
+        RETURN_FALSE;
+    }
+    RETURN_LONG(pid);
 }
 
 PHP_METHOD(Swoole_Server, getManagerPid) {
