@@ -222,8 +222,10 @@ int eddy_ws_server_new(eddy_ws_server_t **out, eddy_server_t *srv,
     ev.on_close = on_close;
     eddy_http_server_opts_t ho = {.on_request = on_request, .data = ws, .events = &ev,
                                   .header_max_size = opts->header_max_size};
-    int rc = eddy_http_server_new(&ws->hs, srv, &ho);
-    if (rc == 0) rc = table_init(ws);
+    /* The table first: once the HTTP server exists, srv's events point at
+     * it, and a failure after that would leave them dangling. */
+    int rc = table_init(ws);
+    if (rc == 0) rc = eddy_http_server_new(&ws->hs, srv, &ho);
     if (rc < 0) {
         eddy_ws_server_free(ws);
         return rc;

@@ -392,7 +392,7 @@ static void expect_close_code(int port, const void *frame, size_t n, int code) {
 static void t_echo(int mode) {
     proc_t p;
     start(mode, &p);
-    expect_client(p.port, "echo", NULL, "ok text\nok binary\nok fd=");
+    expect_client(p.port, "echo", NULL, "ok text\nok binary\nok big\nok fd=");
     expect_client(p.port, "echo", NULL, "opened=1");
     expect_client(p.port, "fragment", NULL, "ok fragmented");
     expect_client(p.port, "ping", NULL, "ok pong");

@@ -41,6 +41,12 @@ async def echo(port):
         got = await recv(ws)
         assert got == data, got
         print("ok binary")
+        # One 512 KiB frame: streamed through the assembler in pieces.
+        big = bytes(random.Random(3).getrandbits(8) for _ in range(512 * 1024))
+        await ws.send(big)
+        got = await recv(ws)
+        assert got == big, "big echo differs (%d bytes back)" % len(got)
+        print("ok big")
         await ws.send("whoami")
         print("ok " + await recv(ws))
 
