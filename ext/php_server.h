@@ -137,4 +137,12 @@ bool php_server_ports_handle(int ev);
  * server's own callback applies). */
 zval *php_server_port_cb(int listener, int ev);
 
+/* Methods of a running server: false with a warning ("server is not
+ * running") unless start() runs in this process or one it forked. */
+bool php_server_require_started(php_server_t *ps);
+/* time() when the running server's start() began (stats()). */
+time_t php_server_start_time(void);
+/* php_server_control.c: the SWOOLE_WORKER_* constants. */
+void php_server_control_minit(int module_number);
+
 #endif /* PHP_SWOOLE_SERVER_H */
