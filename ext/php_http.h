@@ -54,6 +54,8 @@ void php_http_peer_forget(int fd);
 /* The engine server of the running Http\Server (NULL before start()). */
 eddy_server_t *php_http_server_engine(void);
 
+extern zend_class_entry *php_http_server_ce;
+
 /* multipart/form-data (php_http_upload.c): $request->post (when
  * parse_post), ->files and ->tmpfiles from the engine's parts; zvals are
  * left alone when there is nothing for them. */
@@ -90,6 +92,15 @@ void php_http_options_free(php_http_options_t *o);
 bool php_http_option(php_http_options_t *o, zend_string *key, zval *value);
 /* Into the engine's options (which copy what they keep). */
 void php_http_options_apply(const php_http_options_t *o, eddy_http_server_opts_t *out);
+
+/* Http\Server's protocol data (php_server_t.proto_data). WebSocket\Server's
+ * (php_websocket_server.c) begins with one, so that php_http_parse_post()
+ * and the other option readers work for both. */
+typedef struct {
+    eddy_http_server_t *hs;      /* from attach(), freed with the object */
+    eddy_server_events_t events; /* the server's, with on_connect wrapped in BASE mode */
+    php_http_options_t opts;
+} php_http_proto_t;
 
 /* set()'s http_parse_post / http_parse_cookie of the running server
  * (default on). */

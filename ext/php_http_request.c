@@ -282,7 +282,9 @@ void php_http_request_link(zval *zreq, php_http_response_t *resp, eddy_http_requ
     php_http_request_t *r = request_from_obj(Z_OBJ_P(zreq));
 
     r->response = resp;
-    resp->request = r;
+    if (resp) { /* NULL: WebSocket\Server's onOpen request, which has no response */
+        resp->request = r;
+    }
     build_server(r, req, prop(r, slot_server));
 }
 

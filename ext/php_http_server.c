@@ -21,11 +21,7 @@
 
 zend_class_entry *php_http_server_ce;
 
-typedef struct {
-    eddy_http_server_t *hs; /* from attach(), freed with the object */
-    eddy_server_events_t events; /* the server's, with on_connect wrapped in BASE mode */
-    php_http_options_t opts;
-} http_proto_t;
+typedef php_http_proto_t http_proto_t; /* php_http.h: WebSocket\Server shares it */
 
 static http_proto_t *proto_of(php_server_t *ps) {
     return ps->proto_data;

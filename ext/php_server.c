@@ -73,7 +73,7 @@ static const char *const event_names[PHP_SERVER_EV_COUNT] = {
     "workerstop", "workerexit", "workererror", "connect",  "receive",
     "packet",  "close",    "task",         "finish",      "pipemessage",
     "request", "handshake", "open",        "message",     "beforereload",
-    "afterreload"};
+    "afterreload", "disconnect"};
 
 zend_class_entry *php_swoole_server_ce;
 static zend_object_handlers server_handlers;

@@ -41,6 +41,7 @@ enum {
     PHP_SERVER_EV_MESSAGE,
     PHP_SERVER_EV_BEFORE_RELOAD,
     PHP_SERVER_EV_AFTER_RELOAD,
+    PHP_SERVER_EV_DISCONNECT, /* WebSocket\Server: a non-WebSocket connection closed */
     PHP_SERVER_EV_COUNT
 };
 
@@ -105,6 +106,10 @@ bool php_server_require_worker(php_server_t *ps, int master_code);
 void php_server_iter_minit(void);
 void php_server_iter_attach(php_server_t *ps);
 void php_server_iter_detach(zend_object *iter);
+/* $port->connections: an iterator over listener `listener`'s connections
+ * of ps while ps runs in this process. */
+void php_server_iter_attach_port(php_server_t *ps, zend_object *port, zend_class_entry *port_ce,
+                                 int listener);
 
 /* Tasks (php_server_task.c). A payload (task, taskwait, finish,
  * sendMessage) is a tag byte and bytes: 'S' and a string as is, 'Z' and
