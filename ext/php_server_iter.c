@@ -2,7 +2,9 @@
  * The open connections of a Swoole\Server: getClientList() and
  * $server->connections (Swoole\Connection\Iterator). In BASE mode a
  * worker sees its own connections, in PROCESS mode all of them (the
- * engine's eddy_server_connections()).
+ * engine's eddy_server_connections()). A Swoole\Server\Port's
+ * $port->connections is the same iterator limited to that listener's
+ * connections.
  */
 #include <stdlib.h>
 
@@ -23,11 +25,14 @@ static zend_object_handlers conn_iter_handlers;
 typedef struct {
     int *ids;
     size_t n, cap;
+    int listener; /* only this listener's connections; -1: all */
 } idlist_t;
 
 static int collect_id(eddy_server_t *srv, int session, void *arg) {
     idlist_t *l = arg;
-    (void) srv;
+    if (l->listener >= 0 && eddy_server_session_listener(srv, session) != l->listener) {
+        return 0;
+    }
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 64;
         l->ids = safe_erealloc(l->ids, l->cap, sizeof(int), 0);
@@ -41,9 +46,10 @@ static int cmp_id(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* The open connections' ids in ascending order; none outside a worker. */
-static idlist_t list_connections(php_server_t *ps) {
-    idlist_t l = {0};
+/* The open connections' ids (of one listener, or all with -1) in
+ * ascending order; none outside a worker. */
+static idlist_t list_connections(php_server_t *ps, int listener) {
+    idlist_t l = {.listener = listener};
     if (ps->srv && ps->started && eddy_server_worker_id(ps->srv) >= 0) {
         eddy_server_connections(ps->srv, collect_id, &l);
         if (l.n > 1) {
@@ -74,7 +80,7 @@ PHP_METHOD(Swoole_Server, getClientList) {
                          CLIENT_LIST_MAX);
         RETURN_FALSE;
     }
-    l = list_connections(ps);
+    l = list_connections(ps, -1);
     array_init(return_value);
     for (size_t i = 0; i < l.n && zend_hash_num_elements(Z_ARRVAL_P(return_value)) < count; i++) {
         if (l.ids[i] > start) {
@@ -89,9 +95,14 @@ PHP_METHOD(Swoole_Server, getClientList) {
 /* Swoole\Connection\Iterator. It and its server point at each other
  * without counting (the server's property holds the count), and whichever
  * is freed first clears the other's pointer: a counted pair would be a
- * cycle, and an unset server would keep its port until the collector ran. */
+ * cycle, and an unset server would keep its port until the collector ran.
+ * A port's iterator (listener >= 0) does not hold its server: it reads
+ * `owner` only while that server is the one running in this process, and
+ * before start() or in the master there is nothing to list anyway. */
 typedef struct {
     zend_object *server;
+    php_server_t *owner; /* port iterators: compared, dereferenced only while running */
+    int listener;
     idlist_t list;
     size_t pos;
     zend_object std;
@@ -105,6 +116,7 @@ static inline php_conn_iter_t *iter_from_obj(zend_object *obj) {
 
 static zend_object *conn_iter_create(zend_class_entry *ce) {
     php_conn_iter_t *it = zend_object_alloc(sizeof(php_conn_iter_t), ce);
+    it->listener = -1;
     zend_object_std_init(&it->std, ce);
     object_properties_init(&it->std, ce);
     it->std.handlers = &conn_iter_handlers;
@@ -127,7 +139,10 @@ void php_server_iter_detach(zend_object *iter) {
 }
 
 static php_server_t *iter_server(php_conn_iter_t *it) {
-    return it->server ? php_server_from_obj(it->server) : NULL;
+    if (it->server) {
+        return php_server_from_obj(it->server);
+    }
+    return it->owner && it->owner == php_server_current() ? it->owner : NULL;
 }
 
 static void iter_snapshot(php_conn_iter_t *it) {
@@ -138,7 +153,7 @@ static void iter_snapshot(php_conn_iter_t *it) {
     memset(&it->list, 0, sizeof(it->list));
     it->pos = 0;
     if (ps) {
-        it->list = list_connections(ps);
+        it->list = list_connections(ps, it->listener);
     }
 }
 
@@ -189,6 +204,13 @@ PHP_METHOD(Swoole_Connection_Iterator, count) {
     if (!ps || !ps->started || eddy_server_worker_id(ps->srv) < 0) {
         RETURN_LONG(0);
     }
+    if (it->listener >= 0) {
+        idlist_t l = list_connections(ps, it->listener);
+        if (l.ids) {
+            efree(l.ids);
+        }
+        RETURN_LONG((zend_long) l.n);
+    }
     n = eddy_server_connections(ps->srv, NULL, NULL);
     RETURN_LONG(n < 0 ? 0 : n);
 }
@@ -204,6 +226,10 @@ PHP_METHOD(Swoole_Connection_Iterator, offsetExists) {
     if (!ps || !ps->started || eddy_server_worker_id(ps->srv) < 0) {
         RETURN_FALSE;
     }
+    if (it->listener >= 0 &&
+        eddy_server_session_listener(ps->srv, (int) zval_get_long(fd)) != it->listener) {
+        RETURN_FALSE;
+    }
     RETURN_BOOL(eddy_server_exists(ps->srv, (int) zval_get_long(fd)) == 1);
 }
 
@@ -215,11 +241,12 @@ PHP_METHOD(Swoole_Connection_Iterator, offsetGet) {
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ZVAL(fd)
     ZEND_PARSE_PARAMETERS_END();
-    if (!it->server) {
+    php_server_t *ps = iter_server(it);
+    if (!ps) {
         RETURN_FALSE;
     }
     ZVAL_LONG(&arg, zval_get_long(fd));
-    zend_call_method_with_1_params(it->server, php_swoole_server_ce, NULL, "getclientinfo", return_value,
+    zend_call_method_with_1_params(&ps->std, php_swoole_server_ce, NULL, "getclientinfo", return_value,
                                    &arg);
 }
 
@@ -246,6 +273,16 @@ void php_server_iter_attach(php_server_t *ps) {
     iter_from_obj(Z_OBJ(iter))->server = &ps->std;
     ps->iter = Z_OBJ(iter);
     zend_update_property(php_swoole_server_ce, &ps->std, ZEND_STRL("connections"), &iter);
+    zval_ptr_dtor(&iter);
+}
+
+void php_server_iter_attach_port(php_server_t *ps, zend_object *port, zend_class_entry *port_ce,
+                                 int listener) {
+    zval iter;
+    object_init_ex(&iter, conn_iter_ce);
+    iter_from_obj(Z_OBJ(iter))->owner = ps;
+    iter_from_obj(Z_OBJ(iter))->listener = listener;
+    zend_update_property(port_ce, port, ZEND_STRL("connections"), &iter);
     zval_ptr_dtor(&iter);
 }
 

@@ -137,6 +137,7 @@ void php_server_port_add(php_server_t *ps, int index, const char *host, int port
     zend_update_property_string(port_ce, Z_OBJ(obj), ZEND_STRL("host"), host);
     zend_update_property_long(port_ce, Z_OBJ(obj), ZEND_STRL("port"), port);
     zend_update_property_long(port_ce, Z_OBJ(obj), ZEND_STRL("type"), type);
+    php_server_iter_attach_port(ps, Z_OBJ(obj), port_ce, index);
 
     /* $server->ports gets a new array with the port appended: the property
      * may be shared with a copy the user holds. */

@@ -17,6 +17,8 @@ namespace Swoole\Server {
         public int $type = 0;
         /** The options given to set(), merged. */
         public array $setting = [];
+        /** foreach / count() / [$fd] over this port's open connections (in a worker). */
+        public ?\Swoole\Connection\Iterator $connections = null;
 
         /** Ports come from Swoole\Server's constructor, listen() and addlistener(). */
         private function __construct() {}

@@ -1,5 +1,5 @@
 --TEST--
-server_tcp: listen()/addlistener() return Swoole\Server\Port; $server->ports; per-port set() framing and on() callbacks (a port without one falls back to the server's), BASE and PROCESS
+server_tcp: listen()/addlistener() return Swoole\Server\Port; $server->ports; per-port set() framing, on() callbacks and connections (a port without one falls back to the server's), BASE and PROCESS
 --FILE--
 <?php
 require __DIR__ . '/server.inc';
@@ -11,7 +11,10 @@ foreach (['SWOOLE_BASE', 'SWOOLE_PROCESS'] as $mode) {
 \$len = \$s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP);
 \$len->set(['open_length_check' => true, 'package_length_type' => 'n', 'package_body_offset' => 2]);
 \$plain = \$s->addlistener('127.0.0.1', 0, SWOOLE_SOCK_TCP);
-\$len->on('receive', function (\$s, \$fd, \$r, \$data) { \$s->send(\$fd, "len-port: " . substr(\$data, 2) . "\\n"); });
+\$len->on('receive', function (\$s, \$fd, \$r, \$data) use (\$len) {
+    \$mine = iterator_to_array(\$len->connections) === [\$fd] && isset(\$len->connections[\$fd]) && \$len->connections[\$fd]['server_port'] === \$len->port;
+    \$s->send(\$fd, "len-port: " . substr(\$data, 2) . " (port " . count(\$len->connections) . ", server " . count(\$s->connections) . ", " . json_encode(\$mine) . ")\\n");
+});
 \$len->on('close', function (\$s, \$fd) { echo "len-port close\\n"; });
 \$s->on('receive', function (\$s, \$fd, \$r, \$data) { \$s->send(\$fd, "server: " . \$data); });
 \$s->on('close', function (\$s, \$fd) { echo "server close\\n"; });
@@ -23,11 +26,14 @@ PHP, [], '/READY (\d+ \d+ \d+)/');
     preg_match('/READY (\d+) (\d+) (\d+)/', file_get_contents($h['out']), $m);
     [, $p0, $p1, $p2] = array_map('intval', $m);
     echo "$mode\n";
-    echo ask($p0, "main"), "\n";
+    $c0 = client($p0); /* stays open: the server counts it, the length port does not */
+    fwrite($c0, "main\n");
+    echo fgets($c0);
     $c = client($p1);
     fwrite($c, pack('n', 3) . "one" . pack('n', 3) . "two"); /* two length frames in one write */
     echo rtrim(fgets($c)), "\n", rtrim(fgets($c)), "\n";
     fclose($c);
+    fclose($c0);
     echo ask($p2, "plain"), "\n";
     usleep(200000);
     $out = server_stop($h);
@@ -40,7 +46,7 @@ PHP, [], '/READY (\d+ \d+ \d+)/');
 $s = new Swoole\Server('127.0.0.1', 0);
 $p = $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP);
 var_dump($p instanceof Swoole\Server\Port, count($s->ports), $s->ports[0]->port === $s->port, $s->ports[1] === $p);
-var_dump($p->host, $p->port > 0, $p->type === SWOOLE_SOCK_TCP);
+var_dump($p->host, $p->port > 0, $p->type === SWOOLE_SOCK_TCP, count($p->connections));
 $p->set(['package_eof' => "\r\n", 'worker_num' => 4, 'package_length_type' => 'x']);
 var_dump($p->setting);
 var_dump($p->on('request', fn() => 1));
@@ -54,16 +60,16 @@ $p->set(['package_eof' => "x"]);
 --EXPECTF--
 SWOOLE_BASE
 server: main
-len-port: one
-len-port: two
+len-port: one (port 1, server 2, true)
+len-port: two (port 1, server 2, true)
 server: plain
 len-port close
 server close
 server close
 SWOOLE_PROCESS
 server: main
-len-port: one
-len-port: two
+len-port: one (port 1, server 2, true)
+len-port: two (port 1, server 2, true)
 server: plain
 len-port close
 server close
@@ -75,6 +81,7 @@ bool(true)
 string(9) "127.0.0.1"
 bool(true)
 bool(true)
+int(0)
 
 Warning: Swoole\Server\Port::set(): unsupported option 'worker_num' of a port is ignored (ports take framing options only) in %s on line %d
 
