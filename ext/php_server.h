@@ -41,6 +41,7 @@ enum {
     PHP_SERVER_EV_MESSAGE,
     PHP_SERVER_EV_BEFORE_RELOAD,
     PHP_SERVER_EV_AFTER_RELOAD,
+    PHP_SERVER_EV_DISCONNECT, /* WebSocket\Server: a non-WebSocket connection closed */
     PHP_SERVER_EV_COUNT
 };
 
