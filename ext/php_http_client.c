@@ -886,7 +886,9 @@ static void make_frame(zval *out, const eddy_http_client_frame_t *f) {
     zend_update_property_long(oc, o, ZEND_STRL("fd"), 0);
     zend_update_property_stringl(oc, o, ZEND_STRL("data"), f->data, f->len);
     zend_update_property_long(oc, o, ZEND_STRL("opcode"), f->opcode);
-    zend_update_property_long(oc, o, ZEND_STRL("flags"), f->fin ? EDDY_HTTP_CLIENT_WS_FIN : 0);
+    /* As the WebSocket server's frames: COMPRESS means "it came deflated". */
+    zend_update_property_long(oc, o, ZEND_STRL("flags"), (f->fin ? EDDY_HTTP_CLIENT_WS_FIN : 0) |
+                                                           (f->compressed ? EDDY_HTTP_CLIENT_WS_COMPRESS : 0));
     zend_update_property_bool(oc, o, ZEND_STRL("finish"), f->fin);
     if (close) {
         zend_update_property_long(oc, o, ZEND_STRL("code"), f->close_code);

@@ -503,12 +503,44 @@ static int child_main(void) {
     return rc == 0 ? 0 : 4;
 }
 
+/* The engine's WebSocket server: echoes messages (compressed when they
+ * came compressed); "bye" is answered by a close with 4001 "bye". */
+static void ws_echo(eddy_ws_server_t *ws, int fd, int opcode, const char *data, size_t len,
+                    int flags) {
+    if (opcode != EDDY_WS_OP_TEXT && opcode != EDDY_WS_OP_BINARY) return;
+    if (len == 3 && memcmp(data, "bye", 3) == 0) {
+        eddy_ws_disconnect(ws, fd, 4001, "bye", 3);
+        return;
+    }
+    eddy_ws_push(ws, fd, opcode, data, len, EDDY_WS_FLAG_FIN | (flags & EDDY_WS_FLAG_COMPRESS));
+}
+
+static int ws_child_main(void) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN];
+    eddy_server_config_init(&cfg);
+    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
+    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
+    eddy_server_t *srv = eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    eddy_server_set_mode(srv, EDDY_SERVER_BASE);
+    eddy_server_events_t ev = {.on_start = ev_start};
+    eddy_ws_server_opts_t o = {.on_message = ws_echo, .events = &ev, .compression = 1};
+    eddy_ws_server_t *ws;
+    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
+    if (eddy_ws_server_new(&ws, srv, &o) < 0) return 2;
+    int rc = eddy_server_start(srv);
+    eddy_ws_server_free(ws);
+    eddy_server_free(srv);
+    return rc == 0 ? 0 : 4;
+}
+
 typedef struct {
     pid_t pid;
     int port;
 } proc_t;
 
-static void start_server(proc_t *p) {
+static void start_child(proc_t *p, int (*main_fn)(void)) {
     int fds[2];
     cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
     p->pid = fork();
@@ -517,7 +549,7 @@ static void start_server(proc_t *p) {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* a crashed test leaves no server behind */
         close(fds[0]);
         g_port_pipe = fds[1];
-        _exit(child_main());
+        _exit(main_fn());
     }
     close(fds[1]);
     struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
@@ -525,6 +557,8 @@ static void start_server(proc_t *p) {
     cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
     close(fds[0]);
 }
+
+static void start_server(proc_t *p) { start_child(p, child_main); }
 
 static void stop_server(proc_t *p) {
     int status = 0;
@@ -826,4 +860,67 @@ EDDY_TEST(http_client, websocket_upgrade_push_recv_compression_ping_and_close, .
     cr_assert_str_eq(w.got[3], "bye");
     cr_assert_eq(w.close_seen, 4000, "the client answered the close with its code");
     cr_assert_eq(w.rc[1], 0, "the connection ended after the close");
+}
+
+typedef struct {
+    int port;
+    int rc[5];
+    char got[2][64];
+    size_t big_len;
+    int big_ok, big_compressed;
+    int close_code;
+    char reason[16];
+    int still_ws;
+} engine_ws_t;
+
+static void engine_ws_co(void *arg) {
+    engine_ws_t *w = arg;
+    eddy_http_client_opts_t o;
+    eddy_http_client_opts_init(&o);
+    o.websocket_compression = 1;
+    eddy_http_client_t *c = eddy_http_client_new("127.0.0.1", w->port, &o);
+    eddy_http_client_frame_t f;
+    w->rc[0] = eddy_http_client_upgrade(c, "/chat", NULL, 0);
+    if (w->rc[0] == 0) {
+        eddy_http_client_push(c, "hello engine", 12, EDDY_WS_OP_TEXT, EDDY_HTTP_CLIENT_WS_FIN);
+        w->rc[1] = eddy_http_client_recv(c, &f, 3000);
+        if (w->rc[1] == 0) snprintf(w->got[0], sizeof(w->got[0]), "%.*s", (int)f.len, f.data);
+        static char big[100000];
+        for (size_t i = 0; i < sizeof(big); i++) big[i] = (char)('a' + i % 7);
+        eddy_http_client_push(c, big, sizeof(big), EDDY_WS_OP_BINARY,
+                              EDDY_HTTP_CLIENT_WS_FIN | EDDY_HTTP_CLIENT_WS_COMPRESS);
+        w->rc[2] = eddy_http_client_recv(c, &f, 3000);
+        if (w->rc[2] == 0) {
+            w->big_len = f.len;
+            w->big_ok = f.len == sizeof(big) && memcmp(f.data, big, f.len) == 0;
+            w->big_compressed = f.compressed;
+        }
+        eddy_http_client_push(c, "bye", 3, EDDY_WS_OP_TEXT, EDDY_HTTP_CLIENT_WS_FIN);
+        w->rc[3] = eddy_http_client_recv(c, &f, 3000);
+        if (w->rc[3] == 0 && f.opcode == EDDY_WS_OP_CLOSE) {
+            w->close_code = f.close_code;
+            snprintf(w->reason, sizeof(w->reason), "%.*s", (int)f.len, f.data);
+        }
+        w->still_ws = eddy_http_client_is_websocket(c);
+    }
+    eddy_http_client_free(c);
+}
+
+EDDY_TEST(http_client, websocket_against_the_engine_websocket_server_with_deflate, .timeout = 60) {
+    proc_t p;
+    start_child(&p, ws_child_main);
+    engine_ws_t w = {.port = p.port};
+    go(engine_ws_co, &w);
+    run_loop();
+    stop_server(&p);
+    cr_assert_eq(w.rc[0], 0, "upgrade: %s", eddy_strerror(w.rc[0]));
+    cr_assert_eq(w.rc[1], 0, "%s", eddy_strerror(w.rc[1]));
+    cr_assert_str_eq(w.got[0], "hello engine");
+    cr_assert_eq(w.rc[2], 0, "%s", eddy_strerror(w.rc[2]));
+    cr_assert(w.big_ok, "100000-byte compressed message echoed intact (%zu bytes)", w.big_len);
+    cr_assert_eq(w.big_compressed, 1, "the server's echo came deflated");
+    cr_assert_eq(w.rc[3], 0, "%s", eddy_strerror(w.rc[3]));
+    cr_assert_eq(w.close_code, 4001);
+    cr_assert_str_eq(w.reason, "bye");
+    cr_assert_eq(w.still_ws, 0);
 }
