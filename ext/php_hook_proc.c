@@ -23,13 +23,13 @@
 
 #include "php_swoole.h"
 #include "php_runtime.h"
-#include "php_hook.h"
 #include "php_coroutine.h"
 
 #include "php_network.h"
 #include "zend_smart_str.h"
 
 #include "eddy/base.h"
+#include "eddy/poll.h"
 #include "eddy/coro.h"
 
 extern char **environ;
@@ -96,7 +96,7 @@ static bool read_all(int fd, smart_str *out) {
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         ssize_t n;
-        int rc = php_hook_poll(&p, 1, EDDY_WAIT_FOREVER);
+        int rc = eddy_coro_poll(&p, 1, EDDY_WAIT_FOREVER);
 
         if (!php_coro_after_switch()) {
             return false;

@@ -3,104 +3,25 @@
  * loop, not in select(2).
  *
  * The hook collects the streams' fds, waits in the coroutine until one is
- * ready or the timeout elapses (php_hook_poll), then calls PHP's own
+ * ready or the timeout elapses (eddy_coro_poll), then calls PHP's own
  * stream_select() with a zero timeout: PHP still does the argument checks,
  * the buffered-data rule and the rewriting of the arrays, so results are
  * PHP's to the letter.
- *
- * php_hook_poll() waits on any set of fds without touching the loop's own
- * registrations: the fds go into a private epoll instance, and only that
- * instance's fd is watched by the loop. An fd the engine already watches
- * (a hooked socket) can then be waited on here too.
+ * eddy_coro_poll() waits on any fds, also those the engine already
+ * watches (a hooked socket).
  */
-#include <errno.h>
-#include <sys/epoll.h>
-#include <unistd.h>
 
 #include "php_swoole.h"
 #include "php_runtime.h"
-#include "php_hook.h"
 #include "php_coroutine.h"
 #include "php_network.h"
 
 #include "eddy/base.h"
 #include "eddy/coro.h"
 #include "eddy/loop.h"
+#include "eddy/poll.h"
 
 static zif_handler orig_stream_select;
-
-/* ---- php_hook_poll -------------------------------------------------------- */
-
-typedef struct {
-    eddy_wait_t w;
-    bool woken;
-} poll_wait_t;
-
-static void on_ready(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
-    poll_wait_t *pw = io->data;
-
-    (void) loop;
-    (void) events;
-    eddy_io_stop(io); /* level-triggered: it would fire again */
-    if (!pw->woken) {
-        pw->woken = true;
-        eddy_coro_wake(&pw->w, 1);
-    }
-}
-
-static int poll_now(struct pollfd *fds, size_t n) {
-    int rc;
-
-    do {
-        rc = poll(fds, (nfds_t) n, 0);
-    } while (rc < 0 && errno == EINTR);
-    return rc < 0 ? -errno : rc;
-}
-
-static uint32_t epoll_bits(short events) {
-    return ((events & POLLIN) ? EPOLLIN : 0) | ((events & POLLOUT) ? EPOLLOUT : 0) |
-           ((events & POLLPRI) ? EPOLLPRI : 0);
-}
-
-int php_hook_poll(struct pollfd *fds, size_t n, int64_t timeout_ms) {
-    poll_wait_t pw;
-    eddy_io_t io;
-    int ep, rc = poll_now(fds, n);
-
-    if (rc != 0 || timeout_ms == 0) {
-        return rc;
-    }
-    ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0) {
-        return -errno;
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct epoll_event ev = {.events = epoll_bits(fds[i].events)};
-        if (fds[i].fd < 0) {
-            continue;
-        }
-        ev.data.fd = fds[i].fd;
-        /* EEXIST: the fd twice in the set, its first events rule */
-        if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i].fd, &ev) < 0 && errno != EEXIST) {
-            rc = -errno;
-            close(ep);
-            return rc;
-        }
-    }
-    memset(&pw, 0, sizeof(pw));
-    eddy_io_init(&io, ep, on_ready);
-    io.data = &pw;
-    rc = eddy_io_set(eddy_loop_default(), &io, EDDY_READ);
-    if (rc == 0) {
-        rc = eddy_coro_wait(&pw.w, timeout_ms, NULL);
-        eddy_io_stop(&io);
-    }
-    close(ep);
-    if (rc < 0 && rc != EDDY_ETIMEDOUT) {
-        return rc;
-    }
-    return poll_now(fds, n);
-}
 
 /* ---- stream_select -------------------------------------------------------- */
 
@@ -187,7 +108,7 @@ static ZEND_NAMED_FUNCTION(hook_stream_select) {
     buffered = collect(r, POLLIN, fds, &n, max);
     collect(w, POLLOUT, fds, &n, max);
     collect(e, POLLPRI, fds, &n, max);
-    rc = buffered || n == 0 ? 0 : php_hook_poll(fds, n, ms);
+    rc = buffered || n == 0 ? 0 : eddy_coro_poll(fds, n, ms);
     efree(fds);
     if (!php_coro_after_switch()) {
         RETURN_THROWS();

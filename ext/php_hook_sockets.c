@@ -27,10 +27,10 @@
 
 #include "php_swoole.h"
 #include "php_runtime.h"
-#include "php_hook.h"
 #include "php_coroutine.h"
 
 #include "eddy/base.h"
+#include "eddy/poll.h"
 #include "eddy/coro.h"
 #include "eddy/socket.h"
 
@@ -86,7 +86,7 @@ static int64_t sock_timeout(int fd, int opt) {
  * stop (the PHP call is then skipped). */
 static int wait_fd(int fd, short events, int64_t ms) {
     struct pollfd p = {.fd = fd, .events = events};
-    int rc = php_hook_poll(&p, 1, ms);
+    int rc = eddy_coro_poll(&p, 1, ms);
 
     if (!php_coro_after_switch()) {
         return -1;
@@ -300,7 +300,7 @@ static ZEND_NAMED_FUNCTION(hook_socket_select) {
     n = collect(r, POLLIN, fds, 0, max);
     n = collect(w, POLLOUT, fds, n, max);
     n = collect(e, POLLPRI, fds, n, max);
-    rc = n ? php_hook_poll(fds, n, sec_null ? EDDY_WAIT_FOREVER
+    rc = n ? eddy_coro_poll(fds, n, sec_null ? EDDY_WAIT_FOREVER
                                             : (int64_t) sec * 1000 + (usec + 999) / 1000)
            : 0;
     efree(fds);

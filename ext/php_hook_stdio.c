@@ -10,7 +10,7 @@
  *
  *   - fd 0, 1, 2 (STDIO) and pipes, sockets, terminals (PROC: what
  *     proc_open hands out): the coroutine waits on the loop until the fd is
- *     ready (php_hook_poll), then PHP's own read/write runs and finds it
+ *     ready (eddy_coro_poll), then PHP's own read/write runs and finds it
  *     ready; writes go out non-blocking, as much as fits, waiting between;
  *   - regular files (FILE): the read() / write() runs on the engine's
  *     thread pool while the coroutine waits, through a buffer of our own
@@ -31,10 +31,10 @@
 
 #include "php_swoole.h"
 #include "php_runtime.h"
-#include "php_hook.h"
 #include "php_coroutine.h"
 
 #include "eddy/base.h"
+#include "eddy/poll.h"
 #include "eddy/coro.h"
 #include "eddy/loop.h"
 
@@ -247,7 +247,7 @@ static ssize_t file_write(php_stream *stream, int fd, const char *buf, size_t co
 /* 1 when the fd is ready for `events`, else a negative engine code. */
 static int wait_fd(int fd, short events) {
     struct pollfd p = {.fd = fd, .events = events};
-    int rc = php_hook_poll(&p, 1, EDDY_WAIT_FOREVER);
+    int rc = eddy_coro_poll(&p, 1, EDDY_WAIT_FOREVER);
 
     if (!php_coro_after_switch()) {
         return EDDY_ECANCELED;

@@ -25,13 +25,13 @@
 
 #include "php_swoole.h"
 #include "php_runtime.h"
-#include "php_hook.h"
 #include "php_coroutine.h"
 
 #include "php_network.h"
 #include "ext/standard/file.h"
 
 #include "eddy/base.h"
+#include "eddy/poll.h"
 #include "eddy/socket.h"
 
 #define HOST_MAX 256
@@ -444,7 +444,7 @@ static int wait_ready(hstream_t *hs, short events, int64_t ms) {
     struct pollfd p = {.fd = hs->ns.socket, .events = events};
 
     if (php_coro_in()) {
-        int rc = php_hook_poll(&p, 1, ms);
+        int rc = eddy_coro_poll(&p, 1, ms);
         return php_coro_after_switch() ? rc : EDDY_ECANCELED;
     }
     return plain_wait(hs->ns.socket, events, ms);

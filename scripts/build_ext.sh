@@ -31,6 +31,9 @@ stamp=$( { cd "$ROOT" && find src ext -type f \( -name '*.c' -o -name '*.h' -o -
 cd "$OUT"
 if [ ! -f Makefile ] || [ "$(cat .eddy-configured 2>/dev/null)" != "$stamp" ]; then
   rm -f .eddy-configured
+  # Dependency files name headers that may be gone (a removed ext/*.h would
+  # stop make with "No rule to make target"); a reconfigure rebuilds anyway.
+  find . -name '*.dep' -delete
   phpize >phpize.log 2>&1 || { cat phpize.log >&2; exit 1; }
   ./configure "${FLAGS[@]}" >configure.log 2>&1 || { tail -n 30 configure.log >&2; exit 1; }
   echo "$stamp" >.eddy-configured

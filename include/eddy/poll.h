@@ -7,11 +7,11 @@
  *   struct pollfd p = {.fd = fd, .events = POLLIN};
  *   int n = eddy_coro_poll(&p, 1, 500);   // 1: p.revents says why
  *
- * The fds must not be watched by the coroutine's loop already (an
- * eddy_socket_t's fd is: wait on the socket instead); each fd at most once
- * in the array (merge POLLIN|POLLOUT). Only POLLIN and POLLOUT interest is
- * taken; revents is filled as poll(2) fills it (POLLERR / POLLHUP / POLLNVAL
- * included).
+ * Any fd works, also one the loop already watches (an engine socket, a
+ * hooked PHP stream): the wait uses a private epoll set nested in the
+ * loop. POLLIN, POLLOUT and POLLPRI interest is taken (for an fd given
+ * twice, its first entry's); revents is filled as poll(2) fills it
+ * (POLLERR / POLLHUP / POLLNVAL included). Costs an epoll set per call.
  */
 #ifndef EDDY_POLL_H
 #define EDDY_POLL_H
@@ -22,10 +22,9 @@
 
 /* Number of fds with a non-zero revents (>= 1) once one is ready; 0 when
  * timeout_ms (EDDY_WAIT_FOREVER or negative: no limit) passed first; or
- * EDDY_ECO_OUT_OF_COROUTINE, EDDY_ECANCELED (eddy_coro_cancel), EDDY_EINVAL
- * (an fd the loop cannot watch, e.g. a regular file, or one watched
- * already), -errno from poll(2). With n == 0 it sleeps for timeout_ms (0, or
- * EDDY_ECANCELED). */
+ * EDDY_ECO_OUT_OF_COROUTINE, EDDY_ECANCELED (eddy_coro_cancel), -errno
+ * from poll(2) or epoll (EBADF for a closed fd). With n == 0 it sleeps
+ * for timeout_ms (0, or EDDY_ECANCELED). */
 int eddy_coro_poll(struct pollfd *fds, size_t n, int64_t timeout_ms);
 
 #endif /* EDDY_POLL_H */

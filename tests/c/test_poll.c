@@ -131,3 +131,55 @@ EDDY_TEST(poll, regular_file_is_ready_at_once) {
     run_loop();
     cr_assert_eq(rc, 1);
 }
+
+/* An fd the loop already watches (as an engine socket's is) can be waited
+ * on as well; the loop's own watcher keeps working. */
+typedef struct {
+    pipe_case_t c;
+    eddy_io_t io;
+    int io_fired;
+} watched_case_t;
+
+static void on_watched(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
+    watched_case_t *w = io->data;
+    (void) loop, (void) events;
+    w->io_fired++;
+    eddy_io_stop(io);
+}
+
+EDDY_TEST(poll, fd_watched_by_the_loop_and_given_twice) {
+    watched_case_t w = {.c = {.timeout_ms = 2000, .write_after_ms = 30}};
+    cr_assert_eq(pipe2(w.c.fds, O_NONBLOCK | O_CLOEXEC), 0);
+    eddy_io_init(&w.io, w.c.fds[0], on_watched);
+    w.io.data = &w;
+    cr_assert_eq(eddy_io_set(eddy_loop_default(), &w.io, EDDY_READ), 0);
+    w.c.rc = UNSET;
+    cr_assert_gt(eddy_coro_create(waiter, &w.c), 0);
+    cr_assert_gt(eddy_coro_create(writer, &w.c), 0);
+    run_loop();
+    cr_assert_eq(w.c.rc, 1);
+    cr_assert(w.c.revents & POLLIN);
+    cr_assert_eq(w.io_fired, 1);
+    close(w.c.fds[0]);
+    close(w.c.fds[1]);
+}
+
+static void poll_twice(void *arg) {
+    pipe_case_t *c = arg;
+    struct pollfd p[2] = {{.fd = c->fds[0], .events = POLLIN}, {.fd = c->fds[0], .events = POLLIN}};
+    c->rc = eddy_coro_poll(p, 2, c->timeout_ms);
+    c->revents = (short) (p[0].revents & p[1].revents);
+}
+
+EDDY_TEST(poll, same_fd_twice_reports_both_entries) {
+    pipe_case_t c = {.timeout_ms = 2000, .write_after_ms = 20};
+    cr_assert_eq(pipe2(c.fds, O_NONBLOCK | O_CLOEXEC), 0);
+    c.rc = UNSET;
+    cr_assert_gt(eddy_coro_create(poll_twice, &c), 0);
+    cr_assert_gt(eddy_coro_create(writer, &c), 0);
+    run_loop();
+    cr_assert_eq(c.rc, 2);
+    cr_assert(c.revents & POLLIN);
+    close(c.fds[0]);
+    close(c.fds[1]);
+}
