@@ -34,6 +34,15 @@ fi
 if [ "$ctest_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
+# A sanitizer report from a process Criterion does not watch (a server child
+# a test forked) leaves the test green; any such report fails the run.
+# (LeakSanitizer's exit-time report of Criterion's own runner is not one.)
+san=$(grep -c -E "ERROR: AddressSanitizer|: runtime error: " "$LOG" || true)
+if [ "${san:-0}" -gt 0 ]; then
+  grep -E -B2 -A12 "ERROR: AddressSanitizer|: runtime error: " "$LOG" | head -n 80
+  echo "FAIL: $san sanitizer report(s) in the C test output ($LOG)"
+  failed=$((failed + san))
+fi
 
 # ---- PHP extension ---------------------------------------------------------
 # The committed arginfo headers must match their stubs.
