@@ -54,7 +54,10 @@ static void warn_unsupported(uint32_t flags) {
     };
     char list[128] = "";
 
-    if (RT.warned || !(flags & RUNTIME_UNSUPPORTED)) {
+    /* SWOOLE_HOOK_ALL is "everything there is", the usual setting: only a
+     * flag asked for by name is worth a warning (README says what ALL
+     * leaves out). */
+    if (RT.warned || !(flags & RUNTIME_UNSUPPORTED) || (flags & PHP_HOOK_ALL) == PHP_HOOK_ALL) {
         return;
     }
     RT.warned = true;
