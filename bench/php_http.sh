@@ -6,8 +6,10 @@
 # limit server of bench/http.sh. Every server runs pinned to CPU 0, the
 # load generator on CPU 1, keep-alive over loopback:
 #   wrk -t1 -c100 -d<secs>s --latency   and   ab -k -c100 -n200000
-# each RUNS times; the medians are printed (req/s, p99 latency) with the
-# server's RSS after the load (all its processes summed).
+# All servers are started first and the runs are interleaved (round 1 of
+# every server, then round 2...), so a change in the machine's load hits
+# them alike. RUNS rounds; the medians are printed (req/s, p99 latency)
+# with each server's RSS after the load (all its processes summed).
 #
 # Usage: bench/php_http.sh [swoole.so] [secs] [runs]
 #   defaults: build/ext/modules/swoole.so (make ext), 10, 3
@@ -56,40 +58,44 @@ wrk_p99() {
   awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}'
 }
 
-bench_one() { # name port pid [noab]
-  local name=$1 port=$2 pid=$3 noab=${4:-} out i
-  wait_port "$port"
-  taskset -c 1 wrk -t1 -c100 -d2s "http://127.0.0.1:$port/" >/dev/null # warm-up
-  for i in $(seq "$RUNS"); do
-    out=$(taskset -c 1 wrk -t1 -c100 -d"${SECS}s" --latency "http://127.0.0.1:$port/")
-    echo "$out" | awk '/Requests\/sec/ {print $2}' >>"$TMP/$name.wrk_rps"
-    echo "$out" | wrk_p99 >>"$TMP/$name.wrk_p99"
-    if echo "$out" | grep -q "Non-2xx"; then echo "php_http.sh: $name answered non-2xx" >&2; exit 1; fi
-    if [ -n "$noab" ]; then echo 0 >>"$TMP/$name.ab_rps"; echo - >>"$TMP/$name.ab_p99"; continue; fi
-    out=$(taskset -c 1 ab -q -s 5 -k -c100 -n"$ABN" "http://127.0.0.1:$port/" 2>&1 || true)
-    echo "$out" | awk '/^Requests per second/ {print $4}' >>"$TMP/$name.ab_rps"
-    echo "$out" | awk '$1=="99%" {print $2}' >>"$TMP/$name.ab_p99"
-    if ! echo "$out" | grep -q "^Failed requests: *0"; then echo "php_http.sh: ab saw failures on $name" >&2; fi
-  done
-  rss_tree "$pid" >"$TMP/$name.rss"
+names=() ports=() spids=() noab=()
+add_server() { # name port pid [noab]
+  wait_port "$2"
+  taskset -c 1 wrk -t1 -c100 -d2s "http://127.0.0.1:$2/" >/dev/null # warm-up
+  names+=("$1"); ports+=("$2"); spids+=("$3"); noab+=("${4:-}")
+}
+
+one_round() { # index
+  local name=${names[$1]} port=${ports[$1]} out
+  out=$(taskset -c 1 wrk -t1 -c100 -d"${SECS}s" --latency "http://127.0.0.1:$port/")
+  echo "$out" | awk '/Requests\/sec/ {print $2}' >>"$TMP/$name.wrk_rps"
+  echo "$out" | wrk_p99 >>"$TMP/$name.wrk_p99"
+  if echo "$out" | grep -q "Non-2xx"; then echo "php_http.sh: $name answered non-2xx" >&2; exit 1; fi
+  if [ -n "${noab[$1]}" ]; then echo 0 >>"$TMP/$name.ab_rps"; echo - >>"$TMP/$name.ab_p99"; return; fi
+  out=$(taskset -c 1 ab -q -s 5 -k -c100 -n"$ABN" "http://127.0.0.1:$port/" 2>&1 || true)
+  echo "$out" | awk '/^Requests per second/ {print $4}' >>"$TMP/$name.ab_rps"
+  echo "$out" | awk '$1=="99%" {print $2}' >>"$TMP/$name.ab_p99"
+  if ! echo "$out" | grep -q "^Failed requests: *0"; then echo "php_http.sh: ab saw failures on $name" >&2; fi
+}
+
+report() { # index
+  local name=${names[$1]}
   printf '%-12s wrk %9.0f req/s p99 %6.2f ms | ab %9.0f req/s p99 %3s ms | RSS %6.1f MiB\n' "$name" \
     "$(median <"$TMP/$name.wrk_rps")" "$(median <"$TMP/$name.wrk_p99")" \
     "$(median <"$TMP/$name.ab_rps")" "$(median <"$TMP/$name.ab_p99")" \
-    "$(awk '{print $1/1024}' "$TMP/$name.rss")"
+    "$(rss_tree "${spids[$1]}" | awk '{print $1/1024}')"
   echo "$name $(median <"$TMP/$name.wrk_rps") $(median <"$TMP/$name.ab_rps")" >>"$TMP/results"
 }
-
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 PHP=(php -n -d "extension=$SO" -d zend_extension=opcache.so -d opcache.enable_cli=1)
 "${PHP[@]}" -r 'exit(opcache_get_status() !== false ? 0 : 1);' ||
   { echo "php_http.sh: opcache does not load (install php8.2-opcache)" >&2; exit 1; }
-echo "wrk -t1 -c100 -d${SECS}s --latency / ab -k -c100 -n$ABN; medians of $RUNS; server on CPU 0, client on CPU 1"
+echo "wrk -t1 -c100 -d${SECS}s --latency / ab -k -c100 -n$ABN; medians of $RUNS interleaved rounds; server on CPU 0, client on CPU 1"
 
 for mode in base process; do
   P=$(free_port)
   taskset -c 0 "${PHP[@]}" examples/http_server.php "$P" 1 "$mode" >"$TMP/php-$mode.log" 2>&1 & pids+=($!)
-  bench_one "eddy-$mode" "$P" "${pids[-1]}"; stop "${pids[-1]}"
+  add_server "eddy-$mode" "$P" "${pids[-1]}"
 done
 
 P=$(free_port)
@@ -111,14 +117,14 @@ http {
 }
 CONF
 taskset -c 0 nginx -p "$TMP" -c "$TMP/nginx.conf" & pids+=($!)
-bench_one nginx "$P" "${pids[-1]}"; stop "${pids[-1]}"
+add_server nginx "$P" "${pids[-1]}"
 
 if command -v go >/dev/null; then
   (cd "$TMP" && cp "$OLDPWD/bench/go_http.go" . && GOCACHE="$TMP/gocache" GOPATH="$TMP/gopath" \
      GO111MODULE=off go build -o go_http go_http.go)
   P=$(free_port)
   GOMAXPROCS=1 taskset -c 0 "$TMP/go_http" "$P" & pids+=($!)
-  bench_one go "$P" "${pids[-1]}"; stop "${pids[-1]}"
+  add_server go "$P" "${pids[-1]}"
 else
   echo "go: not installed (golang-go), skipped"
 fi
@@ -127,8 +133,13 @@ if [ -n "${EPOLL_BIN:-}" ]; then
   P=$(free_port)
   taskset -c 0 "$EPOLL_BIN" "$P" & pids+=($!)
   # wrk only: the limit server ignores HTTP/1.0 keep-alive, which ab speaks
-  bench_one epoll "$P" "${pids[-1]}" noab; stop "${pids[-1]}"
+  add_server epoll "$P" "${pids[-1]}" noab
 fi
+
+for r in $(seq "$RUNS"); do
+  for i in "${!names[@]}"; do one_round "$i"; done
+done
+for i in "${!names[@]}"; do report "$i"; done
 
 awk '{w[$1]=$2; a[$1]=$3}
   END {
