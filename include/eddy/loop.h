@@ -55,6 +55,7 @@ struct eddy_io_s {
     /* private */
     eddy_io_cb cb;
     eddy_loop_t *loop;
+    unsigned unref; /* eddy_io_unref(): the interest keeps no loop alive */
 };
 
 struct eddy_signal_s {
@@ -87,6 +88,7 @@ struct eddy_loop_s {
     int wakefd;            /* eventfd: the work pool reports completions */
     int stop_flag;
     uint64_t now_ms;       /* cached at the top of each iteration */
+    uint64_t id;           /* unique in the process: eddy_loop_default_id() */
     size_t active_io;      /* watchers with non-zero interest */
     size_t pending_work;   /* submitted, done callback not yet run */
     eddy_timer_t **timers; /* min-heap by due time, then insertion order */
@@ -118,6 +120,10 @@ eddy_loop_t *eddy_loop_default(void);
 /* Closes this thread's default loop (a later eddy_loop_default() makes a
  * fresh one). For clean shutdown and leak-free tests. */
 void eddy_loop_default_close(void);
+/* The id of this thread's default loop, 0 while there is none (it makes
+ * none): no other loop initialized in the process (fork aside) had it, so
+ * it tells the default loop from a later one at the same address. */
+uint64_t eddy_loop_default_id(void);
 
 /* Runs until nothing is left to wait for or eddy_loop_stop(). Returns 0, or
  * a negative errno if epoll_wait fails for a reason other than EINTR. */
@@ -136,6 +142,13 @@ void eddy_io_init(eddy_io_t *io, int fd, eddy_io_cb cb);
 int eddy_io_set(eddy_loop_t *loop, eddy_io_t *io, unsigned events);
 /* Removes the fd from the loop (does not close it). Safe to call twice. */
 void eddy_io_stop(eddy_io_t *io);
+/* A watcher keeps eddy_loop_run() going while it has interest, unless
+ * unref'd: it then stays registered and its callback still runs, but the
+ * loop may end without it (interest kept between waits only to spare the
+ * epoll_ctl calls of the next one). eddy_io_ref() undoes it. Either may be
+ * called at any time; eddy_io_init() makes a watcher referenced. */
+void eddy_io_unref(eddy_io_t *io);
+void eddy_io_ref(eddy_io_t *io);
 
 /* ---- signals ----------------------------------------------------------- */
 

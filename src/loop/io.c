@@ -71,6 +71,7 @@ void eddy_io_init(eddy_io_t *io, int fd, eddy_io_cb cb) {
     io->events = 0;
     io->cb = cb;
     io->loop = NULL;
+    io->unref = 0;
 }
 
 /* Drops `io` from the part of the current batch not yet dispatched. */
@@ -97,7 +98,7 @@ int eddy_io_set(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     else if (rc == -EEXIST && op == EPOLL_CTL_ADD)
         rc = backend_ctl(loop, EPOLL_CTL_MOD, io->fd, to_backend(events), io);
     if (rc < 0) return rc;
-    if (!io->events) loop->active_io++;
+    if (!io->events && !io->unref) loop->active_io++;
     io->events = events;
     io->loop = loop;
     return 0;
@@ -109,8 +110,21 @@ void eddy_io_stop(eddy_io_t *io) {
     /* EBADF/ENOENT: the fd was closed first, epoll already forgot it. */
     (void)backend_ctl(loop, EPOLL_CTL_DEL, io->fd, 0, NULL);
     io->events = 0;
-    loop->active_io--;
+    if (!io->unref) loop->active_io--;
     invalidate(loop, io);
+}
+
+/* active_io counts the watchers with interest that are referenced. */
+void eddy_io_unref(eddy_io_t *io) {
+    if (io->unref) return;
+    io->unref = 1;
+    if (io->events) io->loop->active_io--;
+}
+
+void eddy_io_ref(eddy_io_t *io) {
+    if (!io->unref) return;
+    io->unref = 0;
+    if (io->events) io->loop->active_io++;
 }
 
 static void dispatch(eddy_loop_t *loop, struct epoll_event *ev) {

@@ -52,6 +52,8 @@ int eddy_loop_init(eddy_loop_t *loop) {
         eddy__io_backend_close(loop);
         return rc;
     }
+    static _Atomic uint64_t last_id;
+    loop->id = ++last_id;
     eddy_loop_update_time(loop);
     return 0;
 }
@@ -132,5 +134,7 @@ int eddy_loop_run(eddy_loop_t *loop) {
 void eddy_loop_stop(eddy_loop_t *loop) { loop->stop_flag = 1; }
 
 uint64_t eddy_loop_now(const eddy_loop_t *loop) { return loop->now_ms; }
+
+uint64_t eddy_loop_default_id(void) { return default_loop ? default_loop->id : 0; }
 
 void eddy_loop_update_time(eddy_loop_t *loop) { loop->now_ms = eddy_now_ms(); }

@@ -12,6 +12,7 @@
  */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,21 +85,57 @@ static void wake_slot(eddy_wait_t **slot, int result) {
     eddy_coro_wake(w, result);
 }
 
+/* A lingering interest may outlive its loop: the default loop is closed
+ * and made again (a server's worker after fork, its end). The old loop's
+ * memory is gone, and with it the registration: forget it without a look
+ * at the loop (its id, kept here, tells). */
+static void on_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events);
+
+static void forget_dead_loop(eddy_socket_t *s) {
+    if (s->io.events && s->io_loop != eddy_loop_default_id()) {
+        eddy_io_init(&s->io, s->fd, on_io);
+        s->io.data = s;
+    }
+}
+
+/* Interest follows the waiters, except that read interest, once set,
+ * lingers while nobody reads, unreferenced (it keeps no loop alive): a
+ * connection used for request and reply (a pool's database connection)
+ * would otherwise pay an EPOLL_CTL_ADD and a DEL for every reply. on_io
+ * drops it when data or a hang-up comes with no reader, or level-triggered
+ * epoll would report it on every iteration. Write interest never lingers:
+ * a socket is writable nearly all the time. */
+static int update_interest(eddy_socket_t *s) {
+    unsigned want = (s->reader ? EDDY_READ : 0u) | (s->writer ? EDDY_WRITE : 0u);
+    if (s->closed) return 0;
+    eddy_loop_t *loop = eddy_loop_default();
+    if (!loop) return EDDY_ESYSCALL; /* out of fds; logged */
+    forget_dead_loop(s);
+    unsigned reg = want | (s->io.events & EDDY_READ);
+    if (reg != s->io.events) {
+        int rc = eddy_io_set(loop, &s->io, reg);
+        if (rc < 0) return rc;
+        s->io_loop = eddy_loop_default_id();
+    }
+    if (want) eddy_io_ref(&s->io);
+    else eddy_io_unref(&s->io);
+    return 0;
+}
+
 static void on_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     eddy_socket_t *s = io->data;
-    (void)loop;
+    bool unread = (events & (EDDY_READ | EDDY_ERROR)) && !s->reader;
     /* The woken reader may close the socket and drop the last other ref;
      * hold one so `s` outlives this callback's second look at it. */
     s->refs++;
     if (events & (EDDY_READ | EDDY_ERROR)) wake_slot(&s->reader, 0);
     if (events & (EDDY_WRITE | EDDY_ERROR)) wake_slot(&s->writer, 0);
+    if (unread && !s->closed && !s->reader) {
+        /* lingering read interest fired for nobody: drop it (see above) */
+        unsigned want = s->writer ? EDDY_WRITE : 0u;
+        if (eddy_io_set(loop, &s->io, want) < 0) eddy_io_stop(&s->io);
+    }
     sock_unref(s);
-}
-
-static int update_interest(eddy_socket_t *s) {
-    unsigned want = (s->reader ? EDDY_READ : 0u) | (s->writer ? EDDY_WRITE : 0u);
-    if (s->closed || want == s->io.events) return 0;
-    return eddy_io_set(eddy_loop_default(), &s->io, want);
 }
 
 /* Timeout, cancel or kill: the coroutine stops waiting; free its slot and
@@ -190,6 +227,7 @@ void eddy_socket_close(eddy_socket_t *s) {
     s->closed = 1;
     /* Out of epoll before close(2): a closed fd number can be reused at
      * once, and epoll would otherwise keep the old registration. */
+    forget_dead_loop(s);
     eddy_io_stop(&s->io);
     eddy__net_close(s->fd);
     s->fd = -1;

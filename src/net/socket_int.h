@@ -23,7 +23,9 @@ struct eddy_socket_s {
     eddy_sock_type_t type;
     unsigned refs;
     unsigned closed;
-    eddy_io_t io;            /* interest mirrors which waiters are present */
+    eddy_io_t io;            /* interest: the waiters present, plus a lingering
+                                read (update_interest in socket.c) */
+    uint64_t io_loop;        /* eddy_loop_default_id() when io was registered */
     eddy_wait_t *reader;     /* the one coroutine waiting to read, or NULL */
     eddy_wait_t *writer;     /* the one coroutine waiting to write, or NULL */
     int64_t timeout_connect, timeout_read, timeout_write;
