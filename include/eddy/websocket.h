@@ -275,7 +275,7 @@ int eddy_ws_inflate(eddy_ws_deflate_t *d, const void *in, size_t len, int final,
 
 /* ======================================================================
  * WebSocket server (src/http/ws_server.c, ws_conn.c, ws_upgrade.c,
- * ws_push.c): RFC 6455 over the HTTP server, BASE and PROCESS modes, as
+ * ws_push.c, ws_table.c): RFC 6455 over the HTTP server, BASE and PROCESS modes, as
  * Swoole\WebSocket\Server.
  *
  *   eddy_ws_server_opts_t o = {.on_message = echo, .compression = 1};
@@ -338,8 +338,14 @@ int eddy_ws_inflate(eddy_ws_deflate_t *d, const void *in, size_t len, int final,
  * in both modes: frames are built here and sent with eddy_server_send(),
  * which forwards to the owner as it does for plain sends, and the
  * handshake status lives in a table in shared memory (one 8-byte slot per
- * connection: max_connection slots in PROCESS mode, worker_num x
- * RLIMIT_NOFILE slots in BASE mode, pages touched only when used). In
+ * connection: max_connection slots in PROCESS mode, 2^ceil(log2
+ * worker_num) x RLIMIT_NOFILE's hard limit in BASE mode, pages touched
+ * only when used). A connection's frame state (fragments, deflate
+ * streams) lives in the worker that reads it: when that worker restarts
+ * (reload, max_request, crash), its successor closes the connections it
+ * inherits in PROCESS mode with a close frame 1001 (going away) -- where
+ * Swoole, parsing frames in the master, keeps them open; in BASE mode they
+ * end with the worker as every connection does. In
  * PROCESS mode with dispatch_mode 5, a connection bound to a uid after
  * its handshake moves to another worker, which knows nothing of its frame
  * state: bind before upgrading (Swoole has the same constraint on frame

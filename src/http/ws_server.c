@@ -7,8 +7,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 
 #include "http_server.h"
 #include "ws_server.h"
@@ -73,85 +71,6 @@ void eddy__ws_conn_free(ws_conn_t *c) {
     eddy_free(c);
 }
 
-/* ---- shared status table -------------------------------------------------- */
-
-/* Session ids (eddy/server.h): PROCESS mode, a counter whose live values
- * occupy distinct slots modulo max_connection (the engine's own table is
- * laid out so); BASE mode, generation | worker id | fd, so worker id and fd
- * index the table and the stored id tells generations apart. */
-static _Atomic uint64_t *slot_of(const eddy_ws_server_t *ws, int fd) {
-    const ws_table_t *t = &ws->table;
-    if (fd <= 0 || !t->slots) return NULL;
-    size_t i;
-    if (t->process) {
-        i = (size_t)fd % t->nslots;
-    } else {
-        size_t w = ((uint32_t)fd >> EDDY_SERVER_FD_BITS) & ((1u << t->worker_bits) - 1);
-        size_t f = (uint32_t)fd & ((1u << EDDY_SERVER_FD_BITS) - 1);
-        if (f >= t->per_worker) return NULL;
-        i = w * t->per_worker + f;
-    }
-    return i < t->nslots ? &t->slots[i] : NULL;
-}
-
-void eddy__ws_status_set(eddy_ws_server_t *ws, int fd, int status) {
-    _Atomic uint64_t *s = slot_of(ws, fd);
-    if (s) atomic_store(s, (uint64_t)(uint32_t)fd << 8 | (uint64_t)status);
-}
-
-void eddy__ws_status_clear(eddy_ws_server_t *ws, int fd) {
-    _Atomic uint64_t *s = slot_of(ws, fd);
-    if (!s) return;
-    /* Only our session's entry: in PROCESS mode the slot may already hold a
-     * newer connection's (the close reached us late). */
-    uint64_t v = atomic_load(s);
-    if ((uint32_t)(v >> 8) == (uint32_t)fd) atomic_compare_exchange_strong(s, &v, 0);
-}
-
-int eddy_ws_status(const eddy_ws_server_t *ws, int fd) {
-    _Atomic uint64_t *s = slot_of(ws, fd);
-    if (!s) { /* an id the table has no slot for: what this worker knows */
-        ws_conn_t *c = eddy__ws_conn_find((eddy_ws_server_t *)ws, fd);
-        return c ? c->status : EDDY_WS_STATUS_NONE;
-    }
-    uint64_t v = atomic_load(s);
-    return (uint32_t)(v >> 8) == (uint32_t)fd ? (int)(v & 0xff) : EDDY_WS_STATUS_NONE;
-}
-
-int eddy_ws_is_established(const eddy_ws_server_t *ws, int fd) {
-    return eddy_ws_status(ws, fd) == EDDY_WS_STATUS_ACTIVE;
-}
-
-static int table_init(eddy_ws_server_t *ws) {
-    const eddy_server_config_t *cfg = eddy_server_config(ws->srv);
-    ws_table_t *t = &ws->table;
-    t->process = eddy_server_mode(ws->srv) == EDDY_SERVER_PROCESS;
-    if (t->process) {
-        t->nslots = cfg->max_connection ? cfg->max_connection : 1;
-    } else {
-        /* A worker's fds are below RLIMIT_NOFILE's hard limit (the soft
-         * one may be raised later, up to it) and the id's 20 bits. */
-        struct rlimit rl;
-        size_t per = (size_t)1 << EDDY_SERVER_FD_BITS;
-        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
-            rl.rlim_max < per)
-            per = (size_t)rl.rlim_max;
-        while ((1u << t->worker_bits) < cfg->worker_num) t->worker_bits++;
-        t->per_worker = per;
-        t->nslots = per * ((size_t)1 << t->worker_bits);
-    }
-    /* Shared and anonymous: inherited by the forked workers; untouched
-     * pages cost nothing, so sizing by the fd range is cheap. */
-    void *m = mmap(NULL, t->nslots * sizeof(uint64_t), PROT_READ | PROT_WRITE,
-                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) {
-        t->slots = NULL;
-        return EDDY_ENOMEM;
-    }
-    t->slots = m;
-    return 0;
-}
-
 /* ---- engine events --------------------------------------------------------- */
 
 eddy_ws_server_t *eddy_ws_server_of(eddy_server_t *srv) {
@@ -173,6 +92,12 @@ static void on_close(eddy_server_t *srv, int fd, int reactor_id) {
     }
     if (!was_ws && ws->o.on_disconnect) ws->o.on_disconnect(ws, fd);
     else if (ws->o.on_close) ws->o.on_close(ws, fd);
+}
+
+static void on_worker_start(eddy_server_t *srv, int worker_id) {
+    eddy_ws_server_t *ws = eddy_ws_server_of(srv);
+    if (!eddy_server_is_task_worker(srv)) eddy__ws_table_worker_start(ws, worker_id);
+    if (ws->user.on_worker_start) ws->user.on_worker_start(srv, worker_id);
 }
 
 /* Plain requests go to the user; handshakes are screened here. */
@@ -220,11 +145,12 @@ int eddy_ws_server_new(eddy_ws_server_t **out, eddy_server_t *srv,
                                     .max_message_size = max};
     eddy_server_events_t ev = ws->user;
     ev.on_close = on_close;
+    ev.on_worker_start = on_worker_start;
     eddy_http_server_opts_t ho = {.on_request = on_request, .data = ws, .events = &ev,
                                   .header_max_size = opts->header_max_size};
     /* The table first: once the HTTP server exists, srv's events point at
      * it, and a failure after that would leave them dangling. */
-    int rc = table_init(ws);
+    int rc = eddy__ws_table_init(ws);
     if (rc == 0) rc = eddy_http_server_new(&ws->hs, srv, &ho);
     if (rc < 0) {
         eddy_ws_server_free(ws);
@@ -245,7 +171,7 @@ void eddy_ws_server_free(eddy_ws_server_t *ws) {
             eddy__ws_conn_free(c);
         }
     eddy_free(ws->buckets);
-    if (ws->table.slots) munmap((void *)ws->table.slots, ws->table.nslots * sizeof(uint64_t));
+    eddy__ws_table_free(ws);
     eddy_http_server_free(ws->hs);
     eddy_buf_free(&ws->out);
     eddy_buf_free(&ws->zout);

@@ -1,5 +1,5 @@
 /* Private to the WebSocket server files (ws_server.c, ws_conn.c,
- * ws_upgrade.c, ws_push.c). */
+ * ws_upgrade.c, ws_push.c, ws_table.c). */
 #ifndef EDDY_HTTP_WS_SERVER_H
 #define EDDY_HTTP_WS_SERVER_H
 
@@ -26,10 +26,7 @@ typedef struct ws_conn_s {
     unsigned failed : 1;       /* close frame sent after an error: input is ignored */
 } ws_conn_t;
 
-/* Shared-memory handshake status: one slot per connection, written by the
- * worker that reads the connection, read by any. A slot holds
- * (uint32 session << 8) | status, 0 when empty, so a stale slot never
- * answers for another session. */
+/* Shared-memory handshake status, one slot per connection (ws_table.c). */
 typedef struct {
     _Atomic uint64_t *slots; /* MAP_SHARED, nslots of them */
     size_t nslots;
@@ -58,7 +55,11 @@ ws_conn_t *eddy__ws_conn_new(eddy_ws_server_t *ws, int fd);
 void eddy__ws_conn_remove(eddy_ws_server_t *ws, ws_conn_t *c);
 void eddy__ws_conn_free(ws_conn_t *c);
 
-/* ws_server.c: the shared status table */
+/* ws_table.c: the shared status table. set: by the reading worker (owner
+ * recorded), or by another (status only, while the slot is fd's). */
+int eddy__ws_table_init(eddy_ws_server_t *ws);
+void eddy__ws_table_free(eddy_ws_server_t *ws);
+void eddy__ws_table_worker_start(eddy_ws_server_t *ws, int worker_id);
 void eddy__ws_status_set(eddy_ws_server_t *ws, int fd, int status);
 void eddy__ws_status_clear(eddy_ws_server_t *ws, int fd);
 

@@ -89,6 +89,8 @@ static void on_message(eddy_ws_server_t *ws, int fd, int opcode, const char *dat
         note("close frame code=%u reason=%.*s\n", code, (int)rl, reason ? reason : "");
     } else if (opcode == EDDY_WS_OP_TEXT && len == 6 && memcmp(data, "whoami", 6) == 0) {
         reply(ws, fd, "fd=%d opened=%d", fd, g_opened[fd & 0xffff]);
+    } else if (opcode == EDDY_WS_OP_TEXT && len == 6 && memcmp(data, "reload", 6) == 0) {
+        note("reload rc=%d\n", eddy_server_reload(eddy_ws_server_server(ws)));
     } else if (opcode == EDDY_WS_OP_TEXT && len == 3 && memcmp(data, "bye", 3) == 0) {
         note("disconnect rc=%d\n", eddy_ws_disconnect(ws, fd, 4000, "bye", 3));
     } else if (opcode == EDDY_WS_OP_TEXT && starts(data, len, "push-to:")) {
@@ -554,6 +556,16 @@ static void t_other_worker(int mode) {
     cr_assert_eq(stop(&p), 0);
 }
 
+/* PROCESS mode: connections outlive a worker, their frame state does not;
+ * the successor closes them with 1001 instead of parsing frames as HTTP. */
+static void t_restart_closes(int mode) {
+    proc_t p;
+    start(mode, &p);
+    expect_client(p.port, "restart", NULL, "ok restart 1001");
+    expect_client(p.port, "echo", NULL, "ok text"); /* and serves new ones */
+    cr_assert_eq(stop(&p), 0);
+}
+
 /* open_websocket_ping_frame / _pong_frame / _close_frame: control frames
  * reach on_message; a ping is then not answered by the server. */
 static void t_control_frames_delivered(int mode) {
@@ -601,6 +613,7 @@ EDDY_TEST(ws_base, raw_pipelined, .timeout = 90) { t_raw_pipelined(EDDY_SERVER_B
 EDDY_TEST(ws_base, custom_handshake, .timeout = 90) { t_custom_handshake(EDDY_SERVER_BASE); }
 BOTH(push_broadcast)
 BOTH(other_worker)
+EDDY_TEST(ws_process, restart_closes, .timeout = 90) { t_restart_closes(EDDY_SERVER_PROCESS); }
 EDDY_TEST(ws_base, control_frames_delivered, .timeout = 90) {
     t_control_frames_delivered(EDDY_SERVER_BASE);
 }

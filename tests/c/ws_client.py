@@ -176,6 +176,17 @@ async def relay(port):
             print("ok relaybye %s %s" % (code, reason))
 
 
+async def restart(port):
+    async with websockets.connect(uri(port), compression=None) as ws:
+        await ws.send("reload")
+        try:
+            got = await asyncio.wait_for(ws.recv(), 10)
+            print("unexpected message %r" % got)
+        except websockets.ConnectionClosed as e:
+            code, reason = close_info(e)
+            print("ok restart %s" % code)
+
+
 async def reject(port):
     try:
         async with websockets.connect(uri(port, "/deny"), compression=None):
@@ -189,7 +200,8 @@ async def reject(port):
 
 SCENARIOS = {"echo": echo, "fragment": fragment, "ping": ping, "close": close,
              "disconnect": disconnect, "deflate": deflate, "push": push,
-             "reject": reject, "relay": relay}
+             "reject": reject, "relay": relay,
+             "restart": restart}
 
 
 def main():
