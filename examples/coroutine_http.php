@@ -16,7 +16,7 @@ use Swoole\Coroutine;
 use Swoole\Coroutine\Channel;
 use Swoole\Coroutine\Client;
 
-$port = (int) ($argv[1] ?? getenv('PORT') ?: 9501);
+$port = (int) ($argv[1] ?? (getenv('PORT') ?: 9501));
 
 $server = new Swoole\Http\Server('127.0.0.1', $port, SWOOLE_BASE);
 $server->set(['worker_num' => 1]); // one worker: the concurrency is all coroutines

@@ -4,12 +4,12 @@
  * (each worker accepts and serves its own connections) answering every
  * request with the same 24-byte page and three fixed headers.
  *
- *   php http_server.php [port] [worker_num] [base|process]
+ *   php http_server.php [port] [worker_num] [base|process]      (or PORT=... in the environment)
  *
  * port defaults to 9501 (0 picks a free one), worker_num to the number of
  * CPUs, the mode to base. Then: curl -i http://127.0.0.1:9501/
  */
-$port = (int) ($argv[1] ?? getenv('PORT') ?: 9501);
+$port = (int) ($argv[1] ?? (getenv('PORT') ?: 9501));
 $mode = ($argv[3] ?? 'base') === 'process' ? SWOOLE_PROCESS : SWOOLE_BASE;
 
 $http = new Swoole\Http\Server('127.0.0.1', $port, $mode);

@@ -12,7 +12,7 @@
  * Task workers are plain processes: blocking code (a CPU-bound loop, a
  * synchronous library) belongs there, never in a request handler.
  */
-$port = (int) ($argv[1] ?? getenv('PORT') ?: 9501);
+$port = (int) ($argv[1] ?? (getenv('PORT') ?: 9501));
 
 $server = new Swoole\Http\Server('127.0.0.1', $port, SWOOLE_BASE);
 $server->set([

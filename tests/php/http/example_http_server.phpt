@@ -5,6 +5,7 @@ http: examples/http_server.php answers GET and HEAD with the performance page's 
 require __DIR__ . '/http.inc';
 $h = server_start(__DIR__ . '/../../../examples/http_server.php', ['0', '1'], '~listening on http://127\.0\.0\.1:(\d+)/~');
 $port = $h['port'];
+echo $port > 0 && $port != 9501 ? "port 0: a free port\n" : "port $port\n";
 
 exec('curl -s -i --max-time 5 http://127.0.0.1:' . $port . '/any/path 2>&1', $out, $rc);
 $text = implode("\n", $out);
@@ -30,6 +31,7 @@ fclose($c);
 server_stop($h);
 ?>
 --EXPECT--
+port 0: a free port
 curl rc=0
 HTTP/1.1 200 OK: yes
 Last-Modified: Thu, 18 Jun 2015 10:24:27 GMT: yes
