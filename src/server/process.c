@@ -171,11 +171,32 @@ int eddy__records_send(int fd, eddy_buf_t *q, size_t *off, int wait) {
         if (poll(&pfd, 1, 1000) < 0 && errno != EINTR) return -errno;
         rc = 0;
     }
-    if (*off == q->len) { /* compact only when empty: no memmove per record */
-        eddy_buf_clear(q);
-        *off = 0;
-    }
+    eddy__queue_trim(q, off);
     return rc == -EAGAIN ? 0 : (rc < 0 ? rc : 0);
+}
+
+static void drop_sent(eddy_buf_t *q, size_t *off) {
+    size_t pending = q->len - *off;
+    memmove(q->data, q->data + *off, pending);
+    q->len = pending;
+    q->data[q->len] = '\0';
+    *off = 0;
+}
+
+void eddy__queue_trim(eddy_buf_t *q, size_t *off) {
+    size_t pending = q->len - *off;
+    if (pending == 0) {
+        /* A burst's buffer is not kept: one per channel and connection. */
+        if (q->cap > EDDY__QUEUE_KEEP) eddy_buf_free(q);
+        else eddy_buf_clear(q);
+        *off = 0;
+        return;
+    }
+    /* Once the sent prefix outweighs what is left, move the rest down: a
+     * queue that never drains whole (a client uploading faster than its
+     * worker reads) otherwise grows by all that ever went through it. Each
+     * byte is moved at most once per byte sent before it: amortised O(1). */
+    if (*off >= pending) drop_sent(q, off);
 }
 
 int eddy__records_recv(int fd, char *buf, size_t *lens) {

@@ -164,6 +164,13 @@ int eddy__session_alloc(eddy_server_t *srv);
  * *off on, with sendmmsg; advances *off past what the socket took. With
  * wait, polls until all are sent (worker side). 0 or -errno. */
 int eddy__records_send(int fd, eddy_buf_t *q, size_t *off, int wait);
+/* A queue consumed from *off on (channel records, a client's output):
+ * drops the consumed prefix once it is at least as long as what is left,
+ * and releases a buffer over EDDY__QUEUE_KEEP once the queue is empty, so
+ * that its memory follows what is pending (at most twice it), not what
+ * went through it. */
+#define EDDY__QUEUE_KEEP (1u << 20)
+void eddy__queue_trim(eddy_buf_t *q, size_t *off);
 /* Appends one record (header + payload) to q in that format. */
 void eddy__records_put(eddy_buf_t *q, const eddy__msg_t *h, const void *payload);
 /* Receives up to EDDY__BATCH records into buf (EDDY__BATCH slots of

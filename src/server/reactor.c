@@ -140,10 +140,7 @@ static int flush_out(eddy__reactor_t *r, eddy__pconn_t *c) {
         if (n < 0) return -errno;
         c->outoff += (size_t)n;
     }
-    if (c->outoff == c->out.len) {
-        eddy_buf_clear(&c->out);
-        c->outoff = 0;
-    }
+    eddy__queue_trim(&c->out, &c->outoff); /* a long reply never drains whole */
     conn_watch(r, c);
     return 0;
 }
