@@ -178,6 +178,16 @@ void eddy__pids_set(eddy_server_t *srv, int id, pid_t pid);
 /* End of a manager or worker process. */
 __attribute__((noreturn)) void eddy__server_exit(eddy_server_t *srv, int code);
 
+/* feed.c: the bytes of one read for a stream connection whose unframed
+ * tail is `in`. frames(ctx, conn, data, len) delivers every complete
+ * message of data[0..len) and returns the bytes it consumed, or
+ * EDDY__FEED_GONE once the connection closed (its buffer is left alone).
+ * Frames in place when `in` is empty; keeps only an incomplete tail. */
+#define EDDY__FEED_GONE ((size_t)-1)
+typedef size_t (*eddy__frames_cb)(void *ctx, void *conn, const char *data, size_t len);
+void eddy__feed(eddy_buf_t *in, const char *buf, size_t n, eddy__frames_cb frames, void *ctx,
+                void *conn);
+
 /* manager.c: runs the manager process; never returns. */
 __attribute__((noreturn)) void eddy__manager_main(eddy_server_t *srv);
 /* worker.c: runs worker `id`; never returns. */

@@ -138,23 +138,35 @@ void eddy__records_put(eddy_buf_t *q, const eddy__msg_t *h, const void *payload)
     if (h->len) eddy_buf_append(q, payload, h->len);
 }
 
-/* One sendmmsg for up to EDDY__BATCH records; records sent, or -errno. */
+/* One sendmmsg for up to EDDY__BATCH datagrams, each gathering as many
+ * queued records as fit in EDDY__RECORD_MAX (at most EDDY__PACK): the
+ * reader is woken once per datagram, not per record, and sees its records
+ * together. Datagrams sent, or -errno. */
 static int send_batch(int fd, eddy_buf_t *q, size_t *off) {
     struct mmsghdr mm[EDDY__BATCH];
-    struct iovec iov[EDDY__BATCH];
-    int k = 0;
+    struct iovec iov[EDDY__BATCH * EDDY__PACK];
+    size_t ends[EDDY__BATCH]; /* queue offset past each datagram */
+    int k = 0, v = 0;
     for (size_t at = *off; at < q->len && k < EDDY__BATCH; k++) {
-        uint32_t n;
-        memcpy(&n, q->data + at, 4);
-        iov[k] = (struct iovec){q->data + at + 4, n};
-        mm[k] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[k], .msg_iovlen = 1}};
-        at += 4 + n;
+        int first = v;
+        size_t total = 0;
+        while (at < q->len && v - first < EDDY__PACK) {
+            uint32_t n;
+            memcpy(&n, q->data + at, 4);
+            if (v > first && total + n > EDDY__RECORD_MAX) break;
+            iov[v++] = (struct iovec){q->data + at + 4, n};
+            total += n;
+            at += 4 + n;
+        }
+        mm[k] = (struct mmsghdr){
+            .msg_hdr = {.msg_iov = &iov[first], .msg_iovlen = (size_t)(v - first)}};
+        ends[k] = at;
     }
     int sent;
     do sent = sendmmsg(fd, mm, (unsigned)k, MSG_DONTWAIT | MSG_NOSIGNAL);
     while (sent < 0 && errno == EINTR);
     if (sent < 0) return -errno;
-    for (int i = 0; i < sent; i++) *off += 4 + iov[i].iov_len;
+    if (sent > 0) *off = ends[sent - 1];
     return sent;
 }
 

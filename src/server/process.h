@@ -24,14 +24,18 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "server/internal.h"
 
 #define EDDY__CHUNK (60 * 1024) /* payload per record; far below the socket's sndbuf */
 #define EDDY__RECORD_MAX (16 + EDDY__CHUNK)
-/* Records moved per recvmmsg / sendmmsg: under load one system call
- * carries many messages, which is most of PROCESS mode's cost. */
+/* Datagrams moved per recvmmsg / sendmmsg, and records gathered into one
+ * datagram (back to back, up to EDDY__RECORD_MAX bytes): under load one
+ * system call and one wake-up of the reader carry many messages, which is
+ * most of PROCESS mode's cost. */
 #define EDDY__BATCH 16
+#define EDDY__PACK 64
 
 /* Record types. Master -> worker: CONNECT, DATA, CLOSE (the connection is
  * gone), PACKET (a datagram: aux the listener, payload the sender's
@@ -173,9 +177,20 @@ int eddy__records_send(int fd, eddy_buf_t *q, size_t *off, int wait);
 void eddy__queue_trim(eddy_buf_t *q, size_t *off);
 /* Appends one record (header + payload) to q in that format. */
 void eddy__records_put(eddy_buf_t *q, const eddy__msg_t *h, const void *payload);
-/* Receives up to EDDY__BATCH records into buf (EDDY__BATCH slots of
+/* Receives up to EDDY__BATCH datagrams into buf (EDDY__BATCH slots of
  * EDDY__RECORD_MAX); lens[i] gets each size. Count, or -errno (-EAGAIN). */
 int eddy__records_recv(int fd, char *buf, size_t *lens);
+/* The next record of a received datagram [*p, end): its header into *h,
+ * its payload returned, *p moved past it. NULL at the end or at bytes that
+ * are not a whole record of ours (the rest of the datagram is ignored). */
+static inline const char *eddy__record_next(const char **p, const char *end, eddy__msg_t *h) {
+    if ((size_t)(end - *p) < sizeof(*h)) return NULL;
+    memcpy(h, *p, sizeof(*h));
+    if (h->len > (size_t)(end - *p) - sizeof(*h)) return NULL;
+    const char *payload = *p + sizeof(*h);
+    *p = payload + h->len;
+    return payload;
+}
 
 /* reactor.c (master) */
 int eddy__reactors_start(eddy_server_t *srv);

@@ -197,12 +197,10 @@ static void on_record(eddy_server_t *srv, int r, const eddy__msg_t *h, const cha
 static void handle_batch(eddy_server_t *srv, eddy_io_t *io, int r, int n, const size_t *lens) {
     eddy__proc_t *p = P(srv);
     for (int k = 0; k < n; k++) {
-        const char *rec = p->wbuf + (size_t)k * EDDY__RECORD_MAX;
+        const char *at = p->wbuf + (size_t)k * EDDY__RECORD_MAX, *end = at + lens[k];
+        const char *payload;
         eddy__msg_t h;
-        if (lens[k] < sizeof(h)) continue;
-        memcpy(&h, rec, sizeof(h));
-        if (h.len != lens[k] - sizeof(h)) continue;
-        on_record(srv, r, &h, rec + sizeof(h));
+        while ((payload = eddy__record_next(&at, end, &h))) on_record(srv, r, &h, payload);
     }
     /* Stopping: what is still unread goes to the successor, but only at a
      * message boundary: records once read cannot go back. */

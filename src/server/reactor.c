@@ -206,15 +206,11 @@ static size_t frame(eddy__reactor_t *r, eddy__pconn_t *c, const char *data, size
     return pos;
 }
 
-static void feed(eddy__reactor_t *r, eddy__pconn_t *c, const char *buf, size_t n) {
-    if (c->in.len == 0) { /* common case: frame in place, copy only a tail */
-        size_t used = frame(r, c, buf, n);
-        if (!c->closed && used < n) eddy_buf_append(&c->in, buf + used, n - used);
-        return;
-    }
-    eddy_buf_append(&c->in, buf, n);
-    size_t used = frame(r, c, c->in.data, c->in.len);
-    if (!c->closed) eddy_buf_consume(&c->in, used);
+/* eddy__feed's callback (feed.c frames in place, keeps only a tail). */
+static size_t frames(void *r, void *conn, const char *data, size_t len) {
+    eddy__pconn_t *c = conn;
+    size_t used = frame(r, c, data, len);
+    return c->closed ? EDDY__FEED_GONE : used;
 }
 
 static void read_conn(eddy__reactor_t *r, eddy__pconn_t *c) {
@@ -229,7 +225,7 @@ static void read_conn(eddy__reactor_t *r, eddy__pconn_t *c) {
         c->last_ms = eddy_loop_now(&r->loop);
         atomic_store_explicit(&r->srv->proc->table[c->slot].last_time, (int64_t)time(NULL),
                               memory_order_relaxed);
-        feed(r, c, r->scratch, (size_t)n);
+        eddy__feed(&c->in, r->scratch, (size_t)n, frames, r, c);
         if ((size_t)n < SCRATCH_SIZE) return;
     }
 }
@@ -466,12 +462,10 @@ static void on_chan_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
             return;
         }
         for (int k = 0; k < n; k++) {
-            const char *rec = r->rbuf + (size_t)k * EDDY__RECORD_MAX;
+            const char *at = r->rbuf + (size_t)k * EDDY__RECORD_MAX, *end = at + lens[k];
+            const char *payload;
             eddy__msg_t h;
-            if (lens[k] < sizeof(h)) continue;
-            memcpy(&h, rec, sizeof(h));
-            if (h.len != lens[k] - sizeof(h)) continue; /* not a record of ours */
-            on_record(r, w, &h, rec + sizeof(h));
+            while ((payload = eddy__record_next(&at, end, &h))) on_record(r, w, &h, payload);
         }
         if (n < EDDY__BATCH) return;
     }

@@ -174,18 +174,11 @@ static size_t dispatch(eddy_server_t *srv, eddy__conn_t *c, const char *data, si
     return pos;
 }
 
-/* Frames straight out of the shared read buffer when nothing is pending
- * for this connection, so the common case copies nothing; only a partial
- * message is kept in the connection's own buffer. */
-static void feed(eddy_server_t *srv, eddy__conn_t *c, const char *buf, size_t n) {
-    if (c->in.len == 0) {
-        size_t used = dispatch(srv, c, buf, n);
-        if (!c->closed && used < n) eddy_buf_append(&c->in, buf + used, n - used);
-        return;
-    }
-    eddy_buf_append(&c->in, buf, n);
-    size_t used = dispatch(srv, c, c->in.data, c->in.len);
-    if (!c->closed) eddy_buf_consume(&c->in, used);
+/* eddy__feed's callback (feed.c frames in place, keeps only a tail). */
+static size_t frames(void *srv, void *conn, const char *data, size_t len) {
+    eddy__conn_t *c = conn;
+    size_t used = dispatch(srv, c, data, len);
+    return c->closed ? EDDY__FEED_GONE : used;
 }
 
 static void read_conn(eddy_server_t *srv, eddy__conn_t *c) {
@@ -201,7 +194,7 @@ static void read_conn(eddy_server_t *srv, eddy__conn_t *c) {
         }
         c->last_ms = eddy_loop_now(&srv->loop);
         c->last_time = unix_now();
-        feed(srv, c, w->scratch, (size_t)n);
+        eddy__feed(&c->in, w->scratch, (size_t)n, frames, srv, c);
         if ((size_t)n < SCRATCH_SIZE) return; /* drained: skip the EAGAIN round trip */
     }
 }
