@@ -132,32 +132,8 @@ static int parse_request_line(const char *p, size_t n, eddy_http_request_t *r) {
 
 /* ---- header semantics ---------------------------------------------------- */
 
-/* Calls fn on each element of a comma list (OWS trimmed, empty ones skipped). */
-static int each_element(const char *v, size_t n, int (*fn)(parse_t *, const char *, size_t),
-                        parse_t *ps) {
-    size_t i = 0;
-    while (i < n) {
-        size_t s = i;
-        while (i < n && v[i] != ',') i++;
-        size_t e = i++;
-        while (s < e && eddy__http_ows((unsigned char)v[s])) s++;
-        while (e > s && eddy__http_ows((unsigned char)v[e - 1])) e--;
-        if (e > s) {
-            int rc = fn(ps, v + s, e - s);
-            if (rc) return rc;
-        }
-    }
-    return 0;
-}
-
-static int connection_token(parse_t *ps, const char *t, size_t n) {
-    if (eddy_http_name_eq(t, n, "close", 5)) ps->req->flags |= EDDY_HTTP_CONNECTION_CLOSE;
-    else if (eddy_http_name_eq(t, n, "keep-alive", 10)) ps->req->flags |= EDDY_HTTP_KEEP_ALIVE;
-    else if (eddy_http_name_eq(t, n, "upgrade", 7)) ps->req->flags |= EDDY_HTTP_UPGRADE;
-    return 0;
-}
-
-static int te_coding(parse_t *ps, const char *t, size_t n) {
+static int te_coding(void *arg, const char *t, size_t n) {
+    parse_t *ps = arg;
     if (eddy_http_name_eq(t, n, "chunked", 7)) {
         if (ps->te_chunked) return EDDY_EHTTP_BAD_TRANSFER_ENCODING; /* RFC 9112 7: once */
         ps->te_chunked = ps->te_last = 1;
@@ -165,22 +141,6 @@ static int te_coding(parse_t *ps, const char *t, size_t n) {
         ps->te_other = 1;
         ps->te_last = 0;
     }
-    return 0;
-}
-
-static int content_length(parse_t *ps, const char *v, size_t n) {
-    /* 18 digits keep the value below 2^63: no overflow check needed. */
-    if (n == 0 || n > 18) return EDDY_EHTTP_BAD_CONTENT_LENGTH;
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9') return EDDY_EHTTP_BAD_CONTENT_LENGTH;
-        x = x * 10 + (uint64_t)(v[i] - '0');
-    }
-    eddy_http_request_t *r = ps->req;
-    if ((r->flags & EDDY_HTTP_CONTENT_LENGTH) && r->content_length != x)
-        return EDDY_EHTTP_DUP_CONTENT_LENGTH;
-    r->flags |= EDDY_HTTP_CONTENT_LENGTH;
-    r->content_length = x;
     return 0;
 }
 
@@ -195,15 +155,17 @@ static int header_semantics(parse_t *ps, const eddy_http_header_t *h) {
         return 0;
     case 10:
         if (NAME_IS(h, "connection"))
-            return each_element(h->value, h->value_len, connection_token, ps);
+            eddy__http_connection(h->value, h->value_len, &ps->req->flags);
         return 0;
     case 14:
-        if (NAME_IS(h, "content-length")) return content_length(ps, h->value, h->value_len);
+        if (NAME_IS(h, "content-length"))
+            return eddy__http_content_length(h->value, h->value_len, &ps->req->flags,
+                                             &ps->req->content_length);
         return 0;
     case 17:
         if (NAME_IS(h, "transfer-encoding")) {
             ps->te = 1;
-            return each_element(h->value, h->value_len, te_coding, ps);
+            return eddy__http_each_element(h->value, h->value_len, te_coding, ps);
         }
         return 0;
     default:
@@ -214,24 +176,13 @@ static int header_semantics(parse_t *ps, const eddy_http_header_t *h) {
 /* ---- header line ----------------------------------------------------------- */
 
 static int parse_header_line(parse_t *ps, const char *p, size_t n) {
-    if (p[0] == ' ' || p[0] == '\t') return EDDY_EHTTP_OBS_FOLD;
-    size_t i = 0;
-    while (i < n && eddy__http_tchar((unsigned char)p[i])) i++;
-    if (i == 0 || i == n || p[i] != ':') return EDDY_EHTTP_BAD_HEADER_NAME;
-    size_t v = i + 1;
-    while (v < n && eddy__http_ows((unsigned char)p[v])) v++;
-    for (size_t k = v; k < n; k++) {
-        unsigned char c = (unsigned char)p[k];
-        if (!(eddy__http_class[c] & EDDY__HTTP_VCHAR))
-            return c == '\r' ? EDDY_EHTTP_BAD_LINE_END : EDDY_EHTTP_BAD_HEADER_VALUE;
-    }
-    size_t e = n;
-    while (e > v && eddy__http_ows((unsigned char)p[e - 1])) e--;
+    eddy_http_header_t f;
+    int rc = eddy__http_field_line(p, n, &f); /* syntax before the count, as documented */
+    if (rc) return rc;
     eddy_http_request_t *r = ps->req;
     if (r->num_headers >= ps->max_headers) return EDDY_EHTTP_HEADERS_TOO_LARGE;
     eddy_http_header_t *h = &r->headers[r->num_headers++];
-    h->name = p, h->name_len = i;
-    h->value = p + v, h->value_len = e - v;
+    *h = f;
     return header_semantics(ps, h);
 }
 

@@ -42,70 +42,28 @@ static int parse_status_line(const char *p, size_t n, eddy_http_res_t *r) {
     return 0;
 }
 
-/* Applies fn to each comma-separated element, OWS trimmed, empties skipped. */
-static void each_element(const char *v, size_t n, void (*fn)(rparse_t *, const char *, size_t),
-                         rparse_t *ps) {
-    size_t i = 0;
-    while (i < n) {
-        size_t s = i;
-        while (i < n && v[i] != ',') i++;
-        size_t e = i++;
-        while (s < e && eddy__http_ows((unsigned char)v[s])) s++;
-        while (e > s && eddy__http_ows((unsigned char)v[e - 1])) e--;
-        if (e > s) fn(ps, v + s, e - s);
-    }
-}
-
-static void connection_token(rparse_t *ps, const char *t, size_t n) {
-    if (eddy_http_name_eq(t, n, "close", 5)) ps->res->flags |= EDDY_HTTP_CONNECTION_CLOSE;
-    else if (eddy_http_name_eq(t, n, "keep-alive", 10)) ps->res->flags |= EDDY_HTTP_KEEP_ALIVE;
-    else if (eddy_http_name_eq(t, n, "upgrade", 7)) ps->res->flags |= EDDY_HTTP_UPGRADE;
-}
-
-static void te_coding(rparse_t *ps, const char *t, size_t n) {
+/* Only the last coding decides framing here: a client reads what the server
+ * sent, and (unlike the request parser) does not refuse odd lists. */
+static int te_coding(void *arg, const char *t, size_t n) {
+    rparse_t *ps = arg;
     ps->te_chunked = eddy_http_name_eq(t, n, "chunked", 7);
-}
-
-static int content_length(rparse_t *ps, const char *v, size_t n) {
-    /* 18 digits stay below 2^63: no overflow check needed. */
-    if (n == 0 || n > 18) return EDDY_EHTTP_BAD_CONTENT_LENGTH;
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!is_digit(v[i])) return EDDY_EHTTP_BAD_CONTENT_LENGTH;
-        x = x * 10 + (uint64_t)(v[i] - '0');
-    }
-    eddy_http_res_t *r = ps->res;
-    if ((r->flags & EDDY_HTTP_CONTENT_LENGTH) && r->content_length != x)
-        return EDDY_EHTTP_DUP_CONTENT_LENGTH;
-    r->flags |= EDDY_HTTP_CONTENT_LENGTH;
-    r->content_length = x;
     return 0;
 }
 
 static int parse_header_line(rparse_t *ps, const char *p, size_t n) {
-    if (p[0] == ' ' || p[0] == '\t') return EDDY_EHTTP_OBS_FOLD;
-    size_t i = 0;
-    while (i < n && eddy__http_tchar((unsigned char)p[i])) i++;
-    if (i == 0 || i == n || p[i] != ':') return EDDY_EHTTP_BAD_HEADER_NAME;
-    size_t v = i + 1;
-    while (v < n && eddy__http_ows((unsigned char)p[v])) v++;
-    for (size_t k = v; k < n; k++) {
-        unsigned char c = (unsigned char)p[k];
-        if (!(eddy__http_class[c] & EDDY__HTTP_VCHAR))
-            return c == '\r' ? EDDY_EHTTP_BAD_LINE_END : EDDY_EHTTP_BAD_HEADER_VALUE;
-    }
-    size_t e = n;
-    while (e > v && eddy__http_ows((unsigned char)p[e - 1])) e--;
+    eddy_http_header_t f;
+    int rc = eddy__http_field_line(p, n, &f); /* syntax before the count, as in requests */
+    if (rc) return rc;
     eddy_http_res_t *r = ps->res;
     if (r->num_headers >= ps->max_headers) return EDDY_EHTTP_HEADERS_TOO_LARGE;
     eddy_http_header_t *h = &r->headers[r->num_headers++];
-    h->name = p, h->name_len = i;
-    h->value = p + v, h->value_len = e - v;
-    if (NAME_IS(h, "connection")) each_element(h->value, h->value_len, connection_token, ps);
-    else if (NAME_IS(h, "content-length")) return content_length(ps, h->value, h->value_len);
+    *h = f;
+    if (NAME_IS(h, "connection")) eddy__http_connection(h->value, h->value_len, &r->flags);
+    else if (NAME_IS(h, "content-length"))
+        return eddy__http_content_length(h->value, h->value_len, &r->flags, &r->content_length);
     else if (NAME_IS(h, "transfer-encoding")) {
         ps->te = 1;
-        each_element(h->value, h->value_len, te_coding, ps);
+        eddy__http_each_element(h->value, h->value_len, te_coding, ps);
     }
     return 0;
 }
