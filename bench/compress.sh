@@ -13,15 +13,11 @@ set -euo pipefail
 BUILD=${1:-build/release}
 SECS=${2:-10}
 SIZE=${3:-10240}
-for t in nginx wrk taskset curl python3; do
-  command -v $t >/dev/null || { echo "compress.sh: $t missing (scripts/bench_deps.sh)" >&2; exit 1; }
-done
+. "$(dirname "$0")/lib.sh"
+bench_init compress.sh
+need_tools nginx wrk taskset curl python3
 [ -x "$BUILD/bench_compress_server" ] || { echo "compress.sh: build $BUILD first" >&2; exit 1; }
 
-TMP=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
-trap cleanup EXIT
 mkdir -p "$TMP/html" "$TMP/logs"
 chmod 755 "$TMP" # nginx's worker runs as nobody when started by root
 
@@ -41,11 +37,6 @@ while sum(map(len, out)) < int(sys.argv[1]):
 sys.stdout.write("".join(out)[: int(sys.argv[1])])
 PY
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.05; done
-  echo "compress.sh: nothing answers on port $1" >&2; exit 1
-}
 run_wrk() { # name port accept-encoding
   local hdr=() rps bytes enc
   [ -n "$3" ] && hdr=(-H "Accept-Encoding: $3")
@@ -55,7 +46,6 @@ run_wrk() { # name port accept-encoding
   rps=$(taskset -c 1 wrk -t1 -c50 -d"${SECS}s" "${hdr[@]}" "http://127.0.0.1:$2/" | awk '/Requests\/sec/ {print $2}')
   printf '%-22s %-9s %12s req/s   body %7s bytes\n' "$1" "${enc:-identity}" "$rps" "$bytes"
 }
-stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
 echo "page: $SIZE bytes of HTML, ${SECS}s per run"
 P=$(free_port)
@@ -67,24 +57,7 @@ run_wrk "eddy" "$P" "br"
 stop "${pids[-1]}"
 
 P=$(free_port)
-cat >"$TMP/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/logs/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  gzip on;
-  gzip_comp_level 1;
-  gzip_min_length 20;
-  server {
-    listen 127.0.0.1:$P;
-    location / { root $TMP/html; index index.html; }
-  }
-}
-CONF
+nginx_conf "$P" "gzip on; gzip_comp_level 1; gzip_min_length 20;"
 taskset -c 0 nginx -p "$TMP" -c "$TMP/nginx.conf" & pids+=($!)
 wait_port "$P"
 run_wrk "nginx" "$P" ""

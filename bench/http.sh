@@ -9,26 +9,11 @@
 set -euo pipefail
 BUILD=${1:-build/release}
 SECS=${2:-10}
-for t in nginx wrk taskset; do
-  command -v $t >/dev/null || { echo "http.sh: $t missing (scripts/bench_deps.sh)" >&2; exit 1; }
-done
+. "$(dirname "$0")/lib.sh"
+bench_init http.sh
+need_tools nginx wrk taskset
 [ -x "$BUILD/http_server" ] && [ -x "$BUILD/bench_epoll_http" ] ||
   { echo "http.sh: build $BUILD first (make build)" >&2; exit 1; }
-
-TMP=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_port() {
-  for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
-    sleep 0.05
-  done
-  echo "http.sh: nothing answers on port $1" >&2; exit 1
-}
 
 run_wrk() { # name port
   wait_port "$2"
@@ -39,8 +24,6 @@ run_wrk() { # name port
   printf '%-8s %12s req/s   %s\n' "$1" "$rps" "$(echo "$out" | awk '/Latency/ {print "latency avg " $2 ", max " $4}')"
 }
 
-stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
-
 # eddy
 P=$(free_port)
 taskset -c 0 "$BUILD/http_server" "$P" 1 >/dev/null & pids+=($!)
@@ -48,23 +31,8 @@ run_wrk eddy "$P"; stop "${pids[-1]}"
 
 # nginx: one worker, the page from a file, headers as close as nginx gives
 P=$(free_port)
-mkdir -p "$TMP/html" "$TMP/logs"
-printf '<h1>\nHello Swoole.\n</h1>' >"$TMP/html/index.html"
-cat >"$TMP/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/logs/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$P;
-    location / { root $TMP/html; index index.html; }
-  }
-}
-CONF
+hello_page
+nginx_conf "$P"
 taskset -c 0 nginx -p "$TMP" -c "$TMP/nginx.conf" & pids+=($!)
 run_wrk nginx "$P"; stop "${pids[-1]}"
 

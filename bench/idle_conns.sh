@@ -14,19 +14,8 @@ N=${2:-10000}
   { echo "idle_conns.sh: build $BUILD first (make build)" >&2; exit 1; }
 ulimit -n $((N + 1024))
 
-TMP=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-  for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
-    sleep 0.05
-  done
-  echo "idle_conns.sh: nothing answers on port $1" >&2; exit 1
-}
+. "$(dirname "$0")/lib.sh"
+bench_init idle_conns.sh
 # The newest descendant of a pid: the worker under master and manager.
 leaf() { local p=$1 c; while c=$(pgrep -P "$p" | tail -n1) && [ -n "$c" ]; do p=$c; done; echo "$p"; }
 
@@ -34,29 +23,13 @@ P=$(free_port)
 "$BUILD/http_server" "$P" 1 >/dev/null & pids+=($!)
 wait_port "$P"
 printf 'eddy   '; "$BUILD/bench_idle_conns" "$P" "$N" "$(leaf "${pids[-1]}")"
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+stop "${pids[-1]}"
 
 if command -v nginx >/dev/null; then
   P=$(free_port)
-  mkdir -p "$TMP/html" "$TMP/logs"
-  printf '<h1>\nHello Swoole.\n</h1>' >"$TMP/html/index.html"
-  cat >"$TMP/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile $((N + 1024));
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/logs/error.log;
-events { worker_connections $((N + 512)); }
-http {
-  access_log off;
-  keepalive_timeout 300s;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$P backlog=4096;
-    location / { root $TMP/html; index index.html; }
-  }
-}
-CONF
+  hello_page
+  NGINX_MAIN="worker_rlimit_nofile $((N + 1024));" NGINX_CONNS=$((N + 512)) NGINX_LISTEN=backlog=4096 \
+    nginx_conf "$P" "keepalive_timeout 300s;"
   nginx -p "$TMP" -c "$TMP/nginx.conf" & pids+=($!)
   wait_port "$P"
   printf 'nginx  '; "$BUILD/bench_idle_conns" "$P" "$N" "$(leaf "${pids[-1]}")"

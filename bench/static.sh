@@ -11,30 +11,14 @@
 set -euo pipefail
 BUILD=${1:-build/release}
 SECS=${2:-10}
-for t in nginx wrk taskset curl; do
-  command -v $t >/dev/null || { echo "static.sh: $t missing (scripts/bench_deps.sh)" >&2; exit 1; }
-done
+. "$(dirname "$0")/lib.sh"
+bench_init static.sh
+need_tools nginx wrk taskset curl
 [ -x "$BUILD/bench_static_server" ] || { echo "static.sh: build $BUILD first" >&2; exit 1; }
 
-TMP=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-mkdir -p "$TMP/html" "$TMP/logs"
 chmod 755 "$TMP" # nginx's worker runs as nobody when started by root
-printf '<h1>\nHello Swoole.\n</h1>' >"$TMP/html/index.html"
+hello_page
 head -c 1048576 /dev/urandom >"$TMP/html/large.bin"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_port() {
-  for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
-    sleep 0.05
-  done
-  echo "static.sh: nothing answers on port $1" >&2; exit 1
-}
 
 run_wrk() { # name port
   wait_port "$2"
@@ -46,8 +30,6 @@ run_wrk() { # name port
   printf '%-14s small %12s req/s   large %10s/s\n' "$1" "$small" "$large"
 }
 
-stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
-
 for mode in base process; do
   P=$(free_port)
   taskset -c 0 "$BUILD/bench_static_server" "$P" "$TMP/html" "$mode" >/dev/null 2>&1 & pids+=($!)
@@ -55,21 +37,6 @@ for mode in base process; do
 done
 
 P=$(free_port)
-cat >"$TMP/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/logs/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$P;
-    location / { root $TMP/html; index index.html; }
-  }
-}
-CONF
+nginx_conf "$P" "sendfile on;"
 taskset -c 0 nginx -p "$TMP" -c "$TMP/nginx.conf" & pids+=($!)
 run_wrk nginx "$P"; stop "${pids[-1]}"
