@@ -31,9 +31,10 @@ stamp=$( { cd "$ROOT" && find src ext -type f \( -name '*.c' -o -name '*.h' -o -
 cd "$OUT"
 if [ ! -f Makefile ] || [ "$(cat .eddy-configured 2>/dev/null)" != "$stamp" ]; then
   rm -f .eddy-configured
-  # Dependency files name headers that may be gone (a removed ext/*.h would
-  # stop make with "No rule to make target"); a reconfigure rebuilds anyway.
-  find . -name '*.dep' -delete
+  # A reconfigure rebuilds everything: dependency files may name headers
+  # that are gone (make would stop: "No rule to make target"), and without
+  # them make could not tell which objects a changed header affects.
+  find . \( -name '*.dep' -o -name '*.lo' -o -name '*.o' \) -delete
   phpize >phpize.log 2>&1 || { cat phpize.log >&2; exit 1; }
   ./configure "${FLAGS[@]}" >configure.log 2>&1 || { tail -n 30 configure.log >&2; exit 1; }
   echo "$stamp" >.eddy-configured
