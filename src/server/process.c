@@ -138,19 +138,21 @@ void eddy__records_put(eddy_buf_t *q, const eddy__msg_t *h, const void *payload)
     if (h->len) eddy_buf_append(q, payload, h->len);
 }
 
+#define IOV_POOL 256 /* iovecs per call, all datagrams together: 4 KiB of stack */
+
 /* One sendmmsg for up to EDDY__BATCH datagrams, each gathering as many
  * queued records as fit in EDDY__RECORD_MAX (at most EDDY__PACK): the
  * reader is woken once per datagram, not per record, and sees its records
  * together. Datagrams sent, or -errno. */
 static int send_batch(int fd, eddy_buf_t *q, size_t *off) {
     struct mmsghdr mm[EDDY__BATCH];
-    struct iovec iov[EDDY__BATCH * EDDY__PACK];
+    struct iovec iov[IOV_POOL]; /* a worker may send from a small coroutine stack */
     size_t ends[EDDY__BATCH]; /* queue offset past each datagram */
     int k = 0, v = 0;
-    for (size_t at = *off; at < q->len && k < EDDY__BATCH; k++) {
+    for (size_t at = *off; at < q->len && k < EDDY__BATCH && v < IOV_POOL; k++) {
         int first = v;
         size_t total = 0;
-        while (at < q->len && v - first < EDDY__PACK) {
+        while (at < q->len && v - first < EDDY__PACK && v < IOV_POOL) {
             uint32_t n;
             memcpy(&n, q->data + at, 4);
             if (v > first && total + n > EDDY__RECORD_MAX) break;
