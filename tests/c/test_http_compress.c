@@ -33,6 +33,7 @@
 #include "eddy/server.h"
 #include "eddy/timer.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 /* ---- shared helpers -------------------------------------------------------- */
 
@@ -343,7 +344,6 @@ typedef struct {
     int port;
 } proc_t;
 
-static int g_port_pipe = -1;
 
 static int path_is(const eddy_http_request_t *req, const char *p) {
     return req->path_len == strlen(p) && memcmp(req->path, p, req->path_len) == 0;
@@ -428,24 +428,16 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     }
 }
 
-static void ev_start(eddy_server_t *srv) {
-    int port = eddy_server_port(srv, 0);
-    if (write(g_port_pipe, &port, sizeof(port)) < 0) abort();
-    close(g_port_pipe);
-}
+typedef struct {
+    int mode, compression;
+} srv_t;
 
-static int child_main(int mode, int compression) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", mode == EDDY_SERVER_PROCESS ? "2" : "1", err,
-                           sizeof(err));
-    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, mode);
-    eddy_server_events_t ev = {.on_start = ev_start};
+static int child_main(void *arg) {
+    const srv_t *so = arg;
+    int mode = so->mode, compression = so->compression;
+    eddy_server_t *srv = harness_server_new(mode, mode == EDDY_SERVER_PROCESS ? 2 : 1, NULL);
+    if (!srv) return 1;
+    eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_http_server_opts_t o = {.on_request = on_request, .data = srv, .events = &ev,
                                  .http_compression = compression};
     eddy_http_server_t *hs;
@@ -458,66 +450,18 @@ static int child_main(int mode, int compression) {
 }
 
 static void start(int mode, int compression, proc_t *p) {
+    srv_t so = {mode, compression};
     memset(p, 0, sizeof(*p));
-    int fds[2];
-    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
-    p->pid = fork();
-    cr_assert_geq(p->pid, 0);
-    if (p->pid == 0) {
-        /* A failed assertion ends the test without stop(): the server goes too. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        close(fds[0]);
-        g_port_pipe = fds[1];
-        _exit(child_main(mode, compression));
-    }
-    close(fds[1]);
-    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
-    cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
-    close(fds[0]);
+    p->pid = harness_start(child_main, &so, &p->port);
 }
 
-static int stop(proc_t *p) {
-    int status = 0;
-    kill(p->pid, SIGTERM);
-    for (int i = 0; i < 1000; i++) {
-        if (waitpid(p->pid, &status, WNOHANG) == p->pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        usleep(10000);
-    }
-    kill(p->pid, SIGKILL);
-    waitpid(p->pid, &status, 0);
-    return -1;
-}
-
-/* ---- raw client ------------------------------------------------------------------ */
-
-static int dial(int port) {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct timeval tv = {.tv_sec = 5};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    return fd;
-}
+static int stop(proc_t *p) { return harness_stop(p->pid); }
 
 static void send_req(int fd, const char *method, const char *target, const char *ae) {
     char req[512];
     int n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: x\r\n%s%s%s\r\n", method, target,
                      ae ? "Accept-Encoding: " : "", ae ? ae : "", ae ? "\r\n" : "");
     cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
-}
-
-static int recv_n(int fd, char *p, size_t n) {
-    while (n) {
-        ssize_t r = recv(fd, p, n, 0);
-        if (r <= 0) return -1;
-        p += r;
-        n -= (size_t)r;
-    }
-    return 0;
 }
 
 /* Reads up to and including "\r\n\r\n" (or one "\r\n" line when line is
@@ -530,20 +474,6 @@ static int read_until(int fd, char *buf, size_t cap, int line) {
         buf[++got] = 0;
     }
     return (int)got;
-}
-
-/* A header's value in a response head (the first line of that name), or "". */
-static const char *hval(const char *head, const char *name, char *out, size_t cap) {
-    char pat[64];
-    snprintf(pat, sizeof(pat), "\r\n%s:", name);
-    const char *p = strcasestr(head, pat);
-    out[0] = 0;
-    if (!p) return out;
-    p += strlen(pat);
-    while (*p == ' ') p++;
-    size_t n = strcspn(p, "\r");
-    snprintf(out, cap, "%.*s", (int)n, p);
-    return out;
 }
 
 typedef struct {
@@ -566,20 +496,21 @@ static int read_resp(int fd, resp_t *r, int head_only) {
     if (read_until(fd, r->head, sizeof(r->head), 0) < 0) return -1;
     r->status = atoi(r->head + 9);
     if (head_only || r->status == 204) return 0;
-    if (*hval(r->head, "content-length", v, sizeof(v))) {
+    if (*harness_header(r->head, "content-length", v, sizeof(v))) {
         size_t n = (size_t)atol(v);
         eddy_buf_reserve(&r->body, n);
-        if (recv_n(fd, r->body.data, n) < 0) return -1;
+        if (harness_recv_all(fd, r->body.data, n) < 0) return -1;
         eddy_buf_commit(&r->body, n);
         return 0;
     }
-    if (strcasecmp(hval(r->head, "transfer-encoding", v, sizeof(v)), "chunked") != 0) return -1;
+    if (strcasecmp(harness_header(r->head, "transfer-encoding", v, sizeof(v)), "chunked") != 0)
+        return -1;
     for (int i = 0;; i++) {
         char line[64];
         if (read_until(fd, line, sizeof(line), 1) < 0) return -1;
         size_t n = strtoul(line, NULL, 16);
         eddy_buf_reserve(&r->body, n + 2);
-        if (recv_n(fd, r->body.data + r->body.len, n + 2) < 0) return -1;
+        if (harness_recv_all(fd, r->body.data + r->body.len, n + 2) < 0) return -1;
         if (i == 0) eddy_buf_append(&r->first, r->body.data + r->body.len, n);
         eddy_buf_commit(&r->body, n);
         if (n == 0) return 0; /* no trailers from this server */
@@ -588,7 +519,7 @@ static int read_resp(int fd, resp_t *r, int head_only) {
 
 static int enc_of(const char *head) {
     char v[64];
-    hval(head, "content-encoding", v, sizeof(v));
+    harness_header(head, "content-encoding", v, sizeof(v));
     if (!*v) return EDDY_HTTP_ENC_IDENTITY;
     if (!strcmp(v, "gzip")) return EDDY_HTTP_ENC_GZIP;
     if (!strcmp(v, "deflate")) return EDDY_HTTP_ENC_DEFLATE;
@@ -615,27 +546,13 @@ static void expect_text_body(const resp_t *r, size_t n) {
     eddy_buf_free(&plain);
 }
 
-/* Runs a shell command, its stdout into out (NUL-terminated); exit status. */
-static int run(char *out, size_t cap, const char *fmt, ...) {
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    FILE *f = popen(cmd, "r");
-    cr_assert_not_null(f);
-    size_t n = fread(out, 1, cap - 1, f);
-    out[n] = 0;
-    return pclose(f);
-}
-
 /* curl --compressed, Accept-Encoding forced to `ae`: the head it received
  * must name `enc`, and the body it decoded must be fill_text(n) (or the
  * three stream pieces). */
 static void curl_expect(int port, const char *path, const char *ae, const char *enc, size_t n,
                         int stream) {
     static char out[1 << 20];
-    int st = run(out, sizeof(out),
+    int st = harness_run(out, sizeof(out),
                  "curl -sS --http1.1 --max-time 10 --compressed -H 'Accept-Encoding: %s' -D - "
                  "'http://127.0.0.1:%d%s'", ae, port, path);
     cr_assert_eq(st, 0, "curl failed: %s", out);
@@ -681,7 +598,7 @@ static void t_raw(int mode) {
     resp_t r;
     char v[64], gzip_len[64];
     start(mode, 0, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     send_req(fd, "GET", "/text?n=50000", "gzip, deflate, br");
     cr_assert_eq(read_resp(fd, &r, 0), 0);
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_BR, "%s", r.head);
@@ -691,9 +608,9 @@ static void t_raw(int mode) {
     send_req(fd, "GET", "/text?n=50000", "br;q=0.5, GZIP;q=1");
     cr_assert_eq(read_resp(fd, &r, 0), 0);
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_GZIP, "%s", r.head);
-    cr_assert_str_eq(hval(r.head, "vary", v, sizeof(v)), "Accept-Encoding");
+    cr_assert_str_eq(harness_header(r.head, "vary", v, sizeof(v)), "Accept-Encoding");
     snprintf(gzip_len, sizeof(gzip_len), "%zu", r.body.len);
-    cr_assert_str_eq(hval(r.head, "content-length", v, sizeof(v)), gzip_len);
+    cr_assert_str_eq(harness_header(r.head, "content-length", v, sizeof(v)), gzip_len);
     expect_text_body(&r, 50000);
     resp_free(&r);
     /* two Accept-Encoding lines are one list */
@@ -709,8 +626,8 @@ static void t_raw(int mode) {
     send_req(fd, "GET", "/text?n=30", "gzip");
     cr_assert_eq(read_resp(fd, &r, 1), 0);
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_GZIP, "%s", r.head);
-    cr_assert_str_eq(hval(r.head, "content-length", v, sizeof(v)), gzip_len);
-    cr_assert_str_eq(hval(r.head, "vary", v, sizeof(v)), "Accept-Encoding");
+    cr_assert_str_eq(harness_header(r.head, "content-length", v, sizeof(v)), gzip_len);
+    cr_assert_str_eq(harness_header(r.head, "vary", v, sizeof(v)), "Accept-Encoding");
     resp_free(&r);
     cr_assert_eq(read_resp(fd, &r, 0), 0);
     cr_assert(strncmp(r.head, "HTTP/1.1 200", 12) == 0, "%s", r.head);
@@ -722,7 +639,7 @@ static void t_raw(int mode) {
 
 /* One request on a fresh connection; the response into *r. */
 static void get(int port, const char *path, const char *ae, resp_t *r) {
-    int fd = dial(port);
+    int fd = harness_dial(port);
     send_req(fd, "GET", path, ae);
     cr_assert_eq(read_resp(fd, r, 0), 0, "%s", path);
     close(fd);
@@ -736,7 +653,7 @@ static void t_identity(int mode) {
     /* under compression_min_length (20): as is, and no Vary (never varies) */
     get(p.port, "/text?n=19", "gzip", &r);
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_IDENTITY, "%s", r.head);
-    cr_assert_str_eq(hval(r.head, "vary", v, sizeof(v)), "");
+    cr_assert_str_eq(harness_header(r.head, "vary", v, sizeof(v)), "");
     expect_text_body(&r, 19);
     resp_free(&r);
     get(p.port, "/text?n=20", "gzip", &r); /* at the limit: compressed */
@@ -746,7 +663,7 @@ static void t_identity(int mode) {
     /* a type that is not compressible */
     get(p.port, "/png", "gzip, br", &r);
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_IDENTITY, "%s", r.head);
-    cr_assert_str_eq(hval(r.head, "vary", v, sizeof(v)), "");
+    cr_assert_str_eq(harness_header(r.head, "vary", v, sizeof(v)), "");
     expect_text_body(&r, 5000);
     resp_free(&r);
     /* no Accept-Encoding, or one that excludes all: identity, Vary kept */
@@ -754,7 +671,7 @@ static void t_identity(int mode) {
     for (size_t i = 0; i < 4; i++) {
         get(p.port, "/text?n=5000", aes[i], &r);
         cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_IDENTITY, "%s: %s", aes[i], r.head);
-        cr_assert_str_eq(hval(r.head, "vary", v, sizeof(v)), "Accept-Encoding");
+        cr_assert_str_eq(harness_header(r.head, "vary", v, sizeof(v)), "Accept-Encoding");
         expect_text_body(&r, 5000);
         resp_free(&r);
     }
@@ -767,11 +684,11 @@ static void t_identity(int mode) {
     /* a strong ETag is weakened on the encoded representation only */
     get(p.port, "/etag", "gzip", &r);
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_GZIP, "%s", r.head);
-    cr_assert_str_eq(hval(r.head, "etag", v, sizeof(v)), "W/\"v1\"", "%s", r.head);
+    cr_assert_str_eq(harness_header(r.head, "etag", v, sizeof(v)), "W/\"v1\"", "%s", r.head);
     expect_text_body(&r, 5000);
     resp_free(&r);
     get(p.port, "/etag", NULL, &r);
-    cr_assert_str_eq(hval(r.head, "etag", v, sizeof(v)), "\"v1\"", "%s", r.head);
+    cr_assert_str_eq(harness_header(r.head, "etag", v, sizeof(v)), "\"v1\"", "%s", r.head);
     resp_free(&r);
     /* the response's switch off */
     get(p.port, "/off", "gzip", &r);
@@ -803,18 +720,18 @@ static void t_stream(int mode) {
     start(mode, 0, &p);
     for (size_t e = 0; e < 3; e++) {
         const char *name = eddy_http_encoding_name(ENCS[e]);
-        int fd = dial(p.port);
+        int fd = harness_dial(p.port);
         send_req(fd, "GET", "/stream1", name);
         /* the end comes 300 ms after the first write: read the head and the first chunk only */
         cr_assert_gt(read_until(fd, r.head, sizeof(r.head), 0), 0);
         cr_assert_eq(enc_of(r.head), ENCS[e], "%s", r.head);
-        cr_assert_str_eq(hval(r.head, "transfer-encoding", v, sizeof(v)), "chunked");
-        cr_assert_str_eq(hval(r.head, "content-length", v, sizeof(v)), "");
+        cr_assert_str_eq(harness_header(r.head, "transfer-encoding", v, sizeof(v)), "chunked");
+        cr_assert_str_eq(harness_header(r.head, "content-length", v, sizeof(v)), "");
         char line[64];
         cr_assert_gt(read_until(fd, line, sizeof(line), 1), 0);
         size_t n = strtoul(line, NULL, 16);
         char *chunk = malloc(n + 2);
-        cr_assert_eq(recv_n(fd, chunk, n + 2), 0);
+        cr_assert_eq(harness_recv_all(fd, chunk, n + 2), 0);
         eddy_buf_t plain;
         eddy_buf_init(&plain);
         cr_assert_eq(decode(ENCS[e], chunk, n, &plain, 0), 0, "%s: first chunk alone", name);
@@ -829,7 +746,7 @@ static void t_stream(int mode) {
             cr_assert_gt(read_until(fd, line, sizeof(line), 1), 0);
             n = strtoul(line, NULL, 16);
             eddy_buf_reserve(&all, n + 2);
-            cr_assert_eq(recv_n(fd, all.data + all.len, n + 2), 0);
+            cr_assert_eq(harness_recv_all(fd, all.data + all.len, n + 2), 0);
             eddy_buf_commit(&all, n);
             if (n == 0) break;
         }
@@ -842,7 +759,7 @@ static void t_stream(int mode) {
         close(fd);
     }
     /* three pieces, and the connection kept for a second response */
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     send_req(fd, "GET", "/stream", "gzip");
     cr_assert_eq(read_resp(fd, &r, 0), 0);
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_GZIP, "%s", r.head);
@@ -869,7 +786,7 @@ static void t_stream(int mode) {
     resp_free(&r);
     close(fd);
     /* HTTP/1.0 peers: the stream ends with the connection, uncompressed */
-    fd = dial(p.port);
+    fd = harness_dial(p.port);
     const char *req10 = "GET /stream HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n";
     cr_assert_eq(send(fd, req10, strlen(req10), MSG_NOSIGNAL), (ssize_t)strlen(req10));
     cr_assert_gt(read_until(fd, r.head, sizeof(r.head), 0), 0);
@@ -901,7 +818,7 @@ EDDY_TEST(compress_base, server_switch_off, .timeout = 60) {
     start(EDDY_SERVER_BASE, -1, &p);
     get(p.port, "/text?n=5000", "gzip, br", &r);
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_IDENTITY, "%s", r.head);
-    cr_assert_str_eq(hval(r.head, "vary", v, sizeof(v)), "");
+    cr_assert_str_eq(harness_header(r.head, "vary", v, sizeof(v)), "");
     expect_text_body(&r, 5000);
     resp_free(&r);
     get(p.port, "/stream", "gzip", &r);

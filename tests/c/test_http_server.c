@@ -27,6 +27,7 @@
 #include "eddy/server.h"
 #include "eddy/timer.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 typedef struct {
     pid_t pid;
@@ -35,7 +36,6 @@ typedef struct {
 } proc_t;
 
 static char g_events[64];
-static int g_port_pipe = -1;
 
 /* ---- server side ------------------------------------------------------- */
 
@@ -153,24 +153,11 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     }
 }
 
-static void ev_start(eddy_server_t *srv) {
-    int port = eddy_server_port(srv, 0);
-    if (write(g_port_pipe, &port, sizeof(port)) < 0) abort();
-    close(g_port_pipe);
-}
-
-static int child_main(int mode) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", mode == EDDY_SERVER_PROCESS ? "2" : "1", err,
-                           sizeof(err));
-    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, mode);
-    eddy_server_events_t ev = {.on_start = ev_start};
+static int child_main(void *arg) {
+    int mode = *(const int *)arg;
+    eddy_server_t *srv = harness_server_new(mode, mode == EDDY_SERVER_PROCESS ? 2 : 1, NULL);
+    if (!srv) return 1;
+    eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_http_server_opts_t o = {.on_request = on_request, .data = srv, .events = &ev};
     eddy_http_server_t *hs;
     if (eddy_http_server_new(&hs, srv, &o) < 0) return 2;
@@ -188,125 +175,13 @@ static void start(int mode, proc_t *p) {
     snprintf(p->events, sizeof(p->events), "/tmp/eddy-hs-%d.events", getpid());
     unlink(p->events);
     snprintf(g_events, sizeof(g_events), "%s", p->events);
-    int fds[2];
-    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
-    p->pid = fork();
-    cr_assert_geq(p->pid, 0);
-    if (p->pid == 0) {
-        close(fds[0]);
-        g_port_pipe = fds[1];
-        _exit(child_main(mode));
-    }
-    close(fds[1]);
-    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
-    cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
-    close(fds[0]);
+    p->pid = harness_start(child_main, &mode, &p->port);
 }
 
 static int stop(proc_t *p) {
-    int status = 0;
-    kill(p->pid, SIGTERM);
-    for (int i = 0; i < 1000; i++) {
-        if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
-            unlink(p->events);
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        usleep(10000);
-    }
-    kill(p->pid, SIGKILL);
-    waitpid(p->pid, &status, 0);
-    return -1;
-}
-
-static int dial(int port) {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct timeval tv = {.tv_sec = 5};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    return fd;
-}
-
-static int send_all(int fd, const void *p, size_t n) {
-    const char *c = p;
-    while (n) {
-        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-        if (w <= 0) return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int send_str(int fd, const char *s) { return send_all(fd, s, strlen(s)); }
-
-/* Reads one response (head, then a Content-Length or chunked body, or
- * until EOF) into buf, NUL-terminated; its length, or -1 on EOF/timeout
- * before a whole head. The body starts after the first "\r\n\r\n". */
-/* Reads a head byte by byte (the next response is left alone); its
- * length or -1. */
-static int read_head(int fd, char *buf, size_t cap) {
-    size_t got = 0;
-    while (got < 4 || memcmp(buf + got - 4, "\r\n\r\n", 4) != 0) {
-        if (got + 1 >= cap) return -1;
-        ssize_t r = recv(fd, buf + got, 1, 0);
-        if (r <= 0) return -1;
-        got++;
-        buf[got] = 0;
-    }
-    return (int)got;
-}
-
-static int read_response(int fd, char *buf, size_t cap) {
-    if (read_head(fd, buf, cap) < 0) return -1;
-    size_t got = strlen(buf);
-    char *end = buf + got - 4;
-    size_t head = (size_t)(end + 4 - buf);
-    const char *cl = strcasestr(buf, "\r\ncontent-length:");
-    int chunked = strcasestr(buf, "\r\ntransfer-encoding: chunked") != NULL;
-    int nobody = strncmp(buf + 9, "100", 3) == 0 || strncmp(buf + 9, "304", 3) == 0;
-    size_t want = cl && cl < end ? (size_t)atol(cl + 17) : 0;
-    while (!nobody && got + 1 < cap) {
-        if (cl && got - head >= want) break;
-        if (chunked && got >= head + 5 && memcmp(buf + got - 5, "0\r\n\r\n", 5) == 0) break;
-        ssize_t r = recv(fd, buf + got, cl ? head + want - got : 1, 0);
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    buf[got] = 0;
-    return (int)got;
-}
-
-static const char *body_of(const char *resp) {
-    const char *e = strstr(resp, "\r\n\r\n");
-    return e ? e + 4 : "";
-}
-
-/* Runs a shell command, its stdout into out (NUL-terminated); exit status. */
-static int run(char *out, size_t cap, const char *fmt, ...) {
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    FILE *f = popen(cmd, "r");
-    cr_assert_not_null(f);
-    size_t n = fread(out, 1, cap - 1, f);
-    out[n] = 0;
-    return pclose(f);
-}
-
-/* Whether the peer closed: EOF (or reset) within 3 s. */
-static int peer_closed(int fd) {
-    char b[256];
-    for (;;) {
-        ssize_t r = recv(fd, b, sizeof(b), 0);
-        if (r == 0) return 1;
-        if (r < 0) return errno == ECONNRESET ? 1 : 0;
-    }
+    int rc = harness_stop(p->pid);
+    if (rc >= 0) unlink(p->events); /* kept when it had to be killed, to look at */
+    return rc;
 }
 
 /* ---- tests, each for both modes ---------------------------------------- */
@@ -315,30 +190,31 @@ static void t_keepalive(int mode) {
     proc_t p;
     char buf[4096];
     start(mode, &p);
-    int fd = dial(p.port);
-    cr_assert_eq(send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+    int fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
     cr_assert(strncmp(buf, "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", buf);
     cr_assert_not_null(strstr(buf, "Content-Length: 5\r\n"));
     cr_assert_not_null(strstr(buf, "Server: swoole-http-server\r\n"));
     cr_assert_not_null(strstr(buf, "Date: "));
-    cr_assert_str_eq(body_of(buf), "hello");
-    cr_assert_eq(send_str(fd, "GET /multi HTTP/1.1\r\nHost: x\r\n\r\n"), 0); /* same conn */
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+    cr_assert_str_eq(harness_body_of(buf), "hello");
+    cr_assert_eq(harness_send_str(fd, "GET /multi HTTP/1.1\r\nHost: x\r\n\r\n"), 0); /* same conn */
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
     cr_assert(strncmp(buf, "HTTP/1.1 201 Created\r\n", 22) == 0, "%s", buf);
     cr_assert_not_null(strstr(buf, "X-Multi: a\r\nX-Multi: b\r\n"));
     cr_assert_not_null(strstr(buf, "Content-Type: text/html\r\n")); /* Swoole's default */
     /* HTTP/1.0 without keep-alive: answered, then closed */
-    cr_assert_eq(send_str(fd, "GET /hello HTTP/1.0\r\n\r\n"), 0);
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+    cr_assert_eq(harness_send_str(fd, "GET /hello HTTP/1.0\r\n\r\n"), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
     cr_assert_not_null(strstr(buf, "Connection: close\r\n"), "%s", buf);
-    cr_assert(peer_closed(fd));
+    cr_assert(harness_peer_closed(fd));
     close(fd);
     /* HTTP/1.0 with keep-alive stays open */
-    fd = dial(p.port);
+    fd = harness_dial(p.port);
     for (int i = 0; i < 2; i++) {
-        cr_assert_eq(send_str(fd, "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), 0);
-        cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+        cr_assert_eq(harness_send_str(fd, "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"),
+                     0);
+        cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
         cr_assert_not_null(strstr(buf, "Connection: keep-alive\r\n"), "%s", buf);
     }
     close(fd);
@@ -349,9 +225,9 @@ static void t_pipelined(int mode) {
     proc_t p;
     char buf[4096];
     start(mode, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     /* async first: its response comes from a timer, the next must wait */
-    cr_assert_eq(send_str(fd, "GET /async HTTP/1.1\r\nHost: x\r\n\r\n"
+    cr_assert_eq(harness_send_str(fd, "GET /async HTTP/1.1\r\nHost: x\r\n\r\n"
                               "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
                               "GET /query?a=1 HTTP/1.1\r\nHost: x\r\n\r\n"
                               "GET /close HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -359,10 +235,10 @@ static void t_pipelined(int mode) {
                  0);
     const char *want[] = {"async", "abc", "a=1;b=-", "bye"};
     for (int i = 0; i < 4; i++) {
-        cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0, "response %d", i);
-        cr_assert_str_eq(body_of(buf), want[i], "response %d: %s", i, buf);
+        cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0, "response %d", i);
+        cr_assert_str_eq(harness_body_of(buf), want[i], "response %d: %s", i, buf);
     }
-    cr_assert(peer_closed(fd), "Connection: close from the handler ends the connection");
+    cr_assert(harness_peer_closed(fd), "Connection: close from the handler ends the connection");
     close(fd);
     cr_assert_eq(stop(&p), 0);
 }
@@ -371,35 +247,37 @@ static void t_bodies(int mode) {
     proc_t p;
     char buf[8192];
     start(mode, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     /* chunked request body, cut across sends, with an extension and a trailer */
-    cr_assert_eq(send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                              "5;ext=1\r\nhel"), 0);
+    cr_assert_eq(
+        harness_send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "5;ext=1\r\nhel"),
+        0);
     usleep(20000);
-    cr_assert_eq(send_str(fd, "lo\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n"), 0);
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
-    cr_assert_str_eq(body_of(buf), "hello world");
+    cr_assert_eq(harness_send_str(fd, "lo\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n"), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
+    cr_assert_str_eq(harness_body_of(buf), "hello world");
     /* a body that makes the buffer grow after the head was parsed */
     static char big[200000];
     memset(big, 'z', sizeof(big));
     snprintf(buf, sizeof(buf), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: %zu\r\n\r\n",
              sizeof(big));
-    cr_assert_eq(send_str(fd, buf), 0);
-    cr_assert_eq(send_all(fd, big, sizeof(big)), 0);
+    cr_assert_eq(harness_send_str(fd, buf), 0);
+    cr_assert_eq(harness_send_all(fd, big, sizeof(big)), 0);
     static char rbuf[300000];
-    cr_assert_gt(read_response(fd, rbuf, sizeof(rbuf)), 0);
+    cr_assert_gt(harness_read_response(fd, rbuf, sizeof(rbuf), 0), 0);
     cr_assert_not_null(strstr(rbuf, "X-Method: POST\r\n"));
-    cr_assert_eq(strlen(body_of(rbuf)), sizeof(big));
+    cr_assert_eq(strlen(harness_body_of(rbuf)), sizeof(big));
     /* HEAD: the length of what GET would send, no body */
-    cr_assert_eq(send_str(fd, "HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+    cr_assert_eq(harness_send_str(fd, "HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n"
                               "GET /redirect HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
-    cr_assert_gt(read_head(fd, buf, 4096), 0);
+    cr_assert_gt(harness_read_head(fd, buf, 4096), 0);
     cr_assert_not_null(strstr(buf, "Content-Length: 5\r\n"));
     /* the body would have been "hello": the next bytes must be the next response */
     char next[16] = {0};
     cr_assert_eq(recv(fd, next, 12, MSG_PEEK | MSG_WAITALL), 12);
     cr_assert(strncmp(next, "HTTP/1.1 301", 12) == 0, "%s", next);
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
     cr_assert_not_null(strstr(buf, "Location: /hello\r\n"), "%s", buf);
     close(fd);
     cr_assert_eq(stop(&p), 0);
@@ -409,8 +287,8 @@ static void t_bodies(int mode) {
  * be read, the sends must not fail (no reset), and the server must close. */
 static void expect_error_lingering(int port, const char *head, size_t extra, const char *status) {
     char buf[4096];
-    int fd = dial(port);
-    cr_assert_eq(send_str(fd, head), 0);
+    int fd = harness_dial(port);
+    cr_assert_eq(harness_send_str(fd, head), 0);
     /* The server has answered and closed its side by now: without a
      * lingering close, the first bytes below would draw a reset and the
      * next send would fail with ECONNRESET. */
@@ -420,15 +298,15 @@ static void expect_error_lingering(int port, const char *head, size_t extra, con
     size_t sent = 0, piece = extra <= 4096 ? 256 : sizeof(junk);
     while (sent < extra) {
         size_t n = extra - sent < piece ? extra - sent : piece;
-        cr_assert_eq(send_all(fd, junk, n), 0, "send failed after %zu bytes: reset?", sent);
+        cr_assert_eq(harness_send_all(fd, junk, n), 0, "send failed after %zu bytes: reset?", sent);
         sent += n;
         usleep(1000);
     }
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0, "no response for %s", status);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0, "no response for %s", status);
     cr_assert(strncmp(buf + 9, status, 3) == 0, "want %s, got %s", status, buf);
     cr_assert_not_null(strstr(buf, "Connection: close\r\n"));
     shutdown(fd, SHUT_WR);
-    cr_assert(peer_closed(fd));
+    cr_assert(harness_peer_closed(fd));
     close(fd);
 }
 
@@ -465,19 +343,21 @@ static void t_continue(int mode) {
     proc_t p;
     char buf[4096];
     start(mode, &p);
-    int fd = dial(p.port);
-    cr_assert_eq(send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+    int fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
                               "Expect: 100-continue\r\n\r\n"), 0);
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
     cr_assert_str_eq(buf, "HTTP/1.1 100 Continue\r\n\r\n");
-    cr_assert_eq(send_str(fd, "data"), 0);
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+    cr_assert_eq(harness_send_str(fd, "data"), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
     cr_assert(strncmp(buf, "HTTP/1.1 200", 12) == 0);
-    cr_assert_str_eq(body_of(buf), "data");
+    cr_assert_str_eq(harness_body_of(buf), "data");
     /* over the limit: 413 at once, no 100 */
-    cr_assert_eq(send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n"
-                              "Expect: 100-continue\r\n\r\n"), 0);
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+    cr_assert_eq(harness_send_str(fd,
+                                  "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n"
+                                  "Expect: 100-continue\r\n\r\n"),
+                 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
     cr_assert(strncmp(buf, "HTTP/1.1 413", 12) == 0, "%s", buf);
     close(fd);
     cr_assert_eq(stop(&p), 0);
@@ -489,19 +369,20 @@ static void t_curl(int mode) {
     start(mode, &p);
     const char *c = "curl -sS --http1.1 --max-time 10";
     /* keep-alive: two URLs, one connection */
-    run(out, sizeof(out), "%s -v http://127.0.0.1:%d/hello http://127.0.0.1:%d/hello 2>&1", c,
-        p.port, p.port);
+    harness_run(out, sizeof(out), "%s -v http://127.0.0.1:%d/hello http://127.0.0.1:%d/hello 2>&1",
+                c, p.port, p.port);
     cr_assert_not_null(strstr(out, "Re-using existing connection"), "%s", out);
     /* chunked upload */
-    run(out, sizeof(out), "printf 'chunky-body' | %s -H 'Transfer-Encoding: chunked' "
+    harness_run(out, sizeof(out), "printf 'chunky-body' | %s -H 'Transfer-Encoding: chunked' "
                           "--data-binary @- http://127.0.0.1:%d/echo", c, p.port);
     cr_assert_str_eq(out, "chunky-body");
     /* url-encoded form, and a query next to it */
-    run(out, sizeof(out), "%s --data 'name=J%%C3%%BCrgen+X&x=1%%262' 'http://127.0.0.1:%d/form?q=a+b'",
-        c, p.port);
+    harness_run(out, sizeof(out),
+                "%s --data 'name=J%%C3%%BCrgen+X&x=1%%262' 'http://127.0.0.1:%d/form?q=a+b'", c,
+                p.port);
     cr_assert_str_eq(out, "n=2;name=J\xc3\xbcrgen X;x=1&2;q=a b");
     /* cookies in, Set-Cookie out */
-    run(out, sizeof(out), "%s -i -b 'sid=abc; other=x%%20y' http://127.0.0.1:%d/cookie", c,
+    harness_run(out, sizeof(out), "%s -i -b 'sid=abc; other=x%%20y' http://127.0.0.1:%d/cookie", c,
         p.port);
     cr_assert_not_null(strstr(out, "sid=abc;other=x%20y"), "%s", out);
     cr_assert_not_null(strstr(out, "Set-Cookie: token=a%20b%3Bc; expires=Fri, 01 Jan 2100 "
@@ -509,14 +390,14 @@ static void t_curl(int mode) {
     cr_assert_not_null(strstr(out, "; path=/; domain=example.com; secure; HttpOnly; SameSite=Lax\r\n"));
     cr_assert_not_null(strstr(out, "Set-Cookie: old=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0\r\n"));
     /* chunked streaming response */
-    run(out, sizeof(out), "%s -i http://127.0.0.1:%d/stream", c, p.port);
+    harness_run(out, sizeof(out), "%s -i http://127.0.0.1:%d/stream", c, p.port);
     cr_assert_not_null(strstr(out, "Transfer-Encoding: chunked\r\n"), "%s", out);
     cr_assert_not_null(strstr(out, "\r\n\r\npart1-part2-end"), "%s", out);
     /* HEAD */
-    run(out, sizeof(out), "%s -I http://127.0.0.1:%d/hello", c, p.port);
+    harness_run(out, sizeof(out), "%s -I http://127.0.0.1:%d/hello", c, p.port);
     cr_assert_not_null(strstr(out, "Content-Length: 5\r\n"), "%s", out);
     /* 100-continue: curl waits for it before the body */
-    run(out, sizeof(out), "head -c 2000000 /dev/zero > /tmp/eddy-hs-%d.body && "
+    harness_run(out, sizeof(out), "head -c 2000000 /dev/zero > /tmp/eddy-hs-%d.body && "
                           "%s -v -H 'Expect: 100-continue' --data-binary @/tmp/eddy-hs-%d.body "
                           "-o /tmp/eddy-hs-%d.out http://127.0.0.1:%d/echo 2>&1 | "
                           "grep -c '^< HTTP/1.1 100 Continue'; cmp /tmp/eddy-hs-%d.body "
@@ -524,10 +405,10 @@ static void t_curl(int mode) {
         getpid(), c, getpid(), getpid(), p.port, getpid(), getpid(), getpid());
     cr_assert_str_eq(out, "1\nsame\n", "100 Continue once and the body echoed: %s", out);
     /* redirect followed */
-    run(out, sizeof(out), "%s -L http://127.0.0.1:%d/redirect", c, p.port);
+    harness_run(out, sizeof(out), "%s -L http://127.0.0.1:%d/redirect", c, p.port);
     cr_assert_str_eq(out, "hello");
     /* remote address */
-    run(out, sizeof(out), "%s http://127.0.0.1:%d/remote", c, p.port);
+    harness_run(out, sizeof(out), "%s http://127.0.0.1:%d/remote", c, p.port);
     cr_assert(strncmp(out, "127.0.0.1:", 10) == 0 && atoi(out + 10) > 0, "%s", out);
     cr_assert_eq(stop(&p), 0);
 }
@@ -536,8 +417,8 @@ static void t_gone(int mode) {
     proc_t p;
     char line[256] = {0};
     start(mode, &p);
-    int fd = dial(p.port);
-    cr_assert_eq(send_str(fd, "GET /gone HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    int fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_str(fd, "GET /gone HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
     usleep(50000);
     close(fd);
     for (int i = 0; i < 200 && !strstr(line, "\n"); i++) {
@@ -553,9 +434,9 @@ static void t_gone(int mode) {
     cr_assert(strncmp(line, want, strlen(want)) == 0, "%s", line);
     /* and the worker still serves */
     char buf[1024];
-    fd = dial(p.port);
-    cr_assert_eq(send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
-    cr_assert_gt(read_response(fd, buf, sizeof(buf)), 0);
+    fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
     close(fd);
     cr_assert_eq(stop(&p), 0);
 }

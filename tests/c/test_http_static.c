@@ -39,6 +39,7 @@
 #include "eddy/http.h"
 #include "eddy/server.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 #define BIG_SIZE (8u * 1024 * 1024)
 
@@ -49,7 +50,6 @@ typedef struct {
 
 static char g_dir[64];   /* the temp tree */
 static char g_root[80];  /* g_dir/root */
-static int g_port_pipe = -1;
 static int g_locations;  /* server variant: static_handler_locations = {"/dir"} */
 static int g_no_openat2; /* server variant: openat2(2) fails ENOSYS (seccomp) */
 
@@ -158,12 +158,6 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     if (rc < 0) answer_error(resp, rc);
 }
 
-static void ev_start(eddy_server_t *srv) {
-    int port = eddy_server_port(srv, 0);
-    if (write(g_port_pipe, &port, sizeof(port)) < 0) abort();
-    close(g_port_pipe);
-}
-
 /* Appends "w<id>" to g_dir/starts: a restarted worker shows twice. */
 static void ev_worker_start(eddy_server_t *srv, int id) {
     char path[160], line[16];
@@ -188,22 +182,15 @@ static int deny_openat2(void) {
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
-static int child_main(int mode) {
+static int child_main(void *arg) {
+    int mode = *(const int *)arg;
     if (g_no_openat2 && deny_openat2() < 0) return 5;
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", mode == EDDY_SERVER_PROCESS ? "2" : "1", err,
-                           sizeof(err));
-    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
     /* A short output queue (1 MiB, Swoole's default is 8): an 8 MiB body
      * that is not paced overflows it, even with the kernel's buffers. */
-    eddy_server_config_set(&cfg, "socket_buffer_size", "1048576", err, sizeof(err));
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, mode);
-    eddy_server_events_t ev = {.on_start = ev_start, .on_worker_start = ev_worker_start};
+    static const char *const extra[] = {"socket_buffer_size", "1048576", NULL};
+    eddy_server_t *srv = harness_server_new(mode, mode == EDDY_SERVER_PROCESS ? 2 : 1, extra);
+    if (!srv) return 1;
+    eddy_server_events_t ev = {.on_start = harness_on_start, .on_worker_start = ev_worker_start};
     static const char *const index[] = {"index.htm", "index.html", NULL};
     static const char *const locs[] = {"/dir", NULL};
     eddy_http_server_opts_t o = {.on_request = on_request,
@@ -225,112 +212,18 @@ static int child_main(int mode) {
 
 static void start(int mode, proc_t *p) {
     memset(p, 0, sizeof(*p));
-    int fds[2];
-    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
-    p->pid = fork();
-    cr_assert_geq(p->pid, 0);
-    if (p->pid == 0) {
-        /* A failed assertion ends the test process without stop(): the
-         * server then goes with it instead of lingering. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        close(fds[0]);
-        g_port_pipe = fds[1];
-        _exit(child_main(mode));
-    }
-    close(fds[1]);
-    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
-    cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
-    close(fds[0]);
+    p->pid = harness_start(child_main, &mode, &p->port);
 }
 
-static int stop(proc_t *p) {
-    int status = 0;
-    kill(p->pid, SIGTERM);
-    for (int i = 0; i < 1000; i++) {
-        if (waitpid(p->pid, &status, WNOHANG) == p->pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        usleep(10000);
-    }
-    kill(p->pid, SIGKILL);
-    waitpid(p->pid, &status, 0);
-    return -1;
-}
-
-static int dial(int port) {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct timeval tv = {.tv_sec = 5};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    return fd;
-}
-
-/* Reads one response with a Content-Length body (none for 304 or after
- * HEAD) into buf, NUL-terminated; its length, or -1 before a whole head.
- * Bytes of a following response are left in the socket. */
-static int read_response(int fd, char *buf, size_t cap, int head_request) {
-    size_t got = 0;
-    while (got < 4 || memcmp(buf + got - 4, "\r\n\r\n", 4) != 0) {
-        if (got + 1 >= cap || recv(fd, buf + got, 1, 0) != 1) return -1;
-        buf[++got] = 0;
-    }
-    const char *cl = strcasestr(buf, "\r\ncontent-length:");
-    size_t want = cl && !head_request && strncmp(buf + 9, "304", 3) ? (size_t)atol(cl + 17) : 0;
-    size_t end = got + want;
-    cr_assert_lt(end, cap);
-    while (got < end) {
-        ssize_t r = recv(fd, buf + got, end - got, 0);
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    buf[got] = 0;
-    return (int)got;
-}
+static int stop(proc_t *p) { return harness_stop(p->pid); }
 
 /* One request on a fresh connection; the response into buf. */
 static int exchange(int port, const char *req, char *buf, size_t cap) {
-    int fd = dial(port);
+    int fd = harness_dial(port);
     cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
-    int n = read_response(fd, buf, cap, strncmp(req, "HEAD ", 5) == 0);
+    int n = harness_read_response(fd, buf, cap, strncmp(req, "HEAD ", 5) == 0);
     close(fd);
     return n;
-}
-
-static const char *body_of(const char *resp) {
-    const char *e = strstr(resp, "\r\n\r\n");
-    return e ? e + 4 : "";
-}
-
-/* Runs a shell command, its stdout into out (NUL-terminated); exit status. */
-static int run(char *out, size_t cap, const char *fmt, ...) {
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    FILE *f = popen(cmd, "r");
-    cr_assert_not_null(f);
-    size_t n = fread(out, 1, cap - 1, f);
-    out[n] = 0;
-    return pclose(f);
-}
-
-/* A header's value (up to CR) copied into out, or "" if absent. */
-static const char *header(const char *resp, const char *name, char *out, size_t cap) {
-    char key[64];
-    snprintf(key, sizeof(key), "\r\n%s: ", name);
-    const char *h = strcasestr(resp, key);
-    out[0] = 0;
-    if (!h) return out;
-    h += strlen(key);
-    size_t n = strcspn(h, "\r");
-    if (n >= cap) n = cap - 1;
-    memcpy(out, h, n);
-    out[n] = 0;
-    return out;
 }
 
 #define CURL "curl -sS --http1.1 --max-time 20"
@@ -345,26 +238,26 @@ static void t_basic_and_big(int mode) {
     char v[128];
     make_tree();
     start(mode, &p);
-    run(out, sizeof(out), CURL " -i http://127.0.0.1:%d/hello.txt", p.port);
+    harness_run(out, sizeof(out), CURL " -i http://127.0.0.1:%d/hello.txt", p.port);
     cr_assert(strncmp(out, "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", out);
-    cr_assert_str_eq(header(out, "Content-Type", v, sizeof(v)), "text/plain", "%s", out);
-    cr_assert_str_eq(header(out, "Content-Length", v, sizeof(v)), "13");
-    cr_assert_str_eq(header(out, "Accept-Ranges", v, sizeof(v)), "bytes");
-    cr_assert(header(out, "ETag", v, sizeof(v))[0] == '"', "%s", out);
-    cr_assert(strstr(header(out, "Last-Modified", v, sizeof(v)), " GMT"), "%s", out);
-    cr_assert_str_eq(body_of(out), "hello static\n");
-    run(out, sizeof(out), CURL " -o /dev/null -w '%%{content_type}' http://127.0.0.1:%d/style.css",
-        p.port);
+    cr_assert_str_eq(harness_header(out, "Content-Type", v, sizeof(v)), "text/plain", "%s", out);
+    cr_assert_str_eq(harness_header(out, "Content-Length", v, sizeof(v)), "13");
+    cr_assert_str_eq(harness_header(out, "Accept-Ranges", v, sizeof(v)), "bytes");
+    cr_assert(harness_header(out, "ETag", v, sizeof(v))[0] == '"', "%s", out);
+    cr_assert(strstr(harness_header(out, "Last-Modified", v, sizeof(v)), " GMT"), "%s", out);
+    cr_assert_str_eq(harness_body_of(out), "hello static\n");
+    harness_run(out, sizeof(out),
+                CURL " -o /dev/null -w '%%{content_type}' http://127.0.0.1:%d/style.css", p.port);
     cr_assert_str_eq(out, "text/css");
     /* 8 MiB, statically; then from on_request with a client reading at
      * 16 MiB/s, so the server's output queue fills: unpaced, the body would
      * pass socket_buffer_size (BASE refuses the send, PROCESS drops it). */
-    run(out, sizeof(out),
+    harness_run(out, sizeof(out),
         CURL " -o %s/got1 -w '%%{http_code} %%{size_download}' http://127.0.0.1:%d/big.bin; "
              "echo; cmp %s/got1 %s/big.bin && echo same",
         g_dir, p.port, g_dir, g_root);
     cr_assert_str_eq(out, "200 8388608\nsame\n");
-    run(out, sizeof(out),
+    harness_run(out, sizeof(out),
         CURL " --limit-rate 16M -o %s/got2 -w '%%{http_code} %%{content_type}' "
              "http://127.0.0.1:%d/sfbig; echo; cmp %s/got2 %s/big.bin && echo same",
         g_dir, p.port, g_dir, g_root);
@@ -384,10 +277,10 @@ EDDY_TEST(http_static, conditional_requests) {
     make_tree();
     start(EDDY_SERVER_BASE, &p);
     cr_assert_gt(exchange(p.port, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", out, sizeof(out)), 0);
-    header(out, "ETag", etag, sizeof(etag));
-    header(out, "Last-Modified", lm, sizeof(lm));
+    harness_header(out, "ETag", etag, sizeof(etag));
+    harness_header(out, "Last-Modified", lm, sizeof(lm));
     cr_assert(etag[0] && lm[0], "%s", out);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     snprintf(req, sizeof(req),
              "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"zzz\", W/%s\r\n\r\n"
              "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: %s\r\n\r\n"
@@ -398,23 +291,23 @@ EDDY_TEST(http_static, conditional_requests) {
              "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: not a date\r\n\r\n",
              etag, lm, lm);
     cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
-    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert_gt(harness_read_response(fd, out, sizeof(out), 0), 0);
     cr_assert(strncmp(out, "HTTP/1.1 304 ", 13) == 0, "If-None-Match: %s", out);
-    cr_assert_str_eq(header(out, "ETag", req, sizeof(req)), etag);
-    cr_assert_str_eq(body_of(out), "");
-    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert_str_eq(harness_header(out, "ETag", req, sizeof(req)), etag);
+    cr_assert_str_eq(harness_body_of(out), "");
+    cr_assert_gt(harness_read_response(fd, out, sizeof(out), 0), 0);
     cr_assert(strncmp(out, "HTTP/1.1 304 ", 13) == 0, "If-Modified-Since: %s", out);
-    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert_gt(harness_read_response(fd, out, sizeof(out), 0), 0);
     cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "older date: %s", out);
-    cr_assert_str_eq(body_of(out), "hello static\n");
+    cr_assert_str_eq(harness_body_of(out), "hello static\n");
     /* If-None-Match decides over If-Modified-Since (RFC 9110 13.2.2) */
-    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert_gt(harness_read_response(fd, out, sizeof(out), 0), 0);
     cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "other etag: %s", out);
-    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert_gt(harness_read_response(fd, out, sizeof(out), 0), 0);
     cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "a bad date is ignored: %s", out);
     close(fd);
     /* curl's own conditional GET */
-    run(out, sizeof(out), CURL " -o /dev/null -w '%%{http_code}' -H 'If-None-Match: %s' "
+    harness_run(out, sizeof(out), CURL " -o /dev/null -w '%%{http_code}' -H 'If-None-Match: %s' "
                               "http://127.0.0.1:%d/hello.txt", etag, p.port);
     cr_assert_str_eq(out, "304");
     cr_assert_eq(stop(&p), 0);
@@ -452,15 +345,15 @@ EDDY_TEST(http_static, ranges) {
                  cases[i].range);
         cr_assert_gt(exchange(p.port, req, out, sizeof(out)), 0);
         cr_assert(strncmp(out + 9, cases[i].status, 3) == 0, "%s: %s", cases[i].range, out);
-        cr_assert_str_eq(body_of(out), cases[i].body, "%s", cases[i].range);
-        cr_assert_str_eq(header(out, "Content-Range", v, sizeof(v)), cases[i].content_range,
+        cr_assert_str_eq(harness_body_of(out), cases[i].body, "%s", cases[i].range);
+        cr_assert_str_eq(harness_header(out, "Content-Range", v, sizeof(v)), cases[i].content_range,
                          "%s: %s", cases[i].range, out);
     }
     /* If-Range with a stale validator: the whole file */
     cr_assert_gt(exchange(p.port, "GET /data.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n"
                                   "If-Range: \"stale\"\r\n\r\n", out, sizeof(out)), 0);
     cr_assert(strncmp(out + 9, "200", 3) == 0, "%s", out);
-    run(out, sizeof(out), CURL " -r 2-5 http://127.0.0.1:%d/data.txt", p.port);
+    harness_run(out, sizeof(out), CURL " -r 2-5 http://127.0.0.1:%d/data.txt", p.port);
     cr_assert_str_eq(out, "2345");
     cr_assert_eq(stop(&p), 0);
     remove_tree();
@@ -473,23 +366,23 @@ EDDY_TEST(http_static, head_and_index) {
     char out[4096], v[64];
     make_tree();
     start(EDDY_SERVER_BASE, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     const char *two = "HEAD /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
                       "GET /data.txt HTTP/1.1\r\nHost: x\r\n\r\n";
     cr_assert_eq(send(fd, two, strlen(two), MSG_NOSIGNAL), (ssize_t)strlen(two));
-    cr_assert_gt(read_response(fd, out, sizeof(out), 1), 0);
+    cr_assert_gt(harness_read_response(fd, out, sizeof(out), 1), 0);
     cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "%s", out);
-    cr_assert_str_eq(header(out, "Content-Length", v, sizeof(v)), "13");
-    cr_assert_str_eq(body_of(out), "");
-    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert_str_eq(harness_header(out, "Content-Length", v, sizeof(v)), "13");
+    cr_assert_str_eq(harness_body_of(out), "");
+    cr_assert_gt(harness_read_response(fd, out, sizeof(out), 0), 0);
     cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "after HEAD: %s", out);
-    cr_assert_str_eq(body_of(out), "0123456789abcdefghij");
+    cr_assert_str_eq(harness_body_of(out), "0123456789abcdefghij");
     close(fd);
-    run(out, sizeof(out), CURL " -I http://127.0.0.1:%d/hello.txt", p.port);
+    harness_run(out, sizeof(out), CURL " -I http://127.0.0.1:%d/hello.txt", p.port);
     cr_assert(strstr(out, "Content-Length: 13\r\n") && strstr(out, "ETag: "), "%s", out);
-    run(out, sizeof(out), CURL " -w ' %%{content_type}' http://127.0.0.1:%d/dir/", p.port);
+    harness_run(out, sizeof(out), CURL " -w ' %%{content_type}' http://127.0.0.1:%d/dir/", p.port);
     cr_assert_str_eq(out, "<p>index</p>\n text/html");
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/dir", p.port);
+    harness_run(out, sizeof(out), CURL " http://127.0.0.1:%d/dir", p.port);
     cr_assert_str_eq(out, "<p>index</p>\n");
     cr_assert_eq(stop(&p), 0);
     remove_tree();
@@ -517,12 +410,13 @@ static void t_traversal(void) {
         cr_assert_null(strstr(out, "dynamic:"), "%s", paths[i]);
     }
     /* curl sends the dots as they are with --path-as-is */
-    run(out, sizeof(out), CURL " --path-as-is -w ' %%{http_code}' "
+    harness_run(out, sizeof(out), CURL " --path-as-is -w ' %%{http_code}' "
                               "http://127.0.0.1:%d/dir/../../secret.txt", p.port);
     cr_assert(strstr(out, " 403") && !strstr(out, "SECRET"), "%s", out);
     /* symlinks that stay inside the root are followed, absolute or not */
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/link.txt http://127.0.0.1:%d/dir/abs.txt",
-        p.port, p.port);
+    harness_run(out, sizeof(out),
+                CURL " http://127.0.0.1:%d/link.txt http://127.0.0.1:%d/dir/abs.txt", p.port,
+                p.port);
     cr_assert_str_eq(out, "hello static\nhello static\n");
     /* a malformed escape is a bad request */
     cr_assert_gt(exchange(p.port, "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", out, sizeof(out)), 0);
@@ -543,8 +437,8 @@ EDDY_TEST(http_static, traversal_refused_without_openat2) {
     char out[4096];
     make_tree();
     start(EDDY_SERVER_BASE, &p);
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt http://127.0.0.1:%d/dir/", p.port,
-        p.port);
+    harness_run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt http://127.0.0.1:%d/dir/",
+                p.port, p.port);
     cr_assert_str_eq(out, "hello static\n<p>index</p>\n");
     cr_assert_eq(stop(&p), 0);
     remove_tree();
@@ -557,9 +451,9 @@ EDDY_TEST(http_static, falls_through_to_on_request) {
     char out[4096];
     make_tree();
     start(EDDY_SERVER_BASE, &p);
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/nope.txt", p.port);
+    harness_run(out, sizeof(out), CURL " http://127.0.0.1:%d/nope.txt", p.port);
     cr_assert_str_eq(out, "dynamic:/nope.txt");
-    run(out, sizeof(out), CURL " -d x=1 http://127.0.0.1:%d/hello.txt", p.port);
+    harness_run(out, sizeof(out), CURL " -d x=1 http://127.0.0.1:%d/hello.txt", p.port);
     cr_assert_str_eq(out, "dynamic:/hello.txt");
     cr_assert_eq(stop(&p), 0);
     remove_tree();
@@ -573,12 +467,12 @@ EDDY_TEST(http_static, locations) {
     make_tree();
     g_locations = 1;
     start(EDDY_SERVER_BASE, &p);
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt", p.port);
+    harness_run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt", p.port);
     cr_assert_str_eq(out, "dynamic:/hello.txt");
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/dir/index.html", p.port);
+    harness_run(out, sizeof(out), CURL " http://127.0.0.1:%d/dir/index.html", p.port);
     cr_assert_str_eq(out, "<p>index</p>\n");
-    run(out, sizeof(out), CURL " -o /dev/null -w '%%{http_code}' http://127.0.0.1:%d/dir/no",
-        p.port);
+    harness_run(out, sizeof(out),
+                CURL " -o /dev/null -w '%%{http_code}' http://127.0.0.1:%d/dir/no", p.port);
     cr_assert_str_eq(out, "404");
     cr_assert_eq(stop(&p), 0);
     remove_tree();
@@ -594,17 +488,17 @@ static void t_sendfile(int mode) {
     cr_assert_gt(exchange(p.port, "GET /sf?off=3&len=4 HTTP/1.1\r\nHost: x\r\n\r\n", out,
                           sizeof(out)), 0);
     cr_assert(strncmp(out, "HTTP/1.1 200 ", 13) == 0, "%s", out);
-    cr_assert_str_eq(body_of(out), "3456");
-    cr_assert_str_eq(header(out, "Content-Type", v, sizeof(v)), "text/plain");
-    run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=15'", p.port);
+    cr_assert_str_eq(harness_body_of(out), "3456");
+    cr_assert_str_eq(harness_header(out, "Content-Type", v, sizeof(v)), "text/plain");
+    harness_run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=15'", p.port);
     cr_assert_str_eq(out, "fghij");
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/sf", p.port);
+    harness_run(out, sizeof(out), CURL " http://127.0.0.1:%d/sf", p.port);
     cr_assert_str_eq(out, "0123456789abcdefghij");
-    run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=21'", p.port);
+    harness_run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=21'", p.port);
     cr_assert_str_eq(out, "err=-22", "offset past the end");
-    run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=10&len=11'", p.port);
+    harness_run(out, sizeof(out), CURL " 'http://127.0.0.1:%d/sf?off=10&len=11'", p.port);
     cr_assert_str_eq(out, "err=-22", "length past the end");
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/sfmissing", p.port);
+    harness_run(out, sizeof(out), CURL " http://127.0.0.1:%d/sfmissing", p.port);
     cr_assert_str_eq(out, "err=-2", "missing file");
     cr_assert_eq(stop(&p), 0);
     remove_tree();
@@ -622,13 +516,13 @@ static void t_pipeline_and_gone(int mode) {
     char out[4096];
     make_tree();
     start(mode, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     const char *two = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
                       "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n";
     cr_assert_eq(send(fd, two, strlen(two), MSG_NOSIGNAL), (ssize_t)strlen(two));
-    int n = read_response(fd, buf, sizeof(buf), 0);
+    int n = harness_read_response(fd, buf, sizeof(buf), 0);
     cr_assert_gt(n, (int)BIG_SIZE);
-    const char *body = body_of(buf);
+    const char *body = harness_body_of(buf);
     cr_assert_eq((size_t)(buf + n - body), (size_t)BIG_SIZE);
     char path[160];
     snprintf(path, sizeof(path), "%s/big.bin", g_root);
@@ -638,13 +532,13 @@ static void t_pipeline_and_gone(int mode) {
     fclose(f);
     cr_assert_eq(memcmp(body, want, BIG_SIZE), 0, "body differs");
     free(want);
-    cr_assert_gt(read_response(fd, out, sizeof(out), 0), 0);
-    cr_assert_str_eq(body_of(out), "hello static\n", "%s", out);
+    cr_assert_gt(harness_read_response(fd, out, sizeof(out), 0), 0);
+    cr_assert_str_eq(harness_body_of(out), "hello static\n", "%s", out);
     close(fd);
     /* Leave after 64 KiB of 8 MiB, many times: the server's next write
      * then meets a reset (EPIPE / ECONNRESET), at whatever point. */
     for (int i = 0; i < 20; i++) {
-        fd = dial(p.port);
+        fd = harness_dial(p.port);
         const char *req = i % 2 ? "GET /sfbig HTTP/1.1\r\nHost: x\r\n\r\n"
                                 : "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n";
         cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
@@ -656,11 +550,11 @@ static void t_pipeline_and_gone(int mode) {
         }
         close(fd);
     }
-    run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt", p.port);
+    harness_run(out, sizeof(out), CURL " http://127.0.0.1:%d/hello.txt", p.port);
     cr_assert_str_eq(out, "hello static\n");
     cr_assert_eq(stop(&p), 0);
     /* no worker was killed (SIGPIPE) or crashed meanwhile: one start each */
-    run(out, sizeof(out), "sort %s/starts", g_dir);
+    harness_run(out, sizeof(out), "sort %s/starts", g_dir);
     cr_assert_str_eq(out, mode == EDDY_SERVER_PROCESS ? "w0\nw1\n" : "w0\n",
                      "workers restarted: %s", out);
     remove_tree();

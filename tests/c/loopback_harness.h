@@ -1,0 +1,262 @@
+/*
+ * Test-side scaffolding for the suites that run a real server in a child
+ * process and talk to it over loopback (HTTP, static files, compression,
+ * uploads, WebSocket, the HTTP client, send_path, status).
+ *
+ * The life of one server:
+ *
+ *   static int child(void *arg) { ... .on_start = harness_on_start ...; return rc; }
+ *   int port;
+ *   pid_t pid = harness_start(child, &opts, &port);  // returns once it listens
+ *   int fd = harness_dial(port);                     // 5 s send/receive bounds
+ *   harness_send_str(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+ *   harness_read_response(fd, buf, sizeof(buf), 0);
+ *   cr_assert_eq(harness_stop(pid), 0);              // SIGTERM, then its exit status
+ *
+ * Every child is forked by harness_fork(), which arms PR_SET_PDEATHSIG: a
+ * failed assertion ends the test process without reaching harness_stop(),
+ * and the server then goes with it instead of lingering as an orphan. Every
+ * wait is bounded (15 s to start, 10 s to stop, 5 s per socket call).
+ *
+ * All functions are static inline so that a suite compiles only what it
+ * uses (no unused-function warnings under -Werror). Define _GNU_SOURCE
+ * before any include (pipe2, strcasestr).
+ */
+#ifndef EDDY_LOOPBACK_HARNESS_H
+#define EDDY_LOOPBACK_HARNESS_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "eddy/server.h"
+#include "eddy_test.h"
+
+/* ---- server side (in the child) ------------------------------------------- */
+
+/* A server as the suites run it: `workers` workers, one reactor, warnings
+ * and errors logged only (log_level 4), in `mode`; then each "key", "value"
+ * pair of the NULL-terminated extra (may be NULL). NULL if a setting is
+ * refused (the child then exits with an error the test sees). */
+static inline eddy_server_t *harness_server_new(int mode, int workers, const char *const *extra) {
+    eddy_server_config_t cfg;
+    char err[EDDY_SERVER_ERRLEN], num[16];
+    eddy_server_config_init(&cfg);
+    snprintf(num, sizeof(num), "%d", workers);
+    int rc = eddy_server_config_set(&cfg, "worker_num", num, err, sizeof(err));
+    rc |= eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
+    rc |= eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
+    for (size_t i = 0; extra && extra[i]; i += 2)
+        rc |= eddy_server_config_set(&cfg, extra[i], extra[i + 1], err, sizeof(err));
+    eddy_server_t *srv = rc ? NULL : eddy_server_new(&cfg);
+    eddy_server_config_free(&cfg);
+    if (srv) eddy_server_set_mode(srv, mode);
+    return srv;
+}
+
+/* Write end of the port pipe, in the child started by harness_start(). */
+static int harness_port_fd = -1;
+
+/* An on_start callback: tells harness_start() the port of listener 0. */
+static inline void harness_on_start(eddy_server_t *srv) {
+    int port = eddy_server_port(srv, 0);
+    if (write(harness_port_fd, &port, sizeof(port)) < 0) abort();
+    close(harness_port_fd);
+}
+
+/* ---- processes ------------------------------------------------------------ */
+
+/* fork(), asserted. In the child (0 returned) the parent's death sends it
+ * SIGTERM, so the server shuts its own workers down too; if the parent is
+ * already gone by then, the child leaves at once. */
+static inline pid_t harness_fork(void) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(125); /* died before the prctl took effect */
+    }
+    return pid;
+}
+
+/* Forks a child that runs child(arg) and exits with its return value; the
+ * child's server must call harness_on_start() (as its on_start, or from
+ * it) once it listens. Waits up to 15 s for that; *port is its port. */
+static inline pid_t harness_start(int (*child)(void *arg), void *arg, int *port) {
+    int fds[2];
+    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
+    pid_t pid = harness_fork();
+    if (pid == 0) {
+        close(fds[0]);
+        harness_port_fd = fds[1];
+        _exit(child(arg));
+    }
+    close(fds[1]);
+    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
+    cr_assert_eq(read(fds[0], port, sizeof(*port)), (ssize_t)sizeof(*port),
+                 "server exited before it listened");
+    close(fds[0]);
+    return pid;
+}
+
+/* SIGTERM to pid, then up to 10 s for it to exit: its exit status (128 +
+ * signal if a signal ended it), or -1 if it had to be SIGKILLed. */
+static inline int harness_stop(pid_t pid) {
+    int status = 0;
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 1000; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+/* Runs a shell command (printf-style, up to 2 KiB), its stdout into out
+ * (NUL-terminated, cap - 1 bytes at most); its wait status as pclose(3). */
+static inline int harness_run(char *out, size_t cap, const char *fmt, ...) {
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = 0;
+    return pclose(f);
+}
+
+/* ---- raw client ----------------------------------------------------------- */
+
+/* A TCP connection to 127.0.0.1:port (asserted), with 5 s send and receive
+ * timeouts so that no read or write below blocks a test for long. */
+static inline int harness_dial(int port) {
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    cr_assert_geq(fd, 0);
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "connect to %d: %s", port,
+                 strerror(errno));
+    return fd;
+}
+
+/* Sends all n bytes (no SIGPIPE); 0, or -1 on error or timeout. */
+static inline int harness_send_all(int fd, const void *p, size_t n) {
+    const char *c = p;
+    while (n) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w <= 0) return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static inline int harness_send_str(int fd, const char *s) {
+    return harness_send_all(fd, s, strlen(s));
+}
+
+/* Receives exactly n bytes; 0, or -1 on EOF, error or timeout. */
+static inline int harness_recv_all(int fd, void *p, size_t n) {
+    char *c = p;
+    while (n) {
+        ssize_t r = recv(fd, c, n, 0);
+        if (r <= 0) return -1;
+        c += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Reads a head up to and including its "\r\n\r\n", byte by byte so that
+ * whatever follows stays in the socket; NUL-terminated. Its length, or -1
+ * on EOF, timeout or a head that does not fit. */
+static inline int harness_read_head(int fd, char *buf, size_t cap) {
+    size_t got = 0;
+    while (got < 4 || memcmp(buf + got - 4, "\r\n\r\n", 4) != 0) {
+        if (got + 1 >= cap || recv(fd, buf + got, 1, 0) != 1) return -1;
+        buf[++got] = 0;
+    }
+    return (int)got;
+}
+
+/* Reads one response into buf, NUL-terminated: the head, then its body
+ * (Content-Length bytes; chunked up to "0\r\n\r\n"; otherwise until EOF).
+ * No body after HEAD (head_request) nor for 1xx, 204 and 304. With a
+ * Content-Length, bytes of a following response stay in the socket. Its
+ * length (a body cut by cap, EOF or timeout is returned as far as read), or
+ * -1 before a whole head. */
+static inline int harness_read_response(int fd, char *buf, size_t cap, int head_request) {
+    int h = harness_read_head(fd, buf, cap);
+    if (h < 0) return -1;
+    size_t head = (size_t)h, got = head;
+    int status = atoi(buf + 9);
+    if (head_request || status < 200 || status == 204 || status == 304) return h;
+    const char *cl = strcasestr(buf, "\r\ncontent-length:");
+    int chunked = strcasestr(buf, "\r\ntransfer-encoding: chunked") != NULL;
+    size_t want = cl ? (size_t)atol(cl + 17) : 0;
+    while (got + 1 < cap) {
+        if (cl && got - head >= want) break;
+        if (chunked && got >= head + 5 && memcmp(buf + got - 5, "0\r\n\r\n", 5) == 0) break;
+        size_t room = cap - 1 - got;
+        size_t ask = cl ? head + want - got : 1;
+        ssize_t r = recv(fd, buf + got, ask < room ? ask : room, 0);
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    buf[got] = 0;
+    return (int)got;
+}
+
+/* The body of a response read above: what follows the first blank line. */
+static inline const char *harness_body_of(const char *resp) {
+    const char *e = strstr(resp, "\r\n\r\n");
+    return e ? e + 4 : "";
+}
+
+/* The value of the first header `name` in a head (leading spaces skipped,
+ * up to CR), copied into out; "" when absent. Returns out. */
+static inline const char *harness_header(const char *head, const char *name, char *out,
+                                         size_t cap) {
+    char pat[64];
+    snprintf(pat, sizeof(pat), "\r\n%s:", name);
+    const char *p = strcasestr(head, pat);
+    out[0] = 0;
+    if (!p) return out;
+    p += strlen(pat);
+    while (*p == ' ') p++;
+    size_t n = strcspn(p, "\r");
+    snprintf(out, cap, "%.*s", (int)n, p);
+    return out;
+}
+
+/* Whether the peer closed: EOF or reset before the receive timeout. */
+static inline int harness_peer_closed(int fd) {
+    char b[256];
+    for (;;) {
+        ssize_t r = recv(fd, b, sizeof(b), 0);
+        if (r == 0) return 1;
+        if (r < 0) return errno == ECONNRESET ? 1 : 0;
+    }
+}
+
+#endif /* EDDY_LOOPBACK_HARNESS_H */
