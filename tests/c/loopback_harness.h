@@ -5,7 +5,7 @@
  *
  * The life of one server:
  *
- *   static int child(void *arg) { ... .on_start = harness_on_start ...; return rc; }
+ *   static int child(const void *arg) { ... .on_start = harness_on_start ...; return rc; }
  *   int port;
  *   pid_t pid = harness_start(child, &opts, &port);  // returns once it listens
  *   int fd = harness_dial(port);                     // 5 s send/receive bounds
@@ -94,7 +94,7 @@ static inline pid_t harness_fork(void) {
 /* Forks a child that runs child(arg) and exits with its return value; the
  * child's server must call harness_on_start() (as its on_start, or from
  * it) once it listens. Waits up to 15 s for that; *port is its port. */
-static inline pid_t harness_start(int (*child)(void *arg), void *arg, int *port) {
+static inline pid_t harness_start(int (*child)(const void *arg), const void *arg, int *port) {
     int fds[2];
     cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
     pid_t pid = harness_fork();
@@ -197,6 +197,15 @@ static inline int harness_read_head(int fd, char *buf, size_t cap) {
         buf[++got] = 0;
     }
     return (int)got;
+}
+
+/* Reads one line byte by byte up to its "\n" (not stored), EOF, timeout
+ * or cap - 1 bytes; NUL-terminated. Returns buf. */
+static inline char *harness_read_line(int fd, char *buf, size_t cap) {
+    size_t n = 0;
+    while (n + 1 < cap && recv(fd, buf + n, 1, 0) == 1 && buf[n] != '\n') n++;
+    buf[n] = '\0';
+    return buf;
 }
 
 /* Reads one response into buf, NUL-terminated: the head, then its body

@@ -34,6 +34,7 @@
 #include "eddy/socket.h"
 #include "eddy/websocket.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -448,8 +449,6 @@ EDDY_TEST(http_client, header_or_path_with_crlf_is_refused_before_connecting) {
 
 /* ---- the engine's HTTP server in a child ------------------------------------ */
 
-static int g_port_pipe = -1;
-
 static int path_is(const eddy_http_request_t *req, const char *p) {
     return req->path_len == strlen(p) && memcmp(req->path, p, req->path_len) == 0;
 }
@@ -477,22 +476,11 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     }
 }
 
-static void ev_start(eddy_server_t *srv) {
-    int port = eddy_server_port(srv, 0);
-    if (write(g_port_pipe, &port, sizeof(port)) < 0) abort();
-    close(g_port_pipe);
-}
-
-static int child_main(void) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, EDDY_SERVER_BASE);
-    eddy_server_events_t ev = {.on_start = ev_start};
+static int child_main(const void *arg) {
+    (void)arg;
+    eddy_server_t *srv = harness_server_new(EDDY_SERVER_BASE, 1, NULL);
+    if (!srv) return 1;
+    eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_http_server_opts_t o = {.on_request = on_request, .events = &ev};
     eddy_http_server_t *hs;
     if (eddy_http_server_new(&hs, srv, &o) < 0) return 2;
@@ -515,16 +503,11 @@ static void ws_echo(eddy_ws_server_t *ws, int fd, int opcode, const char *data, 
     eddy_ws_push(ws, fd, opcode, data, len, EDDY_WS_FLAG_FIN | (flags & EDDY_WS_FLAG_COMPRESS));
 }
 
-static int ws_child_main(void) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, EDDY_SERVER_BASE);
-    eddy_server_events_t ev = {.on_start = ev_start};
+static int ws_child_main(const void *arg) {
+    (void)arg;
+    eddy_server_t *srv = harness_server_new(EDDY_SERVER_BASE, 1, NULL);
+    if (!srv) return 1;
+    eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_ws_server_opts_t o = {.on_message = ws_echo, .events = &ev, .compression = 1};
     eddy_ws_server_t *ws;
     if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
@@ -540,36 +523,13 @@ typedef struct {
     int port;
 } proc_t;
 
-static void start_child(proc_t *p, int (*main_fn)(void)) {
-    int fds[2];
-    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
-    p->pid = fork();
-    cr_assert_geq(p->pid, 0);
-    if (p->pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* a crashed test leaves no server behind */
-        close(fds[0]);
-        g_port_pipe = fds[1];
-        _exit(main_fn());
-    }
-    close(fds[1]);
-    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
-    cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
-    close(fds[0]);
+static void start_child(proc_t *p, int (*main_fn)(const void *)) {
+    p->pid = harness_start(main_fn, NULL, &p->port);
 }
 
 static void start_server(proc_t *p) { start_child(p, child_main); }
 
-static void stop_server(proc_t *p) {
-    int status = 0;
-    kill(p->pid, SIGTERM);
-    for (int i = 0; i < 500; i++) {
-        if (waitpid(p->pid, &status, WNOHANG) == p->pid) return;
-        usleep(10000);
-    }
-    kill(p->pid, SIGKILL);
-    waitpid(p->pid, &status, 0);
-}
+static void stop_server(proc_t *p) { harness_stop(p->pid); }
 
 typedef struct {
     int port;

@@ -28,6 +28,7 @@
 #include "eddy/http.h"
 #include "eddy/server.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 /* ---- parser: an event log per body ------------------------------------- */
 
@@ -296,7 +297,6 @@ typedef struct {
     uint64_t max_file;
 } srv_opts_t;
 
-static int g_port_pipe = -1;
 static char g_dir[64]; /* upload_tmp_dir of this test */
 
 static void fail_note(const char *what) {
@@ -335,25 +335,13 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     eddy_http_response_end(resp, out, len);
 }
 
-static void ev_start(eddy_server_t *srv) {
-    int port = eddy_server_port(srv, 0);
-    if (write(g_port_pipe, &port, sizeof(port)) < 0) abort();
-    close(g_port_pipe);
-}
-
-static int child_main(const srv_opts_t *so) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", so->mode == EDDY_SERVER_PROCESS ? "2" : "1",
-                           err, sizeof(err));
-    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    if (so->max_len) eddy_server_config_set(&cfg, "package_max_length", so->max_len, err, sizeof(err));
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, so->mode);
-    eddy_server_events_t ev = {.on_start = ev_start};
+static int child_main(const void *arg) {
+    const srv_opts_t *so = arg;
+    const char *extra[] = {"package_max_length", so->max_len, NULL};
+    eddy_server_t *srv = harness_server_new(so->mode, so->mode == EDDY_SERVER_PROCESS ? 2 : 1,
+                                            so->max_len ? extra : NULL);
+    if (!srv) return 1;
+    eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_http_server_opts_t o = {.on_request = on_request,
                                  .events = &ev,
                                  .upload_tmp_dir = g_dir,
@@ -374,20 +362,7 @@ static void start(const srv_opts_t *so, proc_t *p) {
     memset(p, 0, sizeof(*p));
     snprintf(g_dir, sizeof(g_dir), "/tmp/eddy-mp-%d", getpid());
     mkdir(g_dir, 0700);
-    int fds[2];
-    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
-    p->pid = fork();
-    cr_assert_geq(p->pid, 0);
-    if (p->pid == 0) {
-        close(fds[0]);
-        g_port_pipe = fds[1];
-        _exit(child_main(so));
-    }
-    close(fds[1]);
-    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
-    cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
-    close(fds[0]);
+    p->pid = harness_start(child_main, so, &p->port);
 }
 
 /* Names in g_dir starting with prefix ("" for all), up to 16 of them. */
@@ -415,48 +390,9 @@ static void rm_dir(void) {
 }
 
 static int stop(proc_t *p) {
-    int status = 0;
-    kill(p->pid, SIGTERM);
-    for (int i = 0; i < 1000; i++) {
-        if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
-            rm_dir();
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        usleep(10000);
-    }
-    kill(p->pid, SIGKILL);
-    waitpid(p->pid, &status, 0);
+    int rc = harness_stop(p->pid);
     rm_dir();
-    return -1;
-}
-
-static int dial(int port) {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct timeval tv = {.tv_sec = 5};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    return fd;
-}
-
-static int send_str(int fd, const char *s) {
-    size_t n = strlen(s);
-    return send(fd, s, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
-}
-
-static int run(char *out, size_t cap, const char *fmt, ...) {
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    FILE *f = popen(cmd, "r");
-    cr_assert_not_null(f);
-    size_t n = fread(out, 1, cap - 1, f);
-    out[n] = 0;
-    return pclose(f);
+    return rc;
 }
 
 static double now_s(void) {
@@ -478,7 +414,7 @@ static void make_file(const char *path, size_t n, unsigned seed) {
 
 static int same_file(const char *a, const char *b) {
     char out[64];
-    return run(out, sizeof(out), "cmp -s '%s' '%s'", a, b) == 0;
+    return harness_run(out, sizeof(out), "cmp -s '%s' '%s'", a, b) == 0;
 }
 
 static void upload_two_files(int mode) {
@@ -490,7 +426,7 @@ static void upload_two_files(int mode) {
     snprintf(b, sizeof(b), "/tmp/eddy-mp-src-b-%d", getpid());
     make_file(a, 300000, 1); /* several reads: streamed in pieces */
     make_file(b, 1, 2);
-    int rc = run(out, sizeof(out),
+    int rc = harness_run(out, sizeof(out),
                  "curl -s -m 10 -F 'title=hello world' -F 'tags[]=x&y' "
                  "-F 'f1=@%s;type=image/png;filename=photo.png' "
                  "-F 'f2=@%s;filename=tiny.bin' http://127.0.0.1:%d/upload",
@@ -528,7 +464,7 @@ EDDY_TEST(http_upload, file_limits_and_no_file) {
     char a[128], out[4096];
     snprintf(a, sizeof(a), "/tmp/eddy-mp-src-c-%d", getpid());
     make_file(a, 1001, 3);
-    int rc = run(out, sizeof(out),
+    int rc = harness_run(out, sizeof(out),
                  "curl -s -m 10 -F 'big=@%s;filename=big.bin' -F 'ok=@%s;filename=ok.bin' "
                  "http://127.0.0.1:%d/upload",
                  a, a, p.port);
@@ -542,7 +478,7 @@ EDDY_TEST(http_upload, file_limits_and_no_file) {
     cr_assert_eq(dir_count("swoole.upfile."), 0);
     /* an empty filename (no file chosen in a browser): UPLOAD_ERR_NO_FILE;
      * a file at the limit is kept */
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     char req[2048], body[1536];
     char data[1001];
     memset(data, 'd', 1000);
@@ -555,7 +491,7 @@ EDDY_TEST(http_upload, file_limits_and_no_file) {
     snprintf(req, sizeof(req),
              "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
              "boundary=" B "\r\nContent-Length: %d\r\n\r\n%s", bl, body);
-    cr_assert_eq(send_str(fd, req), 0);
+    cr_assert_eq(harness_send_str(fd, req), 0);
     ssize_t r = recv(fd, out, sizeof(out) - 1, 0);
     cr_assert_gt(r, 0);
     out[r] = 0;
@@ -573,7 +509,7 @@ EDDY_TEST(http_upload, over_package_max_length_is_413) {
     char a[128], out[256];
     snprintf(a, sizeof(a), "/tmp/eddy-mp-src-d-%d", getpid());
     make_file(a, 100000, 4);
-    run(out, sizeof(out), "curl -s -m 10 -o /dev/null -w '%%{http_code}' -F 'f=@%s' "
+    harness_run(out, sizeof(out), "curl -s -m 10 -o /dev/null -w '%%{http_code}' -F 'f=@%s' "
                           "http://127.0.0.1:%d/upload",
         a, p.port);
     cr_assert_str_eq(out, "413");
@@ -593,21 +529,21 @@ EDDY_TEST(http_upload, malformed_body_is_400) {
         "--" B "\r\n" CD "\r\nv\r\n--" B "\r\n",                         /* no close */
     };
     for (int i = 0; i < 2; i++) {
-        int fd = dial(p.port);
+        int fd = harness_dial(p.port);
         char req[512];
         snprintf(req, sizeof(req),
                  "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
                  "boundary=" B "\r\nContent-Length: %zu\r\n\r\n%s",
                  strlen(bodies[i]), bodies[i]);
-        cr_assert_eq(send_str(fd, req), 0);
+        cr_assert_eq(harness_send_str(fd, req), 0);
         ssize_t r = recv(fd, buf, sizeof(buf) - 1, 0);
         cr_assert_gt(r, 12);
         cr_assert(strncmp(buf, "HTTP/1.1 400 ", 13) == 0, "case %d: %.*s", i, (int)r, buf);
         close(fd);
     }
     /* multipart without a boundary parameter: 400 at the head */
-    int fd = dial(p.port);
-    cr_assert_eq(send_str(fd, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: "
+    int fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_str(fd, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: "
                               "multipart/form-data\r\nContent-Length: 3\r\n\r\nabc"),
                  0);
     ssize_t r = recv(fd, buf, sizeof(buf) - 1, 0);
@@ -629,14 +565,14 @@ EDDY_TEST(http_upload, client_leaving_mid_upload_leaves_no_file) {
     srv_opts_t so = {.mode = EDDY_SERVER_BASE};
     proc_t p;
     start(&so, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     char req[512];
     snprintf(req, sizeof(req),
              "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
              "boundary=" B "\r\nContent-Length: 1000000\r\n\r\n"
              "--" B "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n\r\n"
              "first bytes of the file");
-    cr_assert_eq(send_str(fd, req), 0);
+    cr_assert_eq(harness_send_str(fd, req), 0);
     /* the temp file exists while the body is still arriving */
     cr_assert(wait_count("swoole.upfile.", 1, 3000), "no temp file during the upload");
     close(fd);
@@ -669,7 +605,7 @@ EDDY_TEST(http_timeout, slow_head_is_closed) {
     srv_opts_t so = {.mode = EDDY_SERVER_BASE, .header = 0.5};
     proc_t p;
     start(&so, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     const char *head = "GET /upload HTTP/1.1\r\nHost: x\r\nX-Slow: 0123456789012345\r\n\r\n";
     double t0 = now_s();
     int closed = 0;
@@ -689,7 +625,7 @@ EDDY_TEST(http_timeout, slow_head_is_closed) {
     cr_assert(took >= 0.4 && took < 2.0, "closed after %.2f s", took);
     close(fd);
     /* a new connection sending nothing is closed by the same bound */
-    fd = dial(p.port);
+    fd = harness_dial(p.port);
     cr_assert(closed_within(fd, 3000, &took));
     cr_assert(took >= 0.4 && took < 2.0, "silent client closed after %.2f s", took);
     close(fd);
@@ -700,9 +636,9 @@ EDDY_TEST(http_timeout, idle_keepalive_is_closed) {
     srv_opts_t so = {.mode = EDDY_SERVER_BASE, .keepalive = 0.5};
     proc_t p;
     start(&so, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     char buf[1024];
-    cr_assert_eq(send_str(fd, "GET /upload HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    cr_assert_eq(harness_send_str(fd, "GET /upload HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
     ssize_t r = recv(fd, buf, sizeof(buf) - 1, 0);
     cr_assert(r > 12 && strncmp(buf, "HTTP/1.1 200 ", 13) == 0);
     double took;
@@ -710,9 +646,9 @@ EDDY_TEST(http_timeout, idle_keepalive_is_closed) {
     cr_assert(took >= 0.4 && took < 2.0, "closed after %.2f s", took);
     close(fd);
     /* a connection that keeps asking stays open past the idle bound */
-    fd = dial(p.port);
+    fd = harness_dial(p.port);
     for (int i = 0; i < 5; i++) {
-        cr_assert_eq(send_str(fd, "GET /upload HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+        cr_assert_eq(harness_send_str(fd, "GET /upload HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
         r = recv(fd, buf, sizeof(buf) - 1, 0);
         cr_assert(r > 12 && strncmp(buf, "HTTP/1.1 200 ", 13) == 0, "request %d", i);
         usleep(250000);
@@ -725,17 +661,17 @@ EDDY_TEST(http_timeout, stalled_body_is_closed_and_its_file_removed) {
     srv_opts_t so = {.mode = EDDY_SERVER_BASE, .body = 0.5};
     proc_t p;
     start(&so, &p);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     char req[512];
     snprintf(req, sizeof(req),
              "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
              "boundary=" B "\r\nContent-Length: 5000\r\n\r\n"
              "--" B "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n\r\n");
-    cr_assert_eq(send_str(fd, req), 0);
+    cr_assert_eq(harness_send_str(fd, req), 0);
     /* body bytes every 300 ms keep it alive (the gap is what is bounded) */
     for (int i = 0; i < 4; i++) {
         usleep(300000);
-        cr_assert_eq(send_str(fd, "data"), 0, "closed while the body was moving");
+        cr_assert_eq(harness_send_str(fd, "data"), 0, "closed while the body was moving");
     }
     cr_assert_eq(dir_count("swoole.upfile."), 1);
     double took;
@@ -754,7 +690,7 @@ EDDY_TEST(http_upload, chunked_body_and_pipelined_request) {
     snprintf(a, sizeof(a), "/tmp/eddy-mp-src-e-%d", getpid());
     make_file(a, 200000, 5);
     /* a chunked multipart body: decoded, then parsed as it arrives */
-    int rc = run(out, sizeof(out),
+    int rc = harness_run(out, sizeof(out),
                  "curl -s -m 10 -H 'Transfer-Encoding: chunked' -F 'k=v' -F 'f=@%s' "
                  "http://127.0.0.1:%d/upload",
                  a, p.port);
@@ -767,7 +703,7 @@ EDDY_TEST(http_upload, chunked_body_and_pipelined_request) {
     cr_assert(same_file(a, k0));
     unlink(k0);
     /* an upload and a GET in one write: the GET is answered after it */
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     const char *body = "--" B "\r\n" CD "\r\nv1\r\n--" B "--\r\n";
     char req[1024];
     snprintf(req, sizeof(req),
@@ -775,7 +711,7 @@ EDDY_TEST(http_upload, chunked_body_and_pipelined_request) {
              "boundary=" B "\r\nContent-Length: %zu\r\n\r\n%s"
              "GET /upload?second HTTP/1.1\r\nHost: x\r\n\r\n",
              strlen(body), body);
-    cr_assert_eq(send_str(fd, req), 0);
+    cr_assert_eq(harness_send_str(fd, req), 0);
     size_t got = 0;
     for (int i = 0; i < 50 && got < sizeof(out) - 1; i++) {
         ssize_t r = recv(fd, out + got, sizeof(out) - 1 - got, 0);
@@ -813,7 +749,7 @@ EDDY_TEST(http_upload, too_many_files_is_413) {
                      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
                      "boundary=" B "\r\nContent-Length: %zu\r\n\r\n%s",
                      bl, body);
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
     ssize_t r = recv(fd, out, sizeof(out) - 1, 0);
     cr_assert(r > 12 && strncmp(out, "HTTP/1.1 413 ", 13) == 0, "%.*s", (int)(r > 0 ? r : 0), out);
@@ -832,14 +768,14 @@ EDDY_TEST(http_timeout, slow_head_and_idle_closed_process) {
     proc_t p;
     start(&so, &p);
     double took;
-    int fd = dial(p.port);
-    cr_assert_eq(send_str(fd, "GET /upload HTTP/1.1\r\nHo"), 0);
+    int fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_str(fd, "GET /upload HTTP/1.1\r\nHo"), 0);
     cr_assert(closed_within(fd, 3000, &took), "partial head left open");
     cr_assert(took >= 0.3 && took < 2.0, "closed after %.2f s", took);
     close(fd);
-    fd = dial(p.port);
+    fd = harness_dial(p.port);
     char buf[1024];
-    cr_assert_eq(send_str(fd, "GET /upload HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    cr_assert_eq(harness_send_str(fd, "GET /upload HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
     ssize_t r = recv(fd, buf, sizeof(buf) - 1, 0);
     cr_assert(r > 12 && strncmp(buf, "HTTP/1.1 200 ", 13) == 0);
     cr_assert(closed_within(fd, 3000, &took), "idle keep-alive connection left open");

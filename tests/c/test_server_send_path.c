@@ -21,6 +21,7 @@
 
 #include "eddy/server.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 #define FILE_SIZE (3 * 1024 * 1024)
 static char path[64];
@@ -52,33 +53,6 @@ static void make_file(void) {
     cr_assert_eq(fclose(f), 0);
 }
 
-static int connect_to(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {.tv_sec = 5};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    return fd;
-}
-
-/* Reads exactly n bytes (5 s bound per read); the count read. */
-static size_t read_n(int fd, char *buf, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = recv(fd, buf + got, n - got, 0);
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    return got;
-}
-
-static void read_line(int fd, char *buf, size_t cap) {
-    size_t n = 0;
-    while (n + 1 < cap && recv(fd, buf + n, 1, 0) == 1 && buf[n] != '\n') n++;
-    buf[n] = '\0';
-}
-
 static void file_arrives_in_order(int mode) {
     char err[EDDY_SERVER_ERRLEN], line[64];
     make_file();
@@ -93,41 +67,36 @@ static void file_arrives_in_order(int mode) {
     cr_assert_eq(eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0), 0);
     cr_assert_eq(eddy_server_send_path(srv, 1, path, 0, 0), EDDY_EWRONG_OP, "not in a worker");
     int port = eddy_server_port(srv, 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
+    pid_t pid = harness_fork(); /* a failed assertion does not leave it running */
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed assertion must not leave it running */
         eddy_server_events_t ev = {.on_receive = ev_receive};
         eddy_server_set_events(srv, &ev);
         _exit(eddy_server_start(srv) == 0 ? 0 : 1);
     }
     eddy_server_free(srv);
 
-    int fd = connect_to(port);
+    int fd = harness_dial(port);
     cr_assert_eq(send(fd, "F", 1, 0), 1);
     usleep(200000); /* the client does not read yet: the socket cannot take it all */
     size_t n = FILE_SIZE - 10;
     char *got = malloc(n);
-    cr_assert_eq(read_n(fd, got, n), n);
+    cr_assert_eq(harness_recv_all(fd, got, n), 0);
     size_t bad = n;
     for (size_t i = 0; i < n && bad == n; i++)
         if (got[i] != expected_byte(i + 10)) bad = i;
     free(got);
     cr_assert_eq(bad, n, "byte %zu differs", bad);
-    read_line(fd, line, sizeof(line));
+    harness_read_line(fd, line, sizeof(line));
     cr_assert_str_eq(line, "END 0", "the send after it comes after the file");
 
     cr_assert_eq(send(fd, "E", 1, 0), 1);
-    read_line(fd, line, sizeof(line));
+    harness_read_line(fd, line, sizeof(line));
     char want[64];
     snprintf(want, sizeof(want), "%d %d %d %d", EDDY_EINVAL, EDDY_EINVAL, -ENOENT, -EISDIR);
     cr_assert_str_eq(line, want, "refused, nothing sent before the answer");
     close(fd);
     unlink(path);
-    kill(pid, SIGTERM);
-    int status = 0;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    cr_assert_eq(harness_stop(pid), 0, "the server exits cleanly on SIGTERM");
 }
 
 EDDY_TEST(server_send_path, base_file_in_order, .timeout = 30) {

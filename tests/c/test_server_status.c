@@ -22,6 +22,7 @@
 
 #include "eddy/server.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 static int report_fd = -1; /* the pipe's write end, in the server */
 
@@ -40,26 +41,10 @@ static void ev_close(eddy_server_t *srv, int fd, int reactor_id) {
     if (write(report_fd, line, (size_t)n) < 0) _exit(3);
 }
 
-static int connect_to(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {.tv_sec = 5};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    return fd;
-}
-
 /* Sends one byte, returns the reply line (without "\n"). */
 static void ask(int fd, char *out, size_t cap) {
-    size_t n = 0;
     cr_assert_eq(send(fd, "x", 1, 0), 1);
-    while (n + 1 < cap) {
-        ssize_t r = recv(fd, out + n, 1, 0);
-        if (r <= 0 || out[n] == '\n') break;
-        n++;
-    }
-    out[n] = '\0';
+    harness_read_line(fd, out, cap);
 }
 
 /* Reads one "C<n>\n" line from the pipe, waiting at most 5 s. */
@@ -90,10 +75,8 @@ static void listeners_are_told_apart(int mode) {
     int p0 = eddy_server_port(srv, 0), p1 = eddy_server_port(srv, 1);
     int pipefd[2];
     cr_assert_eq(pipe(pipefd), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
+    pid_t pid = harness_fork(); /* a failed assertion does not leave it running */
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed assertion must not leave it running */
         close(pipefd[0]);
         report_fd = pipefd[1];
         eddy_server_events_t ev = {.on_receive = ev_receive, .on_close = ev_close};
@@ -103,7 +86,7 @@ static void listeners_are_told_apart(int mode) {
     close(pipefd[1]);
     eddy_server_free(srv);
 
-    int a = connect_to(p0), b = connect_to(p1);
+    int a = harness_dial(p0), b = harness_dial(p1);
     ask(b, line, sizeof(line));
     cr_assert_str_eq(line, "L1 N0", "second listener; no message handled before this one");
     ask(a, line, sizeof(line));
@@ -118,10 +101,7 @@ static void listeners_are_told_apart(int mode) {
     cr_assert_str_eq(line, "C0");
 
     close(pipefd[0]);
-    kill(pid, SIGTERM);
-    int status = 0;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    cr_assert_eq(harness_stop(pid), 0, "the server exits cleanly on SIGTERM");
 }
 
 EDDY_TEST(server_status, base_listener_and_request_count, .timeout = 20) {
@@ -150,11 +130,9 @@ static void ev_task(eddy_server_t *srv, int task_id, int src, const char *data, 
 /* Connects, sends a byte, reads the six numbers; 0 if no answer. */
 static int ask_pids(int port, int v[6]) {
     char line[128];
-    int fd = connect_to(port);
+    int fd = harness_dial(port);
     cr_assert_eq(send(fd, "p", 1, 0), 1);
-    size_t n = 0;
-    while (n + 1 < sizeof(line) && recv(fd, line + n, 1, 0) == 1 && line[n] != '\n') n++;
-    line[n] = '\0';
+    harness_read_line(fd, line, sizeof(line));
     close(fd);
     return sscanf(line, "%d %d %d %d %d %d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) == 6;
 }
@@ -171,10 +149,8 @@ EDDY_TEST(server_status, worker_pids_from_any_worker, .timeout = 30) {
     cr_assert_eq(eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0), 0);
     cr_assert_eq(eddy_server_worker_pid(srv, 0), EDDY_EWRONG_OP, "not started");
     int port = eddy_server_port(srv, 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
+    pid_t pid = harness_fork(); /* a failed assertion does not leave it running */
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed assertion must not leave it running */
         eddy_server_events_t ev = {.on_receive = ev_receive_pids, .on_task = ev_task};
         eddy_server_set_events(srv, &ev);
         _exit(eddy_server_start(srv) == 0 ? 0 : 1);
@@ -198,8 +174,5 @@ EDDY_TEST(server_status, worker_pids_from_any_worker, .timeout = 30) {
     }
     cr_assert(changed, "the restarted task worker's pid replaces the old one");
 
-    kill(pid, SIGTERM);
-    int status = 0;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    cr_assert_eq(harness_stop(pid), 0, "the server exits cleanly on SIGTERM");
 }

@@ -35,6 +35,7 @@
 #include "eddy/server.h"
 #include "eddy/websocket.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 #define PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
 
@@ -45,7 +46,6 @@ typedef struct {
 } proc_t;
 
 static char g_events[64];
-static int g_port_pipe = -1;
 static unsigned char g_opened[1 << 16]; /* on_open seen, by fd low bits (child) */
 
 /* ---- server side ------------------------------------------------------- */
@@ -165,29 +165,22 @@ static void on_handshake(eddy_ws_server_t *ws, eddy_http_request_t *req,
     eddy_ws_server_accept(ws, req, resp);
 }
 
-static void ev_start(eddy_server_t *srv) {
-    int port = eddy_server_port(srv, 0);
-    if (write(g_port_pipe, &port, sizeof(port)) < 0) abort();
-    close(g_port_pipe);
-}
-
 #define V_HANDSHAKE 1 /* on_handshake set */
 #define V_FRAMES 2    /* open_websocket_ping/pong/close_frame on */
 #define V_TWO 4       /* two workers in BASE mode too */
 
-static int child_main(int mode, int variant) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
+typedef struct {
+    int mode, variant;
+} srv_t;
+
+static int child_main(const void *arg) {
+    const srv_t *so = arg;
+    int mode = so->mode, variant = so->variant;
     int two = mode == EDDY_SERVER_PROCESS || (variant & V_TWO);
-    eddy_server_config_set(&cfg, "worker_num", two ? "2" : "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    eddy_server_config_set(&cfg, "package_max_length", "1048576", err, sizeof(err));
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, mode);
-    eddy_server_events_t ev = {.on_start = ev_start, .on_pipe_message = on_pipe_message};
+    static const char *const extra[] = {"package_max_length", "1048576", NULL};
+    eddy_server_t *srv = harness_server_new(mode, two ? 2 : 1, extra);
+    if (!srv) return 1;
+    eddy_server_events_t ev = {.on_start = harness_on_start, .on_pipe_message = on_pipe_message};
     eddy_ws_server_opts_t o = {.on_message = on_message, .on_open = on_open,
                                .on_close = on_close, .on_request = on_request, .events = &ev,
                                .compression = 1};
@@ -208,54 +201,28 @@ static int child_main(int mode, int variant) {
 /* ---- test side --------------------------------------------------------- */
 
 static void start_ex(int mode, int variant, proc_t *p) {
+    srv_t so = {mode, variant};
     memset(p, 0, sizeof(*p));
     snprintf(p->events, sizeof(p->events), "/tmp/eddy-ws-%d.events", getpid());
     unlink(p->events);
     snprintf(g_events, sizeof(g_events), "%s", p->events);
-    int fds[2];
-    cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
-    p->pid = fork();
-    cr_assert_geq(p->pid, 0);
-    if (p->pid == 0) {
-        close(fds[0]);
-        g_port_pipe = fds[1];
-        _exit(child_main(mode, variant));
-    }
-    close(fds[1]);
-    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
-    cr_assert_eq(read(fds[0], &p->port, sizeof(p->port)), (ssize_t)sizeof(p->port));
-    close(fds[0]);
+    p->pid = harness_start(child_main, &so, &p->port);
 }
 
 static void start(int mode, proc_t *p) { start_ex(mode, 0, p); }
 
 static int stop(proc_t *p) {
-    int status = 0;
-    kill(p->pid, SIGTERM);
-    for (int i = 0; i < 1000; i++) {
-        if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
-            unlink(p->events);
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        usleep(10000);
-    }
-    kill(p->pid, SIGKILL);
-    waitpid(p->pid, &status, 0);
-    return -1;
+    int rc = harness_stop(p->pid);
+    if (rc >= 0) unlink(p->events); /* kept when it had to be killed, to look at */
+    return rc;
 }
 
 /* Runs ws_client.py SCENARIO PORT [arg]; its output into out; exit status. */
 static int client(char *out, size_t cap, const char *scenario, int port, const char *arg) {
-    char path[512], cmd[1024];
+    char path[512];
     snprintf(path, sizeof(path), "%s", __FILE__);
-    snprintf(cmd, sizeof(cmd), "timeout 30 " PYTHON " %s/ws_client.py %s %d %s 2>&1",
-             dirname(path), scenario, port, arg ? arg : "");
-    FILE *f = popen(cmd, "r");
-    cr_assert_not_null(f);
-    size_t n = fread(out, 1, cap - 1, f);
-    out[n] = 0;
-    int st = pclose(f);
+    int st = harness_run(out, cap, "timeout 30 " PYTHON " %s/ws_client.py %s %d %s 2>&1",
+                         dirname(path), scenario, port, arg ? arg : "");
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -282,69 +249,13 @@ static int events_have(const proc_t *p, const char *want) {
     return 0;
 }
 
-static int dial(int port) {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct timeval tv = {.tv_sec = 5};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    return fd;
-}
-
-static int send_all(int fd, const void *p, size_t n) {
-    const char *c = p;
-    while (n) {
-        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-        if (w <= 0) return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int recv_all(int fd, void *p, size_t n) {
-    char *c = p;
-    while (n) {
-        ssize_t r = recv(fd, c, n, 0);
-        if (r <= 0) return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
-/* Reads a response head byte by byte; its length or -1. */
-static int read_head(int fd, char *buf, size_t cap) {
-    size_t got = 0;
-    while (got < 4 || memcmp(buf + got - 4, "\r\n\r\n", 4) != 0) {
-        if (got + 1 >= cap) return -1;
-        ssize_t r = recv(fd, buf + got, 1, 0);
-        if (r <= 0) return -1;
-        got++;
-        buf[got] = 0;
-    }
-    return (int)got;
-}
-
-/* Whether the peer closed: EOF (or reset) within the receive timeout. */
-static int peer_closed(int fd) {
-    char b[256];
-    for (;;) {
-        ssize_t r = recv(fd, b, sizeof(b), 0);
-        if (r == 0) return 1;
-        if (r < 0) return errno == ECONNRESET ? 1 : 0;
-    }
-}
-
 #define KEY "dGhlIHNhbXBsZSBub25jZQ==" /* RFC 6455 section 1.3's example */
 
 /* Opens a raw WebSocket: handshake checked, 101 head consumed. */
 static int ws_dial(int port) {
     char head[2048];
-    int fd = dial(port);
-    cr_assert_eq(send_all(fd,
+    int fd = harness_dial(port);
+    cr_assert_eq(harness_send_all(fd,
                           "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
                           "Connection: Upgrade\r\nSec-WebSocket-Key: " KEY "\r\n"
                           "Sec-WebSocket-Version: 13\r\n\r\n",
@@ -352,7 +263,7 @@ static int ws_dial(int port) {
                                  "Connection: Upgrade\r\nSec-WebSocket-Key: " KEY "\r\n"
                                  "Sec-WebSocket-Version: 13\r\n\r\n")),
                  0);
-    cr_assert_gt(read_head(fd, head, sizeof(head)), 0);
+    cr_assert_gt(harness_read_head(fd, head, sizeof(head)), 0);
     cr_assert(strncmp(head, "HTTP/1.1 101 ", 13) == 0, "%s", head);
     cr_assert_not_null(strstr(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
                        "%s", head);
@@ -362,16 +273,16 @@ static int ws_dial(int port) {
 /* Reads one server frame (unmasked, payload <= 64 KiB); its opcode, or -1. */
 static int read_frame(int fd, uint8_t *payload, size_t *len) {
     uint8_t h[2];
-    if (recv_all(fd, h, 2) < 0) return -1;
+    if (harness_recv_all(fd, h, 2) < 0) return -1;
     cr_assert_eq(h[1] & 0x80, 0, "server frames are never masked");
     size_t n = h[1] & 0x7f;
     if (n == 126) {
         uint8_t e[2];
-        if (recv_all(fd, e, 2) < 0) return -1;
+        if (harness_recv_all(fd, e, 2) < 0) return -1;
         n = (size_t)e[0] << 8 | e[1];
     }
     cr_assert_lt(n, 127u);
-    if (n && recv_all(fd, payload, n) < 0) return -1;
+    if (n && harness_recv_all(fd, payload, n) < 0) return -1;
     *len = n;
     return h[0] & 0x0f;
 }
@@ -381,11 +292,11 @@ static void expect_close_code(int port, const void *frame, size_t n, int code) {
     int fd = ws_dial(port);
     uint8_t p[256];
     size_t len = 0;
-    cr_assert_eq(send_all(fd, frame, n), 0);
+    cr_assert_eq(harness_send_all(fd, frame, n), 0);
     cr_assert_eq(read_frame(fd, p, &len), EDDY_WS_OP_CLOSE, "no close frame for code %d", code);
     cr_assert_geq(len, 2u);
     cr_assert_eq(p[0] << 8 | p[1], code);
-    cr_assert(peer_closed(fd), "the server closes after the close frame (%d)", code);
+    cr_assert(harness_peer_closed(fd), "the server closes after the close frame (%d)", code);
     close(fd);
 }
 
@@ -433,20 +344,20 @@ static void t_http_and_handshake_errors(int mode) {
     char buf[4096];
     start(mode, &p);
     /* plain HTTP on the same port still reaches on_request */
-    int fd = dial(p.port);
-    cr_assert_eq(send_all(fd, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n", 28), 0);
-    cr_assert_gt(read_head(fd, buf, sizeof(buf)), 0);
+    int fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_all(fd, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n", 28), 0);
+    cr_assert_gt(harness_read_head(fd, buf, sizeof(buf)), 0);
     cr_assert(strncmp(buf, "HTTP/1.1 200 ", 13) == 0, "%s", buf);
     cr_assert_not_null(strstr(buf, "Content-Length: 5\r\n"));
     close(fd);
     /* no key: 400, then the connection ends */
-    fd = dial(p.port);
+    fd = harness_dial(p.port);
     const char *nokey = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
                         "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    cr_assert_eq(send_all(fd, nokey, strlen(nokey)), 0);
-    cr_assert_gt(read_head(fd, buf, sizeof(buf)), 0);
+    cr_assert_eq(harness_send_all(fd, nokey, strlen(nokey)), 0);
+    cr_assert_gt(harness_read_head(fd, buf, sizeof(buf)), 0);
     cr_assert(strncmp(buf, "HTTP/1.1 400 ", 13) == 0, "%s", buf);
-    cr_assert(peer_closed(fd));
+    cr_assert(harness_peer_closed(fd));
     close(fd);
     /* a bad key and a POST are 400 too; another version is 426 */
     const char *bad[] = {
@@ -458,12 +369,12 @@ static void t_http_and_handshake_errors(int mode) {
         "Sec-WebSocket-Key: " KEY "\r\nSec-WebSocket-Version: 8\r\n\r\n"};
     const char *want[] = {"HTTP/1.1 400 ", "HTTP/1.1 400 ", "HTTP/1.1 426 "};
     for (int i = 0; i < 3; i++) {
-        fd = dial(p.port);
-        cr_assert_eq(send_all(fd, bad[i], strlen(bad[i])), 0);
-        cr_assert_gt(read_head(fd, buf, sizeof(buf)), 0);
+        fd = harness_dial(p.port);
+        cr_assert_eq(harness_send_all(fd, bad[i], strlen(bad[i])), 0);
+        cr_assert_gt(harness_read_head(fd, buf, sizeof(buf)), 0);
         cr_assert(strncmp(buf, want[i], 13) == 0, "case %d: %s", i, buf);
         if (i == 2) cr_assert_not_null(strstr(buf, "Sec-WebSocket-Version: 13\r\n"));
-        cr_assert(peer_closed(fd), "case %d", i);
+        cr_assert(harness_peer_closed(fd), "case %d", i);
         close(fd);
     }
     cr_assert_eq(stop(&p), 0);
@@ -491,8 +402,8 @@ static void t_protocol_errors(int mode) {
     memset(chunk, 'a', sizeof(chunk));
     for (int i = 0; i < 2; i++) {
         uint8_t h[14] = {i == 0 ? 0x02 : 0x00, 0xff, 0, 0, 0, 0, 0, 0x09, 0x60, 0x00, 0, 0, 0, 0};
-        cr_assert_eq(send_all(fd, h, sizeof(h)), 0);
-        if (send_all(fd, chunk, 600 * 1024) < 0) break; /* the server may stop reading */
+        cr_assert_eq(harness_send_all(fd, h, sizeof(h)), 0);
+        if (harness_send_all(fd, chunk, 600 * 1024) < 0) break; /* the server may stop reading */
     }
     uint8_t pl[256];
     size_t len = 0;
@@ -509,7 +420,7 @@ static void t_raw_pipelined(int mode) {
     proc_t p;
     start(mode, &p);
     char head[2048];
-    int fd = dial(p.port);
+    int fd = harness_dial(p.port);
     const char *hs = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                      "Sec-WebSocket-Key: " KEY "\r\nSec-WebSocket-Version: 13\r\n\r\n";
     /* masked "hi" (mask 01 02 03 04) and a ping, in the same send */
@@ -518,8 +429,8 @@ static void t_raw_pipelined(int mode) {
     char msg[512];
     memcpy(msg, hs, strlen(hs));
     memcpy(msg + strlen(hs), frames, sizeof(frames));
-    cr_assert_eq(send_all(fd, msg, strlen(hs) + sizeof(frames)), 0);
-    cr_assert_gt(read_head(fd, head, sizeof(head)), 0);
+    cr_assert_eq(harness_send_all(fd, msg, strlen(hs) + sizeof(frames)), 0);
+    cr_assert_gt(harness_read_head(fd, head, sizeof(head)), 0);
     cr_assert(strncmp(head, "HTTP/1.1 101 ", 13) == 0, "%s", head);
     uint8_t pl[256];
     size_t len = 0;
@@ -528,10 +439,10 @@ static void t_raw_pipelined(int mode) {
     cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_PONG);
     cr_assert(len == 1 && pl[0] == 'p');
     /* a close without a code is answered with an empty close */
-    cr_assert_eq(send_all(fd, "\x88\x80\0\0\0\0", 6), 0);
+    cr_assert_eq(harness_send_all(fd, "\x88\x80\0\0\0\0", 6), 0);
     cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_CLOSE);
     cr_assert_eq(len, 0u);
-    cr_assert(peer_closed(fd));
+    cr_assert(harness_peer_closed(fd));
     close(fd);
     cr_assert_eq(stop(&p), 0);
 }
@@ -574,25 +485,26 @@ static void t_control_frames_delivered(int mode) {
     int fd = ws_dial(p.port);
     uint8_t pl[256];
     size_t len = 0;
-    cr_assert_eq(send_all(fd, "\x89\x82\0\0\0\0p1\x8a\x82\0\0\0\0p2", 16), 0);
+    cr_assert_eq(harness_send_all(fd, "\x89\x82\0\0\0\0p1\x8a\x82\0\0\0\0p2", 16), 0);
     cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_TEXT, "no pong before the callback's answer");
     cr_assert(len == 11 && memcmp(pl, "got ping p1", 11) == 0, "%.*s", (int)len, pl);
     cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_TEXT);
     cr_assert(len == 11 && memcmp(pl, "got pong p2", 11) == 0, "%.*s", (int)len, pl);
     /* close 1001 "away": delivered, then echoed and closed as usual */
-    cr_assert_eq(send_all(fd, "\x88\x86\0\0\0\0\x03\xe9" "away", 12), 0);
+    cr_assert_eq(harness_send_all(fd, "\x88\x86\0\0\0\0\x03\xe9" "away", 12), 0);
     cr_assert_eq(read_frame(fd, pl, &len), EDDY_WS_OP_CLOSE);
     cr_assert(len == 6 && (pl[0] << 8 | pl[1]) == 1001 && memcmp(pl + 2, "away", 4) == 0);
-    cr_assert(peer_closed(fd));
+    cr_assert(harness_peer_closed(fd));
     close(fd);
     cr_assert(events_have(&p, "close frame code=1001 reason=away\n"));
     cr_assert(events_have(&p, "close fd="), "a WebSocket's close goes to on_close");
     /* with on_disconnect set, a plain HTTP connection's close goes there */
     char buf[1024];
-    fd = dial(p.port);
-    cr_assert_eq(send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 46), 0);
-    cr_assert_gt(read_head(fd, buf, sizeof(buf)), 0);
-    cr_assert(peer_closed(fd));
+    fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 46),
+                 0);
+    cr_assert_gt(harness_read_head(fd, buf, sizeof(buf)), 0);
+    cr_assert(harness_peer_closed(fd));
     close(fd);
     cr_assert(events_have(&p, "disconnect fd="));
     cr_assert_eq(stop(&p), 0);
