@@ -432,7 +432,7 @@ typedef struct {
     int mode, compression;
 } srv_t;
 
-static int child_main(void *arg) {
+static int child_main(const void *arg) {
     const srv_t *so = arg;
     int mode = so->mode, compression = so->compression;
     eddy_server_t *srv = harness_server_new(mode, mode == EDDY_SERVER_PROCESS ? 2 : 1, NULL);

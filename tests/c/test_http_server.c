@@ -153,7 +153,7 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     }
 }
 
-static int child_main(void *arg) {
+static int child_main(const void *arg) {
     int mode = *(const int *)arg;
     eddy_server_t *srv = harness_server_new(mode, mode == EDDY_SERVER_PROCESS ? 2 : 1, NULL);
     if (!srv) return 1;

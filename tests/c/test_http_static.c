@@ -182,7 +182,7 @@ static int deny_openat2(void) {
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
-static int child_main(void *arg) {
+static int child_main(const void *arg) {
     int mode = *(const int *)arg;
     if (g_no_openat2 && deny_openat2() < 0) return 5;
     /* A short output queue (1 MiB, Swoole's default is 8): an 8 MiB body
