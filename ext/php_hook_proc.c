@@ -17,13 +17,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "php_swoole.h"
 #include "php_runtime.h"
 #include "php_coroutine.h"
+#include "php_spawn.h"
 
 #include "php_network.h"
 #include "zend_smart_str.h"
@@ -31,8 +31,6 @@
 #include "eddy/base.h"
 #include "eddy/poll.h"
 #include "eddy/coro.h"
-
-extern char **environ;
 
 #define PROC_READ_CHUNK 8192
 #define PROC_REAP_MAX_SLEEP_MS 50
@@ -66,30 +64,6 @@ static ZEND_NAMED_FUNCTION(hook_proc_open) {
 }
 
 /* ---- shell_exec ------------------------------------------------------------- */
-
-/* /bin/sh -c cmd with stdout on out_fd; the signal mask and dispositions
- * reset (the loop blocks the signals it watches; a child must not inherit
- * that). 0 or -errno. */
-static int spawn_sh(const char *cmd, int out_fd, pid_t *pid) {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    sigset_t none, all;
-    char *argv[] = {"sh", "-c", (char *) cmd, NULL};
-    int rc;
-
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
-    posix_spawnattr_init(&attr);
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    rc = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, environ);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&fa);
-    return -rc;
-}
 
 /* Reads fd to EOF through the loop; false if the coroutine must stop. */
 static bool read_all(int fd, smart_str *out) {
@@ -159,7 +133,7 @@ static ZEND_NAMED_FUNCTION(hook_shell_exec) {
         php_error_docref(NULL, E_WARNING, "Unable to execute '%s'", ZSTR_VAL(cmd));
         RETURN_FALSE;
     }
-    rc = spawn_sh(ZSTR_VAL(cmd), fds[1], &pid);
+    rc = php_spawn_sh(ZSTR_VAL(cmd), fds[1], false, &pid);
     close(fds[1]);
     if (rc < 0) {
         close(fds[0]);

@@ -32,6 +32,7 @@
 #include "php_swoole.h"
 #include "php_runtime.h"
 #include "php_coroutine.h"
+#include "php_pool.h"
 
 #include "eddy/base.h"
 #include "eddy/poll.h"
@@ -104,9 +105,8 @@ static zend_op_array *hook_compile_file(zend_file_handle *fh, int type) {
 
 /* ---- regular files: the thread pool ---------------------------------------- */
 
-typedef struct file_req_s {
-    eddy_work_t work;    /* first: the pool callbacks get &req->work */
-    eddy_wait_t *waiter; /* NULL once the coroutine has given up */
+typedef struct {
+    php_pool_req_t base; /* first: the pool hands back &req->base */
     int fd;
     bool write;
     char *buf;           /* malloc'd, owned by the request */
@@ -119,8 +119,12 @@ static void req_free(file_req_t *r) {
     free(r);
 }
 
-static void req_work(eddy_work_t *w) {
-    file_req_t *r = (file_req_t *) w;
+static void req_release(php_pool_req_t *r) {
+    req_free((file_req_t *) r);
+}
+
+static void req_work(php_pool_req_t *base) {
+    file_req_t *r = (file_req_t *) base;
     ssize_t n;
 
     do {
@@ -129,46 +133,15 @@ static void req_work(eddy_work_t *w) {
     r->result = n < 0 ? -errno : n;
 }
 
-static void req_done(eddy_work_t *w) {
-    file_req_t *r = (file_req_t *) w;
-    eddy_wait_t *waiter = r->waiter;
-
-    if (!waiter) {
-        req_free(r); /* the coroutine left: the request is ours to free */
-        return;
-    }
-    r->waiter = NULL;
-    eddy_coro_wake(waiter, 0);
-}
-
-static void req_abort(eddy_wait_t *w) {
-    file_req_t *r = w->data;
-    r->waiter = NULL; /* req_done frees it */
-}
-
-/* Runs the request on the pool. 0: r->result is set and r is the caller's
- * to free. Negative (canceled): r belongs to the pool now. */
-static int pool_run(file_req_t *r) {
-    eddy_wait_t w;
-    int rc;
-
-    memset(&w, 0, sizeof(w));
-    w.data = r;
-    r->waiter = &w;
-    eddy_work_submit(eddy_loop_default(), &r->work, req_work, req_done);
-    rc = eddy_coro_wait(&w, EDDY_WAIT_FOREVER, req_abort);
-    if (rc != 0) {
-        r->waiter = NULL;
-    }
-    return rc;
-}
-
+/* NULL when out of memory: the caller then takes PHP's own path. */
 static file_req_t *req_new(int fd, bool write, size_t len) {
     file_req_t *r = calloc(1, sizeof(*r));
     if (!r || !(r->buf = malloc(len ? len : 1))) {
         free(r);
         return NULL;
     }
+    r->base.run = req_work;
+    r->base.release = req_release;
     r->fd = fd;
     r->write = write;
     r->len = len;
@@ -196,7 +169,7 @@ static ssize_t file_read(php_stream *stream, int fd, char *buf, size_t count) {
     if (!r) {
         return ORIG.read(stream, buf, count);
     }
-    if (pool_run(r) != 0) {
+    if (php_pool_call(&r->base) != 0) {
         php_coro_after_switch();
         return -1;
     }
@@ -226,7 +199,7 @@ static ssize_t file_write(php_stream *stream, int fd, const char *buf, size_t co
         return ORIG.write(stream, buf, count);
     }
     memcpy(r->buf, buf, count); /* a copy: the pool may outlive this call */
-    if (pool_run(r) != 0) {
+    if (php_pool_call(&r->base) != 0) {
         php_coro_after_switch();
         return -1;
     }

@@ -52,7 +52,9 @@ PHP_METHOD(Swoole_Server, sendfile) {
                       "sendfile", fd));
 }
 
-PHP_METHOD(Swoole_Server, pause) {
+/* pause() and resume(): one fd, one engine call. */
+static void fd_op(INTERNAL_FUNCTION_PARAMETERS, int (*op)(eddy_server_t *srv, int fd),
+                  const char *what) {
     php_server_t *ps = THIS_SERVER();
     zend_long fd;
 
@@ -63,21 +65,15 @@ PHP_METHOD(Swoole_Server, pause) {
     if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
-    RETURN_BOOL(check(eddy_server_pause(ps->srv, (int) fd), "pause", fd));
+    RETURN_BOOL(check(op(ps->srv, (int) fd), what, fd));
+}
+
+PHP_METHOD(Swoole_Server, pause) {
+    fd_op(INTERNAL_FUNCTION_PARAM_PASSTHRU, eddy_server_pause, "pause");
 }
 
 PHP_METHOD(Swoole_Server, resume) {
-    php_server_t *ps = THIS_SERVER();
-    zend_long fd;
-
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_LONG(fd)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
-        RETURN_FALSE;
-    }
-    RETURN_BOOL(check(eddy_server_resume(ps->srv, (int) fd), "resume", fd));
+    fd_op(INTERNAL_FUNCTION_PARAM_PASSTHRU, eddy_server_resume, "resume");
 }
 
 PHP_METHOD(Swoole_Server, protect) {

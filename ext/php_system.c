@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,6 +28,8 @@
 #include "php_swoole.h"
 #include "php_coroutine.h"
 #include "php_coio.h"
+#include "php_pool.h"
+#include "php_spawn.h"
 #include "system_arginfo.h"
 #include "zend_smart_str.h"
 #include "ext/standard/file.h"
@@ -37,7 +38,6 @@
 #include "eddy/coro.h"
 #include "eddy/loop.h"
 
-extern char **environ;
 
 #define SYS_EXEC_CHUNK 8192
 #define SYS_ADDR_MAX 64          /* an IPv6 address in text */
@@ -55,17 +55,15 @@ static struct {
 
 /* ---- the thread pool ------------------------------------------------------ */
 
-typedef struct pool_req_s pool_req_t;
-struct pool_req_s {
-    eddy_work_t work;      /* first: the pool callbacks get &req->work */
-    eddy_wait_t *waiter;   /* NULL once the coroutine has given up */
-    void (*run)(pool_req_t *r); /* on a pool thread */
+/* A readFile / writeFile request, run through php_pool_call(). */
+typedef struct {
+    php_pool_req_t base;   /* first: the pool hands back &req->base */
     char *path;
     int flags;
     char *data;            /* readFile: the contents; writeFile: what to write */
     size_t len;
     ssize_t result;        /* bytes, or -errno */
-};
+} pool_req_t;
 
 static void pool_free(pool_req_t *r) {
     eddy_free(r->path);
@@ -73,44 +71,16 @@ static void pool_free(pool_req_t *r) {
     eddy_free(r);
 }
 
-static void pool_work(eddy_work_t *w) {
-    pool_req_t *r = (pool_req_t *) w;
-    r->run(r);
+static void pool_release(php_pool_req_t *r) {
+    pool_free((pool_req_t *) r);
 }
 
-static void pool_done(eddy_work_t *w) {
-    pool_req_t *r = (pool_req_t *) w;
-    eddy_wait_t *waiter = r->waiter;
-
-    if (!waiter) {
-        pool_free(r);
-        return;
-    }
-    r->waiter = NULL;
-    eddy_coro_wake(waiter, 0); /* the coroutine reads and frees r */
-}
-
-static void pool_abort(eddy_wait_t *w) {
-    pool_req_t *r = w->data;
-    r->waiter = NULL; /* pool_done frees it */
-}
-
-/* Runs r->run on the pool while this coroutine waits. 0: r holds the
- * result and belongs to the caller again. Else (canceled) r is no longer
- * the caller's. */
-static int pool_call(pool_req_t *r) {
-    eddy_wait_t w;
-    int rc;
-
-    memset(&w, 0, sizeof(w));
-    w.data = r;
-    r->waiter = &w;
-    eddy_work_submit(eddy_loop_default(), &r->work, pool_work, pool_done);
-    rc = eddy_coro_wait(&w, EDDY_WAIT_FOREVER, pool_abort);
-    if (rc != 0) {
-        r->waiter = NULL;
-    }
-    return rc;
+/* A request that runs `run` on a pool thread. */
+static pool_req_t *pool_req_new(void (*run)(php_pool_req_t *r)) {
+    pool_req_t *r = eddy_calloc(1, sizeof(*r));
+    r->base.run = run;
+    r->base.release = pool_release;
+    return r;
 }
 
 /* ---- files (pool threads) ------------------------------------------------- */
@@ -156,7 +126,8 @@ static ssize_t read_all(int fd, char **out) {
     return (ssize_t) len;
 }
 
-static void run_read_file(pool_req_t *r) {
+static void run_read_file(php_pool_req_t *base) {
+    pool_req_t *r = (pool_req_t *) base;
     int fd = open(r->path, O_RDONLY | O_CLOEXEC);
     char *buf = NULL;
 
@@ -178,7 +149,8 @@ static void run_read_file(pool_req_t *r) {
     r->data = buf;
 }
 
-static void run_write_file(pool_req_t *r) {
+static void run_write_file(php_pool_req_t *base) {
+    pool_req_t *r = (pool_req_t *) base;
     int oflags = O_WRONLY | O_CREAT | O_CLOEXEC | ((r->flags & PHP_FILE_APPEND) ? O_APPEND : O_TRUNC);
     int fd = open(r->path, oflags, 0644);
     size_t done = 0;
@@ -437,33 +409,6 @@ PHP_METHOD(Swoole_Coroutine_System, getaddrinfo) {
     efree(list);
 }
 
-/* Starts /bin/sh -c cmd with stdout (and stderr if asked) on `out_fd`,
- * signal mask and dispositions reset: the loop blocks the signals it
- * watches, and a child must not inherit that. */
-static int spawn_shell(const char *cmd, int out_fd, bool err_too, pid_t *pid) {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    sigset_t none, all;
-    char *argv[] = {"sh", "-c", (char *) cmd, NULL};
-    int rc;
-
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
-    if (err_too) {
-        posix_spawn_file_actions_adddup2(&fa, out_fd, STDERR_FILENO);
-    }
-    posix_spawnattr_init(&attr);
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    rc = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, environ);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&fa);
-    return -rc;
-}
-
 /* Reads the child's output to EOF; 0 or a negative engine code. */
 static int read_output(eddy_socket_t *s, smart_str *out) {
     int64_t t = php_coio_default_timeout("read");
@@ -501,7 +446,7 @@ PHP_METHOD(Swoole_Coroutine_System, exec) {
         php_error_docref(NULL, E_WARNING, "socketpair() failed: %s", strerror(errno));
         RETURN_BOOL(fail(-errno));
     }
-    rc = spawn_shell(ZSTR_VAL(command), sv[1], get_error_stream, &pid);
+    rc = php_spawn_sh(ZSTR_VAL(command), sv[1], get_error_stream, &pid);
     close(sv[1]);
     if (rc < 0) {
         close(sv[0]);
@@ -549,11 +494,10 @@ PHP_METHOD(Swoole_Coroutine_System, readFile) {
     if (!php_coro_require()) {
         RETURN_THROWS();
     }
-    r = eddy_calloc(1, sizeof(*r));
-    r->run = run_read_file;
+    r = pool_req_new(run_read_file);
     r->path = eddy_strdup(ZSTR_VAL(filename));
     r->flags = (int) flag;
-    rc = pool_call(r);
+    rc = php_pool_call(&r->base);
     if (!php_coro_after_switch()) {
         if (rc == 0) {
             pool_free(r);
@@ -588,8 +532,7 @@ PHP_METHOD(Swoole_Coroutine_System, writeFile) {
     if (!php_coro_require()) {
         RETURN_THROWS();
     }
-    r = eddy_calloc(1, sizeof(*r));
-    r->run = run_write_file;
+    r = pool_req_new(run_write_file);
     r->path = eddy_strdup(ZSTR_VAL(filename));
     r->flags = (int) flags;
     /* A copy: the pool thread may outlive this call (cancel), the PHP
@@ -597,7 +540,7 @@ PHP_METHOD(Swoole_Coroutine_System, writeFile) {
     r->len = ZSTR_LEN(content);
     r->data = eddy_malloc(r->len ? r->len : 1);
     memcpy(r->data, ZSTR_VAL(content), r->len);
-    rc = pool_call(r);
+    rc = php_pool_call(&r->base);
     if (!php_coro_after_switch()) {
         if (rc == 0) {
             pool_free(r);
