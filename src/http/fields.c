@@ -1,8 +1,8 @@
 /*
  * Header field rules shared by the request parser (parser.c) and the
  * response parser (response_parser.c): one definition of a field line and of
- * the framing headers both read, so the two stay equally strict. The rules
- * are those listed in include/eddy/http.h.
+ * the framing headers both read (and the lookup by name), so the two stay
+ * equally strict. The rules are those listed in include/eddy/http.h.
  */
 #include "eddy/http.h"
 #include "internal.h"
@@ -70,4 +70,12 @@ int eddy__http_content_length(const char *v, size_t n, unsigned *flags, uint64_t
     *flags |= EDDY_HTTP_CONTENT_LENGTH;
     *content_length = x;
     return 0;
+}
+
+const eddy_http_header_t *eddy__http_header_find(const eddy_http_header_t *headers, size_t n,
+                                                 const char *name, size_t name_len) {
+    for (size_t i = 0; i < n; i++)
+        if (eddy_http_name_eq(headers[i].name, headers[i].name_len, name, name_len))
+            return &headers[i];
+    return NULL;
 }

@@ -53,4 +53,8 @@ void eddy__http_connection(const char *v, size_t n, unsigned *flags);
  * sets EDDY_HTTP_CONTENT_LENGTH in *flags and stores *content_length. */
 int eddy__http_content_length(const char *v, size_t n, unsigned *flags, uint64_t *content_length);
 
+/* The first of headers[0..n) named name (any case), or NULL. */
+const eddy_http_header_t *eddy__http_header_find(const eddy_http_header_t *headers, size_t n,
+                                                 const char *name, size_t name_len);
+
 #endif /* EDDY_HTTP_INTERNAL_H */

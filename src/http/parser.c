@@ -40,10 +40,7 @@ int eddy_http_name_eq(const char *a, size_t alen, const char *b, size_t blen) {
 
 const eddy_http_header_t *eddy_http_find_header(const eddy_http_request_t *req, const char *name,
                                                 size_t name_len) {
-    for (size_t i = 0; i < req->num_headers; i++)
-        if (eddy_http_name_eq(req->headers[i].name, req->headers[i].name_len, name, name_len))
-            return &req->headers[i];
-    return NULL;
+    return eddy__http_header_find(req->headers, req->num_headers, name, name_len);
 }
 
 void eddy_http_headers_lower(eddy_http_header_t *headers, size_t n) {

@@ -113,10 +113,7 @@ ssize_t eddy_http_parse_response(const char *buf, size_t len, const eddy_http_pa
 
 const eddy_http_header_t *eddy_http_res_header(const eddy_http_res_t *res, const char *name,
                                                size_t name_len) {
-    for (size_t i = 0; i < res->num_headers; i++)
-        if (eddy_http_name_eq(res->headers[i].name, res->headers[i].name_len, name, name_len))
-            return &res->headers[i];
-    return NULL;
+    return eddy__http_header_find(res->headers, res->num_headers, name, name_len);
 }
 
 int eddy_http_res_body_kind(eddy_http_res_t *res, int head_request) {
