@@ -40,7 +40,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "eddy/http.h"
 #include "eddy/server.h"
+#include "eddy/websocket.h"
 #include "eddy_test.h"
 
 /* ---- server side (in the child) ------------------------------------------- */
@@ -73,6 +75,74 @@ static inline void harness_on_start(eddy_server_t *srv) {
     int port = eddy_server_port(srv, 0);
     if (write(harness_port_fd, &port, sizeof(port)) < 0) abort();
     close(harness_port_fd);
+}
+
+/* Serves HTTP (o) on 127.0.0.1 at a port the kernel picks until the server
+ * stops, then frees it: the child's exit code, 0 after a clean stop, 2 if
+ * the HTTP server refused o, 3 if listen failed, 4 if start failed. */
+static inline int harness_serve_http(eddy_server_t *srv, const eddy_http_server_opts_t *o) {
+    eddy_http_server_t *hs;
+    if (eddy_http_server_new(&hs, srv, o) < 0) return 2;
+    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
+    int rc = eddy_server_start(srv);
+    eddy_http_server_free(hs);
+    eddy_server_free(srv);
+    return rc == 0 ? 0 : 4;
+}
+
+/* The same for a WebSocket server (o), whose listener must exist first. */
+static inline int harness_serve_ws(eddy_server_t *srv, const eddy_ws_server_opts_t *o) {
+    eddy_ws_server_t *ws;
+    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
+    if (eddy_ws_server_new(&ws, srv, o) < 0) return 2;
+    int rc = eddy_server_start(srv);
+    eddy_ws_server_free(ws);
+    eddy_server_free(srv);
+    return rc == 0 ? 0 : 4;
+}
+
+/* ---- the events file: what the server child saw, for the test to read ----- */
+
+/* Its path, set by harness_events_open() in the test before the fork. */
+static char harness_events[64];
+
+/* Starts an empty /tmp/eddy-<tag>-<test pid>.events. */
+static inline void harness_events_open(const char *tag) {
+    snprintf(harness_events, sizeof(harness_events), "/tmp/eddy-%s-%d.events", tag, (int)getpid());
+    unlink(harness_events);
+}
+
+/* In the child: appends one printf-style line (best effort: a server
+ * callback has no way to fail a test, the test sees the line missing). */
+__attribute__((format(printf, 1, 2))) static inline void harness_note(const char *fmt, ...) {
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n >= sizeof(line)) n = (int)sizeof(line) - 1;
+    int fd = open(harness_events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    if (write(fd, line, (size_t)n) < 0) { /* best effort */
+    }
+    close(fd);
+}
+
+/* Whether `want` shows in the events file within 3 s (its first 8 KiB). */
+static inline int harness_events_have(const char *want) {
+    char buf[8192];
+    for (int i = 0; i < 300; i++) {
+        int fd = open(harness_events, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t n = read(fd, buf, sizeof(buf) - 1);
+            close(fd);
+            buf[n > 0 ? n : 0] = 0;
+            if (strstr(buf, want)) return 1;
+        }
+        usleep(10000);
+    }
+    return 0;
 }
 
 /* ---- processes ------------------------------------------------------------ */

@@ -482,13 +482,7 @@ static int child_main(const void *arg) {
     if (!srv) return 1;
     eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_http_server_opts_t o = {.on_request = on_request, .events = &ev};
-    eddy_http_server_t *hs;
-    if (eddy_http_server_new(&hs, srv, &o) < 0) return 2;
-    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
-    int rc = eddy_server_start(srv);
-    eddy_http_server_free(hs);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return harness_serve_http(srv, &o);
 }
 
 /* The engine's WebSocket server: echoes messages (compressed when they
@@ -509,13 +503,7 @@ static int ws_child_main(const void *arg) {
     if (!srv) return 1;
     eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_ws_server_opts_t o = {.on_message = ws_echo, .events = &ev, .compression = 1};
-    eddy_ws_server_t *ws;
-    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
-    if (eddy_ws_server_new(&ws, srv, &o) < 0) return 2;
-    int rc = eddy_server_start(srv);
-    eddy_ws_server_free(ws);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return harness_serve_ws(srv, &o);
 }
 
 typedef struct {

@@ -440,13 +440,7 @@ static int child_main(const void *arg) {
     eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_http_server_opts_t o = {.on_request = on_request, .data = srv, .events = &ev,
                                  .http_compression = compression};
-    eddy_http_server_t *hs;
-    if (eddy_http_server_new(&hs, srv, &o) < 0) return 2;
-    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
-    int rc = eddy_server_start(srv);
-    eddy_http_server_free(hs);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return harness_serve_http(srv, &o);
 }
 
 static void start(int mode, int compression, proc_t *p) {

@@ -349,13 +349,7 @@ static int child_main(const void *arg) {
                                  .keepalive_timeout = so->keepalive,
                                  .header_timeout = so->header,
                                  .body_timeout = so->body};
-    eddy_http_server_t *hs;
-    if (eddy_http_server_new(&hs, srv, &o) < 0) return 2;
-    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
-    int rc = eddy_server_start(srv);
-    eddy_http_server_free(hs);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return harness_serve_http(srv, &o);
 }
 
 static void start(const srv_opts_t *so, proc_t *p) {

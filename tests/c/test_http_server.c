@@ -32,25 +32,8 @@
 typedef struct {
     pid_t pid;
     int port;
-    char events[64];
 } proc_t;
 
-static char g_events[64];
-
-/* ---- server side ------------------------------------------------------- */
-
-static void note(const char *fmt, ...) {
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    int fd = open(g_events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return;
-    if (write(fd, line, (size_t)n) < 0) { /* best effort */
-    }
-    close(fd);
-}
 
 typedef struct {
     eddy_timer_t t;
@@ -63,7 +46,7 @@ static void later_fire(eddy_timer_t *t) {
     if (l->gone) {
         int w = eddy_http_response_write(l->resp, "late", 4);
         int e = eddy_http_response_end(l->resp, NULL, 0);
-        note("gone write=%d end=%d writable_before=%d\n", w, e, 0);
+        harness_note("gone write=%d end=%d writable_before=%d\n", w, e, 0);
     } else {
         eddy_http_response_end(l->resp, "async", 5);
     }
@@ -159,28 +142,20 @@ static int child_main(const void *arg) {
     if (!srv) return 1;
     eddy_server_events_t ev = {.on_start = harness_on_start};
     eddy_http_server_opts_t o = {.on_request = on_request, .data = srv, .events = &ev};
-    eddy_http_server_t *hs;
-    if (eddy_http_server_new(&hs, srv, &o) < 0) return 2;
-    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
-    int rc = eddy_server_start(srv);
-    eddy_http_server_free(hs);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return harness_serve_http(srv, &o);
 }
 
 /* ---- test side --------------------------------------------------------- */
 
 static void start(int mode, proc_t *p) {
     memset(p, 0, sizeof(*p));
-    snprintf(p->events, sizeof(p->events), "/tmp/eddy-hs-%d.events", getpid());
-    unlink(p->events);
-    snprintf(g_events, sizeof(g_events), "%s", p->events);
+    harness_events_open("hs");
     p->pid = harness_start(child_main, &mode, &p->port);
 }
 
 static int stop(proc_t *p) {
     int rc = harness_stop(p->pid);
-    if (rc >= 0) unlink(p->events); /* kept when it had to be killed, to look at */
+    if (rc >= 0) unlink(harness_events); /* kept when it had to be killed, to look at */
     return rc;
 }
 
@@ -423,7 +398,7 @@ static void t_gone(int mode) {
     close(fd);
     for (int i = 0; i < 200 && !strstr(line, "\n"); i++) {
         usleep(10000);
-        FILE *f = fopen(p.events, "r");
+        FILE *f = fopen(harness_events, "r");
         if (f) {
             if (!fgets(line, sizeof(line), f)) line[0] = 0;
             fclose(f);

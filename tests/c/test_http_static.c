@@ -199,13 +199,7 @@ static int child_main(const void *arg) {
                                  .document_root = g_root,
                                  .http_index_files = index,
                                  .static_handler_locations = g_locations ? locs : NULL};
-    eddy_http_server_t *hs;
-    if (eddy_http_server_new(&hs, srv, &o) < 0) return 2;
-    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
-    int rc = eddy_server_start(srv);
-    eddy_http_server_free(hs);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return harness_serve_http(srv, &o);
 }
 
 /* ---- test side --------------------------------------------------------- */

@@ -42,26 +42,9 @@
 typedef struct {
     pid_t pid;
     int port;
-    char events[64];
 } proc_t;
 
-static char g_events[64];
 static unsigned char g_opened[1 << 16]; /* on_open seen, by fd low bits (child) */
-
-/* ---- server side ------------------------------------------------------- */
-
-static void note(const char *fmt, ...) {
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    int fd = open(g_events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return;
-    if (write(fd, line, (size_t)n) < 0) { /* best effort */
-    }
-    close(fd);
-}
 
 static int starts(const char *d, size_t n, const char *p) {
     size_t l = strlen(p);
@@ -86,13 +69,13 @@ static void on_message(eddy_ws_server_t *ws, int fd, int opcode, const char *dat
         const char *reason = NULL;
         size_t rl = 0;
         eddy_ws_close_parse(data, len, &code, &reason, &rl);
-        note("close frame code=%u reason=%.*s\n", code, (int)rl, reason ? reason : "");
+        harness_note("close frame code=%u reason=%.*s\n", code, (int)rl, reason ? reason : "");
     } else if (opcode == EDDY_WS_OP_TEXT && len == 6 && memcmp(data, "whoami", 6) == 0) {
         reply(ws, fd, "fd=%d opened=%d", fd, g_opened[fd & 0xffff]);
     } else if (opcode == EDDY_WS_OP_TEXT && len == 6 && memcmp(data, "reload", 6) == 0) {
-        note("reload rc=%d\n", eddy_server_reload(eddy_ws_server_server(ws)));
+        harness_note("reload rc=%d\n", eddy_server_reload(eddy_ws_server_server(ws)));
     } else if (opcode == EDDY_WS_OP_TEXT && len == 3 && memcmp(data, "bye", 3) == 0) {
-        note("disconnect rc=%d\n", eddy_ws_disconnect(ws, fd, 4000, "bye", 3));
+        harness_note("disconnect rc=%d\n", eddy_ws_disconnect(ws, fd, 4000, "bye", 3));
     } else if (opcode == EDDY_WS_OP_TEXT && starts(data, len, "push-to:")) {
         char buf[128];
         snprintf(buf, sizeof(buf), "%.*s", (int)len, data);
@@ -111,7 +94,8 @@ static void on_message(eddy_ws_server_t *ws, int fd, int opcode, const char *dat
         int n = eddy_ws_broadcast(ws, EDDY_WS_OP_TEXT, data + 10, len - 10, EDDY_WS_FLAG_FIN);
         reply(ws, fd, "sent=%d", n);
     } else {
-        if (len > 1000) note("message len=%zu compressed=%d\n", len, !!(flags & EDDY_WS_FLAG_COMPRESS));
+        if (len > 1000)
+            harness_note("message len=%zu compressed=%d\n", len, !!(flags & EDDY_WS_FLAG_COMPRESS));
         /* Deflated back only where negotiated (the flag is ignored elsewhere). */
         eddy_ws_push(ws, fd, opcode, data, len, EDDY_WS_FLAG_FIN | EDDY_WS_FLAG_COMPRESS);
     }
@@ -124,7 +108,7 @@ static void on_pipe_message(eddy_server_t *srv, int src, const char *data, size_
     snprintf(buf, sizeof(buf), "%.*s", (int)len, data);
     char *arg = strchr(buf, ':') + 1;
     int fd = atoi(arg);
-    note("relay from=%d in=%d est=%d\n", src, eddy_server_worker_id(srv),
+    harness_note("relay from=%d in=%d est=%d\n", src, eddy_server_worker_id(srv),
          eddy_ws_is_established(ws, fd));
     if (starts(buf, len, "relaybye:")) {
         eddy_ws_disconnect(ws, fd, 4001, "far", 3);
@@ -141,12 +125,12 @@ static void on_open(eddy_ws_server_t *ws, int fd, eddy_http_request_t *req) {
 }
 
 static void on_close(eddy_ws_server_t *ws, int fd) {
-    note("close fd=%d established=%d\n", fd, eddy_ws_is_established(ws, fd));
+    harness_note("close fd=%d established=%d\n", fd, eddy_ws_is_established(ws, fd));
 }
 
 static void on_disconnect(eddy_ws_server_t *ws, int fd) {
     (void)ws;
-    note("disconnect fd=%d\n", fd);
+    harness_note("disconnect fd=%d\n", fd);
 }
 
 static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
@@ -189,13 +173,7 @@ static int child_main(const void *arg) {
         o.open_ping_frame = o.open_pong_frame = o.open_close_frame = 1;
         o.on_disconnect = on_disconnect;
     }
-    eddy_ws_server_t *ws;
-    if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
-    if (eddy_ws_server_new(&ws, srv, &o) < 0) return 2;
-    int rc = eddy_server_start(srv);
-    eddy_ws_server_free(ws);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return harness_serve_ws(srv, &o);
 }
 
 /* ---- test side --------------------------------------------------------- */
@@ -203,9 +181,7 @@ static int child_main(const void *arg) {
 static void start_ex(int mode, int variant, proc_t *p) {
     srv_t so = {mode, variant};
     memset(p, 0, sizeof(*p));
-    snprintf(p->events, sizeof(p->events), "/tmp/eddy-ws-%d.events", getpid());
-    unlink(p->events);
-    snprintf(g_events, sizeof(g_events), "%s", p->events);
+    harness_events_open("ws");
     p->pid = harness_start(child_main, &so, &p->port);
 }
 
@@ -213,7 +189,7 @@ static void start(int mode, proc_t *p) { start_ex(mode, 0, p); }
 
 static int stop(proc_t *p) {
     int rc = harness_stop(p->pid);
-    if (rc >= 0) unlink(p->events); /* kept when it had to be killed, to look at */
+    if (rc >= 0) unlink(harness_events); /* kept when it had to be killed, to look at */
     return rc;
 }
 
@@ -231,22 +207,6 @@ static void expect_client(int port, const char *scenario, const char *arg, const
     int rc = client(out, sizeof(out), scenario, port, arg);
     cr_assert_eq(rc, 0, "%s: exit %d:\n%s", scenario, rc, out);
     cr_assert_not_null(strstr(out, want), "%s: wanted '%s' in:\n%s", scenario, want, out);
-}
-
-/* Reads the events file, waiting up to 3 s for `want` to appear. */
-static int events_have(const proc_t *p, const char *want) {
-    char buf[8192];
-    for (int i = 0; i < 300; i++) {
-        int fd = open(p->events, O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            ssize_t n = read(fd, buf, sizeof(buf) - 1);
-            close(fd);
-            buf[n > 0 ? n : 0] = 0;
-            if (strstr(buf, want)) return 1;
-        }
-        usleep(10000);
-    }
-    return 0;
 }
 
 #define KEY "dGhlIHNhbXBsZSBub25jZQ==" /* RFC 6455 section 1.3's example */
@@ -317,8 +277,8 @@ static void t_close_codes(int mode) {
     start(mode, &p);
     expect_client(p.port, "close", NULL, "ok close 1000 done");
     expect_client(p.port, "disconnect", NULL, "ok closed 4000 bye");
-    cr_assert(events_have(&p, "disconnect rc=0\n"));
-    cr_assert(events_have(&p, "established=0\n"), "on_close fired, no longer established");
+    cr_assert(harness_events_have("disconnect rc=0\n"));
+    cr_assert(harness_events_have("established=0\n"), "on_close fired, no longer established");
     cr_assert_eq(stop(&p), 0);
 }
 
@@ -326,7 +286,7 @@ static void t_deflate(int mode) {
     proc_t p;
     start(mode, &p);
     expect_client(p.port, "deflate", NULL, "ok deflate 102400 permessage-deflate");
-    cr_assert(events_have(&p, "message len=102400 compressed=1\n"),
+    cr_assert(harness_events_have("message len=102400 compressed=1\n"),
               "the client's messages arrived deflated and were inflated");
     cr_assert_eq(stop(&p), 0);
 }
@@ -461,9 +421,9 @@ static void t_other_worker(int mode) {
     proc_t p;
     start_ex(mode, V_TWO, &p);
     expect_client(p.port, "relay", NULL, "ok relay\nok relaybye 4001 far");
-    cr_assert(events_have(&p, "relay from=0 in=1 est=1\n") ||
-              events_have(&p, "relay from=1 in=0 est=1\n"));
-    cr_assert(events_have(&p, "established=0\n"));
+    cr_assert(harness_events_have("relay from=0 in=1 est=1\n") ||
+              harness_events_have("relay from=1 in=0 est=1\n"));
+    cr_assert(harness_events_have("established=0\n"));
     cr_assert_eq(stop(&p), 0);
 }
 
@@ -496,8 +456,8 @@ static void t_control_frames_delivered(int mode) {
     cr_assert(len == 6 && (pl[0] << 8 | pl[1]) == 1001 && memcmp(pl + 2, "away", 4) == 0);
     cr_assert(harness_peer_closed(fd));
     close(fd);
-    cr_assert(events_have(&p, "close frame code=1001 reason=away\n"));
-    cr_assert(events_have(&p, "close fd="), "a WebSocket's close goes to on_close");
+    cr_assert(harness_events_have("close frame code=1001 reason=away\n"));
+    cr_assert(harness_events_have("close fd="), "a WebSocket's close goes to on_close");
     /* with on_disconnect set, a plain HTTP connection's close goes there */
     char buf[1024];
     fd = harness_dial(p.port);
@@ -506,7 +466,7 @@ static void t_control_frames_delivered(int mode) {
     cr_assert_gt(harness_read_head(fd, buf, sizeof(buf)), 0);
     cr_assert(harness_peer_closed(fd));
     close(fd);
-    cr_assert(events_have(&p, "disconnect fd="));
+    cr_assert(harness_events_have("disconnect fd="));
     cr_assert_eq(stop(&p), 0);
 }
 
