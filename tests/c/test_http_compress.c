@@ -451,6 +451,8 @@ static void start(int mode, int compression, proc_t *p) {
 
 static int stop(proc_t *p) { return harness_stop(p->pid); }
 
+/* ---- raw client ------------------------------------------------------------------ */
+
 static void send_req(int fd, const char *method, const char *target, const char *ae) {
     char req[512];
     int n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: x\r\n%s%s%s\r\n", method, target,

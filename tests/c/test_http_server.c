@@ -34,6 +34,7 @@ typedef struct {
     int port;
 } proc_t;
 
+/* ---- server side ------------------------------------------------------- */
 
 typedef struct {
     eddy_timer_t t;

@@ -46,6 +46,8 @@ typedef struct {
 
 static unsigned char g_opened[1 << 16]; /* on_open seen, by fd low bits (child) */
 
+/* ---- server side ------------------------------------------------------- */
+
 static int starts(const char *d, size_t n, const char *p) {
     size_t l = strlen(p);
     return n >= l && memcmp(d, p, l) == 0;
