@@ -16,6 +16,7 @@ ulimit -n $((N + 1024))
 
 . "$(dirname "$0")/lib.sh"
 bench_init idle_conns.sh
+
 # The newest descendant of a pid: the worker under master and manager.
 leaf() { local p=$1 c; while c=$(pgrep -P "$p" | tail -n1) && [ -n "$c" ]; do p=$c; done; echo "$p"; }
 
