@@ -22,6 +22,7 @@
 #include "eddy/server.h"
 #include "eddy/timer.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 static eddy_timer_t resume_timer;
 static eddy_server_t *running;
@@ -69,10 +70,8 @@ static pid_t start_server(int mode, int heartbeat, int *port) {
     cr_assert_eq(eddy_server_pause(srv, 1), EDDY_EWRONG_OP, "not in a worker");
     cr_assert_eq(eddy_server_protect(srv, 1, 1), EDDY_EWRONG_OP, "not in a worker");
     *port = eddy_server_port(srv, 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
+    pid_t pid = harness_fork(); /* a failed assertion does not leave it running */
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed assertion must not leave it running */
         eddy_server_events_t ev = {.on_receive = ev_receive};
         eddy_server_set_events(srv, &ev);
         _exit(eddy_server_start(srv) == 0 ? 0 : 1);
@@ -82,18 +81,7 @@ static pid_t start_server(int mode, int heartbeat, int *port) {
 }
 
 static void stop_server(pid_t pid) {
-    kill(pid, SIGTERM);
-    int status = 0;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
-static int connect_to(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    return fd;
+    cr_assert_eq(harness_stop(pid), 0, "the server exits cleanly on SIGTERM");
 }
 
 /* One byte within timeout_ms: the byte, 0 for EOF, -1 for nothing. */
@@ -114,7 +102,7 @@ static uint64_t now_ms(void) {
 static void paused_input_waits_for_resume(int mode) {
     int port;
     pid_t pid = start_server(mode, 0, &port);
-    int fd = connect_to(port);
+    int fd = harness_dial(port);
     cr_assert_eq(send(fd, "P", 1, 0), 1);
     cr_assert_eq(recv_byte(fd, 5000), 'P');
     uint64_t t0 = now_ms();
@@ -131,7 +119,7 @@ static void paused_input_waits_for_resume(int mode) {
 static void protected_connection_outlives_heartbeat(int mode) {
     int port;
     pid_t pid = start_server(mode, 1, &port);
-    int kept = connect_to(port), idle = connect_to(port);
+    int kept = harness_dial(port), idle = harness_dial(port);
     cr_assert_eq(send(kept, "K", 1, 0), 1);
     cr_assert_eq(recv_byte(kept, 5000), 'K');
     cr_assert_eq(send(idle, "n", 1, 0), 1);
