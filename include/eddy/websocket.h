@@ -487,4 +487,113 @@ int eddy_ws_exists(eddy_ws_server_t *ws, int fd);
 /* The HTTP server underneath (for its request/response helpers). */
 eddy_http_server_t *eddy_ws_server_http(const eddy_ws_server_t *ws);
 
+/* ======================================================================
+ * WebSocket session in an HTTP request handler (src/http/ws_session.c), as
+ * Swoole's Http\Response::upgrade / push / recv / ping / close: the
+ * handler, running in a coroutine, turns its connection into a WebSocket
+ * and keeps it for the whole session. BASE and PROCESS modes (the session
+ * lives in the worker that handles the request).
+ *
+ *   static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
+ *       eddy_ws_session_t *s;               // in a coroutine (recv yields)
+ *       if (eddy_ws_session_upgrade(req, resp, NULL, &s) < 0) return; // 400 sent
+ *       eddy_ws_session_msg_t m;
+ *       while (eddy_ws_session_recv(s, &m, -1) == 0) {
+ *           if (m.opcode != EDDY_WS_OP_CLOSE)
+ *               eddy_ws_session_push(s, m.opcode, m.data, m.len, EDDY_WS_FLAG_FIN);
+ *           eddy_ws_session_msg_release(&m);
+ *       }
+ *       eddy_ws_session_free(s);
+ *   }
+ *
+ * Frames are read as they arrive, whether or not recv is waiting: text
+ * and binary messages are reassembled (fragments joined, text checked to
+ * be UTF-8, frames and messages over max_message_size refused) and
+ * queued for recv; pings are answered with a pong of the same payload
+ * (queued instead, unanswered, with open_ping_frame); pongs are dropped
+ * (queued with open_pong_frame). A close frame from the peer is queued
+ * (recv returns it, opcode EDDY_WS_OP_CLOSE, as Swoole's CloseFrame), and
+ * answered with the same code and reason, then the connection closes.
+ * Protocol failures send the close code RFC 6455 section 7.4.1 gives
+ * them (1002, 1007, 1009) and close. Past 1 MiB of queued messages the
+ * connection is not read (the client's sends block) until recv drains
+ * the queue. permessage-deflate is not negotiated: pushes with
+ * EDDY_WS_FLAG_COMPRESS go out uncompressed.
+ *
+ * The session is attached in front of the HTTP server's upgrade hook and
+ * on_close event, so it works with a plain HTTP server and next to a
+ * WebSocket server (whose connections it passes through).
+ * ==================================================================== */
+
+typedef struct eddy_ws_session_s eddy_ws_session_t; /* opaque */
+
+typedef struct {
+    /* public */
+    size_t max_message_size; /* frame and reassembled message; 0: package_max_length */
+    int open_ping_frame;     /* deliver pings to recv, do not answer them */
+    int open_pong_frame;     /* deliver pongs to recv */
+} eddy_ws_session_opts_t;
+
+/* A message as recv returns it. data is the caller's (NUL-terminated past
+ * len), released with eddy_ws_session_msg_release(). */
+typedef struct {
+    /* read-only */
+    int opcode;          /* EDDY_WS_OP_TEXT, BINARY, CLOSE, PING, PONG */
+    int flags;           /* EDDY_WS_FLAG_FIN: messages are whole */
+    char *data;          /* the payload; CLOSE: the raw close payload */
+    size_t len;
+    uint16_t close_code; /* CLOSE: the peer's code, 1005 when it sent none */
+    const char *reason;  /* CLOSE: into data, reason_len bytes of UTF-8 */
+    size_t reason_len;
+} eddy_ws_session_msg_t;
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/* Answers req with "101 Switching Protocols" (Sec-WebSocket-Accept) and
+ * ends resp: from then on the connection's bytes are frames for *out,
+ * which is the caller's to free. A request that is no valid handshake
+ * (not a GET, no websocket Upgrade / Connection token, version other than
+ * 13 -- answered 426 --, bad key) is answered 400 and
+ * EDDY_EWS_HANDSHAKE_FAILED returned; EDDY_ESESSION_CLOSED when the
+ * client has gone or resp was already ended; EDDY_EWRONG_OP (nothing
+ * sent) for an HTTP server that runs without a server engine underneath.
+ * o may be NULL (defaults). */
+int eddy_ws_session_upgrade(eddy_http_request_t *req, eddy_http_response_t *resp,
+                            const eddy_ws_session_opts_t *o, eddy_ws_session_t **out);
+/* Closes the connection if it is still open (no close frame: use
+ * eddy_ws_session_close first for a clean close) and frees s and its
+ * queue. Not while a recv of s is waiting. */
+void eddy_ws_session_free(eddy_ws_session_t *s);
+
+/* ---- I/O (the worker that upgraded) ------------------------------------ */
+
+/* The next message, waiting in the current coroutine for at most
+ * timeout_ms (negative: no limit). 0 with *m filled; EDDY_ETIMEDOUT;
+ * EDDY_ESESSION_CLOSED once the connection is closed and the queue empty;
+ * EDDY_ECO_HAS_BEEN_BOUND when another coroutine is already waiting;
+ * EDDY_ECO_OUT_OF_COROUTINE / EDDY_ECANCELED as eddy_coro_wait. */
+int eddy_ws_session_recv(eddy_ws_session_t *s, eddy_ws_session_msg_t *m, int64_t timeout_ms);
+void eddy_ws_session_msg_release(eddy_ws_session_msg_t *m);
+/* Sends one frame (opcode 0-2, 8-10; flags EDDY_WS_FLAG_FIN for a
+ * message's last frame). 0 once queued; EDDY_EWS_UNCONNECTED after a
+ * close started, EDDY_ESESSION_CLOSED after the connection closed,
+ * EDDY_EWS_BAD_OPCODE, EDDY_EINVAL (a control frame over 125 bytes or
+ * without FIN), or an error of eddy_server_send(). Pushing a close frame
+ * starts the close: the peer's answer then closes the connection. */
+int eddy_ws_session_push(eddy_ws_session_t *s, int opcode, const void *data, size_t len,
+                         int flags);
+/* A ping frame with data (up to 125 bytes); errors as push. */
+int eddy_ws_session_ping(eddy_ws_session_t *s, const void *data, size_t len);
+/* code 0: closes the connection at once, without a close frame (Swoole's
+ * Response::close). Otherwise sends a close frame (code valid on the wire,
+ * reason up to 123 bytes of UTF-8, else EDDY_EINVAL) and closes once it
+ * is written. EDDY_ESESSION_CLOSED when already closed. */
+int eddy_ws_session_close(eddy_ws_session_t *s, int code, const char *reason, size_t reason_len);
+
+/* ---- status ------------------------------------------------------------ */
+
+int eddy_ws_session_fd(const eddy_ws_session_t *s); /* the connection's session id */
+/* 1 until a close started (either side) or the connection closed. */
+int eddy_ws_session_is_open(const eddy_ws_session_t *s);
+
 #endif /* EDDY_WEBSOCKET_H */

@@ -1,0 +1,307 @@
+/*
+ * WebSocket sessions inside HTTP request handlers (eddy_ws_session_*), as
+ * real processes on loopback, BASE and PROCESS modes. The child runs a
+ * plain HTTP server whose handler starts a coroutine that upgrades and
+ * loops on recv; tests talk to it with python3-websockets
+ * (tests/c/ws_client.py) and with raw sockets.
+ *
+ * Text messages the handler understands (anything else is echoed):
+ *   "bye"      -> eddy_ws_session_close(4000, "bye")
+ *   "drop"     -> eddy_ws_session_close(0): the connection ends, no frame
+ *   "ping:<p>" -> eddy_ws_session_ping(p)
+ *   "timeout"  -> recv with a 200 ms timeout, answers "timeout rc=<rc>"
+ *   "whoami"   -> "fd=<fd>"
+ * What the handler saw goes to the events file: "upgrade rc=", "close
+ * frame code= reason=", "recv ended rc=".
+ */
+#define _GNU_SOURCE
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "eddy/coro.h"
+#include "eddy/http.h"
+#include "eddy/server.h"
+#include "eddy/websocket.h"
+#include "eddy_test.h"
+#include "loopback_harness.h"
+
+#define PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
+#define KEY "dGhlIHNhbXBsZSBub25jZQ==" /* RFC 6455 section 1.3's example */
+
+typedef struct {
+    pid_t pid;
+    int port;
+} proc_t;
+
+/* ---- server side ------------------------------------------------------- */
+
+typedef struct {
+    eddy_http_request_t *req;
+    eddy_http_response_t *resp;
+} job_t;
+
+static int is(const eddy_ws_session_msg_t *m, const char *s) {
+    return m->opcode == EDDY_WS_OP_TEXT && m->len == strlen(s) && memcmp(m->data, s, m->len) == 0;
+}
+
+static void say(eddy_ws_session_t *s, const char *fmt, int v) {
+    char out[64];
+    int n = snprintf(out, sizeof(out), fmt, v);
+    eddy_ws_session_push(s, EDDY_WS_OP_TEXT, out, (size_t)n, EDDY_WS_FLAG_FIN);
+}
+
+/* One message; 0 to go on reading. */
+static int serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
+    if (m->opcode == EDDY_WS_OP_CLOSE) {
+        harness_note("close frame code=%u reason=%.*s\n", m->close_code, (int)m->reason_len,
+                     m->reason);
+    } else if (is(m, "bye")) {
+        harness_note("close rc=%d\n", eddy_ws_session_close(s, 4000, "bye", 3));
+    } else if (is(m, "drop")) {
+        harness_note("drop rc=%d\n", eddy_ws_session_close(s, 0, NULL, 0));
+    } else if (m->opcode == EDDY_WS_OP_TEXT && m->len > 5 && memcmp(m->data, "ping:", 5) == 0) {
+        eddy_ws_session_ping(s, m->data + 5, m->len - 5);
+    } else if (is(m, "timeout")) {
+        eddy_ws_session_msg_t t;
+        int rc = eddy_ws_session_recv(s, &t, 200);
+        if (rc == 0) eddy_ws_session_msg_release(&t);
+        say(s, "timeout rc=%d", rc);
+    } else if (is(m, "whoami")) {
+        say(s, "fd=%d", eddy_ws_session_fd(s));
+    } else {
+        eddy_ws_session_push(s, m->opcode, m->data, m->len, EDDY_WS_FLAG_FIN);
+    }
+    return 0;
+}
+
+static void handler_main(void *arg) {
+    job_t *j = arg;
+    eddy_ws_session_t *s;
+    int rc = eddy_ws_session_upgrade(j->req, j->resp, NULL, &s);
+    harness_note("upgrade rc=%d\n", rc);
+    free(j);
+    if (rc < 0) return;
+    eddy_ws_session_msg_t m;
+    while ((rc = eddy_ws_session_recv(s, &m, 10000)) == 0) {
+        serve_one(s, &m);
+        eddy_ws_session_msg_release(&m);
+    }
+    harness_note("recv ended rc=%d\n", rc);
+    eddy_ws_session_free(s);
+}
+
+static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
+    (void)data;
+    if (req->path_len == 6 && memcmp(req->path, "/plain", 6) == 0) {
+        eddy_http_response_end(resp, "hello", 5);
+        return;
+    }
+    job_t *j = malloc(sizeof(*j)); /* the coroutine's, freed once it upgraded */
+    *j = (job_t){req, resp};
+    if (eddy_coro_create(handler_main, j) < 0) {
+        free(j);
+        eddy_http_response_status(resp, 500, NULL);
+        eddy_http_response_end(resp, NULL, 0);
+    }
+}
+
+static int child_main(const void *arg) {
+    int mode = *(const int *)arg;
+    static const char *const extra[] = {"package_max_length", "1048576", NULL};
+    eddy_server_t *srv = harness_server_new(mode, mode == EDDY_SERVER_PROCESS ? 2 : 1, extra);
+    if (!srv) return 1;
+    eddy_server_events_t ev = {.on_start = harness_on_start};
+    eddy_http_server_opts_t o = {.on_request = on_request, .events = &ev};
+    return harness_serve_http(srv, &o);
+}
+
+/* ---- test side --------------------------------------------------------- */
+
+static void start(int mode, proc_t *p) {
+    memset(p, 0, sizeof(*p));
+    harness_events_open("wss");
+    p->pid = harness_start(child_main, &mode, &p->port);
+}
+
+static int stop(proc_t *p) {
+    int rc = harness_stop(p->pid);
+    if (rc >= 0) unlink(harness_events);
+    return rc;
+}
+
+/* Waits (bounded) for the child to note `want`. */
+static int await_note(const char *want) {
+    for (int i = 0; i < 200; i++) {
+        if (harness_events_have(want)) return 1;
+        usleep(10 * 1000);
+    }
+    return 0;
+}
+
+static void expect_client(int port, const char *scenario, const char *want) {
+    char out[4096], path[512];
+    snprintf(path, sizeof(path), "%s", __FILE__);
+    int st = harness_run(out, sizeof(out), "timeout 30 " PYTHON " %s/ws_client.py %s %d 2>&1",
+                         dirname(path), scenario, port);
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    cr_assert_eq(rc, 0, "%s: exit %d:\n%s", scenario, rc, out);
+    cr_assert_not_null(strstr(out, want), "%s: wanted '%s' in:\n%s", scenario, want, out);
+}
+
+#define HANDSHAKE                                                                              \
+    "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"         \
+    "Sec-WebSocket-Key: " KEY "\r\nSec-WebSocket-Version: 13\r\n\r\n"
+
+/* A client frame (masked), appended to b. */
+static void frame(eddy_buf_t *b, int opcode, const char *payload) {
+    static const uint8_t mask[4] = {0x12, 0x34, 0x56, 0x78};
+    eddy_ws_frame_write(b, EDDY_WS_FIN, (uint8_t)opcode, payload, strlen(payload), mask);
+}
+
+static void send_frame(int fd, int opcode, const char *payload) {
+    eddy_buf_t b;
+    eddy_buf_init(&b);
+    frame(&b, opcode, payload);
+    cr_assert_eq(harness_send_all(fd, b.data, b.len), 0);
+    eddy_buf_free(&b);
+}
+
+/* Opens a raw WebSocket; `early` frames go in the same write as the
+ * handshake (a client that does not wait for the 101). */
+static int dial_ws(int port, const eddy_buf_t *early) {
+    char head[2048];
+    int fd = harness_dial(port);
+    cr_assert_eq(harness_send_all(fd, HANDSHAKE, strlen(HANDSHAKE)), 0);
+    if (early) cr_assert_eq(harness_send_all(fd, early->data, early->len), 0);
+    cr_assert_gt(harness_read_head(fd, head, sizeof(head)), 0);
+    cr_assert(strncmp(head, "HTTP/1.1 101 ", 13) == 0, "%s", head);
+    cr_assert_not_null(strstr(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+                       "%s", head);
+    return fd;
+}
+
+/* Reads one server frame (unmasked, payload < 126); its opcode, or -1. */
+static int read_frame(int fd, char *payload, size_t *len) {
+    uint8_t h[2];
+    if (harness_recv_all(fd, h, 2) < 0) return -1;
+    cr_assert_eq(h[1] & 0x80, 0, "server frames are never masked");
+    size_t n = h[1] & 0x7f;
+    cr_assert_lt(n, 126u);
+    if (n && harness_recv_all(fd, payload, n) < 0) return -1;
+    payload[n] = '\0';
+    *len = n;
+    return h[0] & 0x0f;
+}
+
+static void expect_text(int fd, const char *want) {
+    char p[128];
+    size_t n = 0;
+    cr_assert_eq(read_frame(fd, p, &n), EDDY_WS_OP_TEXT);
+    cr_assert_str_eq(p, want);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void t_client_library(int mode) {
+    proc_t p;
+    start(mode, &p);
+    expect_client(p.port, "echo", "ok text\nok binary\nok big\nok fd=");
+    expect_client(p.port, "fragment", "ok fragmented");
+    expect_client(p.port, "ping", "ok pong");
+    expect_client(p.port, "close", "ok close 1000 done");
+    cr_assert(await_note("close frame code=1000 reason=done\n"), "recv returned the close frame");
+    cr_assert(await_note("recv ended rc=-1004\n"), "then recv saw the connection closed");
+    cr_assert_eq(stop(&p), 0);
+}
+
+static void t_server_side(int mode) {
+    proc_t p;
+    char buf[4096], pl[128];
+    size_t n;
+    start(mode, &p);
+    /* frames sent along with the handshake are read after the 101 */
+    eddy_buf_t early;
+    eddy_buf_init(&early);
+    frame(&early, EDDY_WS_OP_TEXT, "early");
+    int fd = dial_ws(p.port, &early);
+    eddy_buf_free(&early);
+    expect_text(fd, "early");
+    /* the handler pings; the server pings */
+    send_frame(fd, EDDY_WS_OP_TEXT, "ping:abc");
+    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_PING);
+    cr_assert_str_eq(pl, "abc");
+    /* a recv timeout is an error the handler sees, the session goes on */
+    send_frame(fd, EDDY_WS_OP_TEXT, "timeout");
+    expect_text(fd, "timeout rc=-110");
+    send_frame(fd, EDDY_WS_OP_TEXT, "still");
+    expect_text(fd, "still");
+    /* close from the server: a close frame 4000 "bye", then the end */
+    send_frame(fd, EDDY_WS_OP_TEXT, "bye");
+    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_CLOSE);
+    cr_assert_eq(n, 5u);
+    cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 4000);
+    cr_assert(memcmp(pl + 2, "bye", 3) == 0);
+    cr_assert(harness_peer_closed(fd));
+    close(fd);
+    cr_assert(await_note("close rc=0\n"));
+    /* close without a frame */
+    fd = dial_ws(p.port, NULL);
+    send_frame(fd, EDDY_WS_OP_TEXT, "drop");
+    cr_assert(harness_peer_closed(fd), "the connection ends without a close frame");
+    close(fd);
+    /* a request that is no handshake: 400, and the handler learns it */
+    fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_str(fd, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    cr_assert_gt(harness_read_head(fd, buf, sizeof(buf)), 0);
+    cr_assert(strncmp(buf, "HTTP/1.1 400 ", 13) == 0, "%s", buf);
+    close(fd);
+    cr_assert(await_note("upgrade rc=-8504\n"));
+    /* plain requests on the same server are untouched */
+    fd = harness_dial(p.port);
+    cr_assert_eq(harness_send_str(fd, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
+    cr_assert(strncmp(buf, "HTTP/1.1 200 ", 13) == 0, "%s", buf);
+    close(fd);
+    cr_assert_eq(stop(&p), 0);
+}
+
+static void t_peer_gone_and_errors(int mode) {
+    proc_t p;
+    char pl[128];
+    size_t n;
+    start(mode, &p);
+    /* the client vanishes: the waiting recv wakes with "closed" */
+    int fd = dial_ws(p.port, NULL);
+    send_frame(fd, EDDY_WS_OP_TEXT, "hi");
+    expect_text(fd, "hi");
+    close(fd);
+    cr_assert(await_note("recv ended rc=-1004\n"), "recv woke when the connection closed");
+    /* an unmasked client frame is a protocol error: close 1002 */
+    fd = dial_ws(p.port, NULL);
+    static const char unmasked[] = "\x81\x02hi";
+    cr_assert_eq(harness_send_all(fd, unmasked, 4), 0);
+    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_CLOSE);
+    cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 1002);
+    cr_assert(harness_peer_closed(fd));
+    close(fd);
+    /* text that is not UTF-8: 1007 */
+    fd = dial_ws(p.port, NULL);
+    send_frame(fd, EDDY_WS_OP_TEXT, "\xc3\x28");
+    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_CLOSE);
+    cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 1007);
+    cr_assert(harness_peer_closed(fd));
+    close(fd);
+    cr_assert_eq(stop(&p), 0);
+}
+
+#define BOTH(name)                                                                             \
+    EDDY_TEST(wss_base, name, .timeout = 90) { t_##name(EDDY_SERVER_BASE); }                   \
+    EDDY_TEST(wss_process, name, .timeout = 90) { t_##name(EDDY_SERVER_PROCESS); }
+
+BOTH(client_library)
+BOTH(server_side)
+BOTH(peer_gone_and_errors)
