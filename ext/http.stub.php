@@ -8,9 +8,9 @@
  *
  * Not provided: Response::detach/create (the engine's response cannot be
  * taken over by fd), trailer (no trailer support in the engine's writer),
- * gzip (deprecated in Swoole; http_compression decides), the WebSocket
- * methods (upgrade/push/recv/ping/close), Request::create/parse, and
- * Swoole\Coroutine\Http\Server.
+ * gzip (deprecated in Swoole; http_compression decides),
+ * Request::create/parse, and Swoole\Coroutine\Http\Server. The WebSocket
+ * methods (upgrade/push/recv/ping/close) are in php_http_response_ws.c.
  *
  * @generate-class-entries
  */
@@ -84,5 +84,16 @@ namespace Swoole\Http {
         public function sendfile(string $filename, int $offset = 0, int $length = 0): bool {}
 
         public function isWritable(): bool {}
+
+        public function upgrade(): bool {}
+
+        /** @param \Swoole\WebSocket\Frame|string $data */
+        public function push(mixed $data, int $opcode = 1, int $flags = 1): bool {}
+
+        public function recv(float $timeout = -1): \Swoole\WebSocket\Frame|string|false {}
+
+        public function ping(): bool {}
+
+        public function close(): bool {}
     }
 }

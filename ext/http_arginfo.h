@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: e9cd7b851ad65fd17e0c112274691d2a3b9534d1 */
+ * Stub hash: 46a1e8d08f8a99def6f3d6bdacfa80e26c724a31 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Swoole_Http_Request_rawContent, 0, 0, MAY_BE_STRING|MAY_BE_FALSE)
 ZEND_END_ARG_INFO()
@@ -67,6 +67,22 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Swoole_Http_Response_isWritable arginfo_class_Swoole_Http_Request_isCompleted
 
+#define arginfo_class_Swoole_Http_Response_upgrade arginfo_class_Swoole_Http_Request_isCompleted
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Swoole_Http_Response_push, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, opcode, IS_LONG, 0, "1")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "1")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Swoole_Http_Response_recv, 0, 0, Swoole\\WebSocket\\Frame, MAY_BE_STRING|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "-1")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Swoole_Http_Response_ping arginfo_class_Swoole_Http_Request_isCompleted
+
+#define arginfo_class_Swoole_Http_Response_close arginfo_class_Swoole_Http_Request_isCompleted
+
 
 ZEND_METHOD(Swoole_Http_Request, rawContent);
 ZEND_METHOD(Swoole_Http_Request, getData);
@@ -81,6 +97,11 @@ ZEND_METHOD(Swoole_Http_Response, end);
 ZEND_METHOD(Swoole_Http_Response, redirect);
 ZEND_METHOD(Swoole_Http_Response, sendfile);
 ZEND_METHOD(Swoole_Http_Response, isWritable);
+ZEND_METHOD(Swoole_Http_Response, upgrade);
+ZEND_METHOD(Swoole_Http_Response, push);
+ZEND_METHOD(Swoole_Http_Response, recv);
+ZEND_METHOD(Swoole_Http_Response, ping);
+ZEND_METHOD(Swoole_Http_Response, close);
 
 
 static const zend_function_entry class_Swoole_Http_Server_methods[] = {
@@ -112,6 +133,11 @@ static const zend_function_entry class_Swoole_Http_Response_methods[] = {
 	ZEND_ME(Swoole_Http_Response, redirect, arginfo_class_Swoole_Http_Response_redirect, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Response, sendfile, arginfo_class_Swoole_Http_Response_sendfile, ZEND_ACC_PUBLIC)
 	ZEND_ME(Swoole_Http_Response, isWritable, arginfo_class_Swoole_Http_Response_isWritable, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Response, upgrade, arginfo_class_Swoole_Http_Response_upgrade, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Response, push, arginfo_class_Swoole_Http_Response_push, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Response, recv, arginfo_class_Swoole_Http_Response_recv, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Response, ping, arginfo_class_Swoole_Http_Response_ping, ZEND_ACC_PUBLIC)
+	ZEND_ME(Swoole_Http_Response, close, arginfo_class_Swoole_Http_Response_close, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

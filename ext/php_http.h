@@ -23,6 +23,7 @@ typedef struct {
     eddy_http_request_t *req;   /* same lifetime as resp */
     php_http_request_t *request; /* its Request object, not counted; NULL once freed */
     bool status_set;             /* status() was called: no 500 at free */
+    void *ws; /* eddy_ws_session_t after upgrade() (php_http_response_ws.c); owned */
     zend_object std;
 } php_http_response_t;
 
@@ -42,6 +43,9 @@ extern zend_class_entry *php_http_response_ce;
 void php_http_request_new(eddy_http_request_t *req, zval *zreq);
 void php_http_response_new(eddy_http_request_t *req, eddy_http_response_t *resp, zval *zreq,
                            zval *zresp);
+
+/* Frees the WebSocket session of an upgraded response (php_http_response_ws.c). */
+void php_http_response_ws_free(php_http_response_t *r);
 
 /* Gives the pair to each other and builds $request->server (which needs
  * the connection's addresses). */

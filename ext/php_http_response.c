@@ -64,6 +64,7 @@ static void response_free(zend_object *obj) {
         }
         finish(r, NULL, 0);
     }
+    php_http_response_ws_free(r);
     zend_object_std_dtor(obj);
 }
 
