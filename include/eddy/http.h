@@ -772,6 +772,81 @@ const char *eddy_http_mime_type(const char *path);
 int eddy_http_response_compress(eddy_http_response_t *resp, int enable);
 
 /* ======================================================================
+ * Coroutine HTTP server (src/http/co_http.c): Swoole's
+ * Coroutine\Http\Server. No server engine, no processes: a listening
+ * coroutine socket in the calling process; eddy_co_http_start() accepts
+ * in the calling coroutine and serves each connection in a coroutine of
+ * its own. Requests are parsed, limited (400 / 413 / 431), framed and
+ * answered exactly as by the HTTP server above (same request and response
+ * calls, keep-alive, pipelining, 100-continue, chunked bodies, uploads,
+ * compression), and routed by path to the handler of the longest matching
+ * prefix ("/" catches everything); no match -> 404, the connection stays.
+ *
+ * A handler runs in its connection's coroutine and may wait (sleep,
+ * sockets, channels): other connections go on. It may also leave resp to
+ * another coroutine; the connection then waits for that end() before its
+ * next request (input read meanwhile is kept, bounded). Each response's
+ * sends complete (or fail) before the call returns.
+ *
+ *   static void hi(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
+ *       eddy_http_response_end(resp, "hi\n", 3);
+ *   }
+ *   // in a coroutine:
+ *   eddy_co_http_t *co;
+ *   eddy_co_http_new(&co, NULL, 0);
+ *   eddy_co_http_listen(co, "127.0.0.1", 0, 0);
+ *   eddy_co_http_handle(co, "/", hi, NULL);
+ *   eddy_co_http_start(co); // until eddy_co_http_shutdown(co) elsewhere
+ *   eddy_co_http_free(co);
+ * ==================================================================== */
+
+typedef struct eddy_co_http_s eddy_co_http_t; /* opaque */
+
+/* A server, not listening yet. opts (NULL: defaults) gives the options
+ * of eddy_http_server_opts_t that apply: header_max_size, upload_tmp_dir,
+ * upload_max_filesize, the compression ones, and keepalive_timeout (here
+ * every read of a connection waits at most that long; default 60 s,
+ * < 0: forever); on_request, data, events, the other timeouts and static
+ * files are ignored (use eddy_co_http_handle). package_max_length bounds
+ * a request body (413); 0: 2 MiB, Swoole's default. 0, or an option's
+ * error; *out is the caller's to free. */
+int eddy_co_http_new(eddy_co_http_t **out, const eddy_http_server_opts_t *opts,
+                     uint64_t package_max_length);
+/* Binds and listens on host:port (port 0: a free one, see
+ * eddy_co_http_port); host "::" or with ':' is IPv6, "unix:/path" a unix
+ * socket. reuse_port sets SO_REUSEPORT. 0, or a socket error (-errno,
+ * EDDY_EINVAL for a bad address); in a coroutine or not. Once only. */
+int eddy_co_http_listen(eddy_co_http_t *co, const char *host, int port, int reuse_port);
+/* Requests whose path starts with prefix go to cb (the longest matching
+ * prefix wins); prefix is copied; the same prefix again replaces the
+ * handler. 0 or EDDY_EINVAL (empty prefix or cb NULL). Any time. */
+int eddy_co_http_handle(eddy_co_http_t *co, const char *prefix, eddy_http_request_cb cb,
+                        void *data);
+/* Serves until eddy_co_http_shutdown(): accepts in the calling coroutine
+ * and returns once every connection has ended (a handler that never
+ * returns holds it). 0 after a shutdown; EDDY_ECO_OUT_OF_COROUTINE outside
+ * a coroutine, EDDY_EWRONG_OP when not listening or already started,
+ * else the accept error (the listening socket failed). */
+int eddy_co_http_start(eddy_co_http_t *co);
+/* Stops accepting and closes the listening socket; idle connections close
+ * at once, busy ones after their current response. start() then returns.
+ * Any coroutine, or none; more than once is harmless. */
+void eddy_co_http_shutdown(eddy_co_http_t *co);
+/* How start() runs each accepted connection: spawn must start a coroutine
+ * that calls run(arg) (once; run ends the connection and frees what it
+ * needs) and return its id > 0, or < 0 when it could not (the connection
+ * is then dropped). Default: eddy_coro_create. A language binding passes
+ * its own so that handlers run in coroutines that carry its state. */
+typedef int64_t (*eddy_co_http_spawn_fn)(void (*run)(void *arg), void *arg, void *ud);
+void eddy_co_http_set_spawn(eddy_co_http_t *co, eddy_co_http_spawn_fn spawn, void *ud);
+/* Not while start() runs. NULL is fine. */
+void eddy_co_http_free(eddy_co_http_t *co);
+/* The bound port (the chosen one after port 0), 0 before listen. */
+int eddy_co_http_port(const eddy_co_http_t *co);
+/* The listening socket's fd, -1 when not listening. */
+int eddy_co_http_fd(const eddy_co_http_t *co);
+
+/* ======================================================================
  * multipart/form-data (src/http/multipart.c): an incremental parser for
  * RFC 7578 bodies (RFC 2046 5.1 framing). Fed the body in pieces of any
  * size, it reports each part through callbacks and streams part data as it

@@ -44,8 +44,7 @@ static void send_error(eddy_http_server_t *hs, hs_conn_t *c, int status) {
         c->x = NULL;
     }
     c->state = S_CLOSING;
-    if (eddy_server_send(hs->srv, c->fd, hs->out.data, hs->out.len) == 0)
-        eddy_server_close_linger(hs->srv, c->fd);
+    if (eddy__hs_send(hs, c, c->fd, hs->out.data, hs->out.len) == 0) eddy__hs_close(hs, c, c->fd);
 }
 
 /* ---- head -------------------------------------------------------------- */
@@ -62,7 +61,7 @@ static void maybe_continue(eddy_http_server_t *hs, hs_conn_t *c) {
     if ((r->flags & EDDY_HTTP_CHUNKED) && c->in.len > c->head_len) return; /* body coming */
     c->continue_sent = 1;
     static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    eddy_server_send(hs->srv, c->fd, cont, sizeof(cont) - 1);
+    eddy__hs_send(hs, c, c->fd, cont, sizeof(cont) - 1);
 }
 
 /* 1: head parsed (state S_BODY), 0: need more, -1: answered an error. */
@@ -219,7 +218,7 @@ void eddy__hs_feed(eddy_http_server_t *hs, hs_conn_t *c, const char *data, size_
          * one is handled is dropped. */
         if (c->pending.len + len > hs->popts.header_max_size + hs->popts.body_max_size) {
             c->state = S_CLOSING;
-            eddy_server_close_linger(hs->srv, c->fd);
+            eddy__hs_close(hs, c, c->fd);
             return;
         }
         eddy_buf_append(&c->pending, data, len);
@@ -265,7 +264,7 @@ void eddy__hs_finish(eddy_http_server_t *hs, hs_conn_t *c, int keep) {
     if (c->gone) return;
     if (!keep) {
         c->state = S_CLOSING;
-        eddy_server_close_linger(hs->srv, c->fd);
+        eddy__hs_close(hs, c, c->fd);
         return;
     }
     eddy_buf_consume(&c->in, c->req_end);

@@ -38,12 +38,8 @@ double eddy_http_request_time(const eddy_http_request_t *req) {
 int eddy_http_request_remote(const eddy_http_request_t *req, char *ip, size_t iplen, int *port) {
     hs_exchange_t *x = X(req);
     if (!x) return EDDY_EINVAL;
-    eddy_server_client_info_t info;
-    int rc = eddy_server_client_info(x->resp.hs->srv, x->resp.fd, &info);
-    if (rc < 0) return rc;
-    if (ip && iplen) snprintf(ip, iplen, "%s", info.remote_ip);
-    if (port) *port = info.remote_port;
-    return 0;
+    eddy_http_server_t *hs = x->resp.hs;
+    return hs->tp->remote(hs, x->resp.conn, x->resp.fd, ip, iplen, port);
 }
 
 /* ---- params ------------------------------------------------------------ */

@@ -185,8 +185,8 @@ static int build_head(eddy_http_response_t *r, int64_t length, int keep) {
 
 static int send_out(eddy_http_response_t *r, const void *extra, size_t extra_len) {
     eddy_http_server_t *hs = r->hs;
-    int rc = eddy_server_send(hs->srv, r->fd, hs->out.data, hs->out.len);
-    if (rc == 0 && extra_len) rc = eddy_server_send(hs->srv, r->fd, extra, extra_len);
+    int rc = eddy__hs_send(hs, r->conn, r->fd, hs->out.data, hs->out.len);
+    if (rc == 0 && extra_len) rc = eddy__hs_send(hs, r->conn, r->fd, extra, extra_len);
     return rc;
 }
 

@@ -5,6 +5,7 @@
  * PROCESS modes, whose ids differ in shape), and pools request/response
  * exchanges so a keep-alive request allocates nothing but its input.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,7 @@ static hs_conn_t *conn_new(eddy_http_server_t *hs, int fd) {
 }
 
 void eddy__hs_conn_remove(eddy_http_server_t *hs, hs_conn_t *c) {
+    if (!hs->nbuckets) return; /* a coroutine server's connections are not in the table */
     for (hs_conn_t **p = &hs->buckets[bucket(hs, c->fd)]; *p; p = &(*p)->hnext)
         if (*p == c) {
             *p = c->hnext;
@@ -124,6 +126,37 @@ void eddy__hs_exchange_put(eddy_http_server_t *hs, hs_exchange_t *x) {
     hs->nfree++;
 }
 
+/* ---- transport: the server engine's sessions ---------------------------- */
+
+static int engine_send(eddy_http_server_t *hs, hs_conn_t *c, int fd, const void *p, size_t len) {
+    (void)c;
+    return eddy_server_send(hs->srv, fd, p, len);
+}
+
+static void engine_close(eddy_http_server_t *hs, hs_conn_t *c, int fd) {
+    (void)c;
+    eddy_server_close_linger(hs->srv, fd);
+}
+
+static int engine_remote(eddy_http_server_t *hs, hs_conn_t *c, int fd, char *ip, size_t iplen,
+                         int *port) {
+    eddy_server_client_info_t info;
+    (void)c;
+    int rc = eddy_server_client_info(hs->srv, fd, &info);
+    if (rc < 0) return rc;
+    if (ip && iplen) snprintf(ip, iplen, "%s", info.remote_ip);
+    if (port) *port = info.remote_port;
+    return 0;
+}
+
+static const hs_transport_t engine_transport = {engine_send, engine_close, engine_remote, NULL};
+
+int eddy__hs_send(eddy_http_server_t *hs, hs_conn_t *c, int fd, const void *p, size_t len) {
+    return hs->tp->send(hs, c, fd, p, len);
+}
+
+void eddy__hs_close(eddy_http_server_t *hs, hs_conn_t *c, int fd) { hs->tp->close(hs, c, fd); }
+
 /* ---- engine events ----------------------------------------------------- */
 
 static void on_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
@@ -187,21 +220,16 @@ static int check_server(eddy_server_t *srv) {
     return 0;
 }
 
-int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
-                         const eddy_http_server_opts_t *opts) {
+int eddy__hs_create(eddy_http_server_t **out, const eddy_http_server_opts_t *opts,
+                    uint64_t body_max) {
+    int rc;
     *out = NULL;
-    if (!opts || !opts->on_request) return EDDY_EINVAL;
-    int rc = check_server(srv);
-    if (rc < 0) return rc;
-    eddy_server_require_raw_stream(srv); /* framing set later is refused at start */
     eddy_http_server_t *hs = eddy_calloc(1, sizeof(*hs));
-    hs->srv = srv;
     hs->on_request = opts->on_request;
     hs->data = opts->data;
-    if (opts->events) hs->user = *opts->events;
     eddy_http_parser_opts_init(&hs->popts);
     if (opts->header_max_size) hs->popts.header_max_size = opts->header_max_size;
-    hs->popts.body_max_size = eddy_server_config(srv)->package_max_length;
+    hs->popts.body_max_size = body_max;
     hs->upload_tmp_dir = eddy_strdup(opts->upload_tmp_dir ? opts->upload_tmp_dir : "/tmp");
     hs->upload_max_filesize = opts->upload_max_filesize;
     eddy__hs_timeout_init(hs, opts);
@@ -216,6 +244,23 @@ int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
         eddy_http_server_free(hs);
         return rc;
     }
+    *out = hs;
+    return 0;
+}
+
+int eddy_http_server_new(eddy_http_server_t **out, eddy_server_t *srv,
+                         const eddy_http_server_opts_t *opts) {
+    *out = NULL;
+    if (!opts || !opts->on_request) return EDDY_EINVAL;
+    int rc = check_server(srv);
+    if (rc < 0) return rc;
+    eddy_http_server_t *hs;
+    rc = eddy__hs_create(&hs, opts, eddy_server_config(srv)->package_max_length);
+    if (rc < 0) return rc;
+    eddy_server_require_raw_stream(srv); /* framing set later is refused at start */
+    hs->srv = srv;
+    hs->tp = &engine_transport;
+    if (opts->events) hs->user = *opts->events;
     eddy_server_events_t ev = hs->user;
     ev.data = hs;
     ev.on_receive = on_receive;

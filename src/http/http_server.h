@@ -15,6 +15,20 @@
 typedef struct hs_conn_s hs_conn_t;
 typedef struct hs_upload_s hs_upload_t; /* http_upload.c */
 
+/* Where a server's bytes go: the server engine's session calls
+ * (http_server.c) or a coroutine socket per connection (co_http.c), so
+ * that one connection state machine and one response writer serve both.
+ * c is NULL once the connection is gone (fd is its session id then). */
+typedef struct {
+    int (*send)(eddy_http_server_t *hs, hs_conn_t *c, int fd, const void *p, size_t len);
+    void (*close)(eddy_http_server_t *hs, hs_conn_t *c, int fd); /* lingering: after the sends */
+    int (*remote)(eddy_http_server_t *hs, hs_conn_t *c, int fd, char *ip, size_t iplen,
+                  int *port);
+    /* NULL: sendfile.c paces the file through the engine's output queue;
+     * else sends len bytes of file fd from off, all of them or an error. */
+    int (*sendfile)(eddy_http_server_t *hs, hs_conn_t *c, int fd, uint64_t off, uint64_t len);
+} hs_transport_t;
+
 /* One response header line: offsets into eddy_http_response_s.strs. */
 typedef struct {
     size_t no, nl, vo, vl;
@@ -83,10 +97,12 @@ struct hs_conn_s {
     int phase;         /* what the deadline is for (http_timeout.c) */
     unsigned gone : 1;
     unsigned continue_sent : 1;
+    void *tp_data; /* the transport's per-connection state (co_http.c: its socket) */
 };
 
 struct eddy_http_server_s {
-    eddy_server_t *srv;
+    eddy_server_t *srv; /* NULL for a coroutine HTTP server (co_http.c) */
+    const hs_transport_t *tp;
     eddy_http_request_cb on_request;
     void *data;
     eddy_server_events_t user; /* the user's other events */
@@ -125,6 +141,12 @@ struct eddy_http_server_s {
 };
 
 /* http_server.c */
+/* A server without its transport: options, limits (body_max: 413 over it),
+ * compression, static files. 0 or the error of an option. */
+int eddy__hs_create(eddy_http_server_t **out, const eddy_http_server_opts_t *opts,
+                    uint64_t body_max);
+int eddy__hs_send(eddy_http_server_t *hs, hs_conn_t *c, int fd, const void *p, size_t len);
+void eddy__hs_close(eddy_http_server_t *hs, hs_conn_t *c, int fd);
 hs_conn_t *eddy__hs_conn_find(eddy_http_server_t *hs, int fd);
 void eddy__hs_conn_remove(eddy_http_server_t *hs, hs_conn_t *c);
 void eddy__hs_conn_free(hs_conn_t *c);

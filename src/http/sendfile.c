@@ -206,7 +206,12 @@ int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t l
         }
         body = 0;
     }
-    if (rc == 0) rc = eddy_server_send(hs->srv, r->fd, hs->out.data, hs->out.len);
+    if (rc == 0) rc = eddy__hs_send(hs, r->conn, r->fd, hs->out.data, hs->out.len);
+    /* A coroutine transport sends the whole file in the calling coroutine. */
+    if (rc == 0 && r->conn && body && hs->tp->sendfile) {
+        rc = hs->tp->sendfile(hs, r->conn, fd, off, len);
+        body = 0;
+    }
     /* From here the response is over for the caller whatever happens: a
      * failed send (the client left) ends it as a client leaving mid-body
      * would, and 0 says "do not touch resp again". */
