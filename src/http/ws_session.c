@@ -50,6 +50,7 @@ struct eddy_ws_session_s {
     qmsg_t *head, *tail; /* delivered messages, owned */
     size_t qbytes;
     eddy_wait_t *waiter; /* recv's, on its coroutine's stack */
+    unsigned busy;       /* > 0 while hook_data feeds it: recv is woken after, not inside */
     unsigned failed : 1; /* a close frame went out after a protocol error */
     unsigned paused : 1;
 };
@@ -243,7 +244,9 @@ static void hook_data(void *data, int fd, const char *p, size_t len) {
         return;
     }
     r->busy++;
+    s->busy++;
     feed(s, p, len);
+    s->busy--;
     if (s->head || s->state == ST_CLOSED) wake_reader(s);
     r->busy--;
     reg_maybe_free(r);
@@ -261,7 +264,10 @@ static void hook_close(eddy_server_t *srv, int fd, int reactor_id) {
         s->state = ST_CLOSED;
         s->paused = 0;
         unregister(s);
-        wake_reader(s);
+        /* A close the engine reports synchronously from inside feed()
+         * (eddy_server_close there) must not run the reader, which may
+         * free s, under feed's feet: hook_data wakes it once done. */
+        if (!s->busy) wake_reader(s);
     }
     r->busy--;
     reg_maybe_free(r);

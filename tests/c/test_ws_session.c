@@ -10,6 +10,7 @@
  *   "drop"     -> eddy_ws_session_close(0): the connection ends, no frame
  *   "ping:<p>" -> eddy_ws_session_ping(p)
  *   "timeout"  -> recv with a 200 ms timeout, answers "timeout rc=<rc>"
+ *   "nap"      -> sleeps 300 ms without reading
  *   "whoami"   -> "fd=<fd>"
  * What the handler saw goes to the events file: "upgrade rc=", "close
  * frame code= reason=", "recv ended rc=".
@@ -70,6 +71,8 @@ static int serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
         int rc = eddy_ws_session_recv(s, &t, 200);
         if (rc == 0) eddy_ws_session_msg_release(&t);
         say(s, "timeout rc=%d", rc);
+    } else if (is(m, "nap")) {
+        eddy_coro_sleep(300); /* messages pile up meanwhile */
     } else if (is(m, "whoami")) {
         say(s, "fd=%d", eddy_ws_session_fd(s));
     } else {
@@ -298,6 +301,35 @@ static void t_peer_gone_and_errors(int mode) {
     cr_assert_eq(stop(&p), 0);
 }
 
+/* A handler that does not read for a while: 2 MB of messages arrive
+ * meanwhile (past the 1 MiB queue the connection is paused, the sender
+ * blocks), then every one comes back, in order. */
+static void t_backlog(int mode) {
+    proc_t p;
+    char pl[128], want[128];
+    size_t n;
+    start(mode, &p);
+    int fd = dial_ws(p.port, NULL);
+    send_frame(fd, EDDY_WS_OP_TEXT, "nap");
+    enum { N = 20000 };
+    eddy_buf_t b;
+    eddy_buf_init(&b);
+    for (int i = 0; i < N; i++) {
+        snprintf(want, sizeof(want), "%05d-%090d", i, 0);
+        frame(&b, EDDY_WS_OP_TEXT, want);
+    }
+    cr_assert_eq(harness_send_all(fd, b.data, b.len), 0);
+    eddy_buf_free(&b);
+    for (int i = 0; i < N; i++) {
+        snprintf(want, sizeof(want), "%05d-%090d", i, 0);
+        cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_TEXT, "message %d", i);
+        cr_assert_str_eq(pl, want);
+    }
+    close(fd);
+    cr_assert(await_note("recv ended rc=-1004\n"));
+    cr_assert_eq(stop(&p), 0);
+}
+
 #define BOTH(name)                                                                             \
     EDDY_TEST(wss_base, name, .timeout = 90) { t_##name(EDDY_SERVER_BASE); }                   \
     EDDY_TEST(wss_process, name, .timeout = 90) { t_##name(EDDY_SERVER_PROCESS); }
@@ -305,3 +337,4 @@ static void t_peer_gone_and_errors(int mode) {
 BOTH(client_library)
 BOTH(server_side)
 BOTH(peer_gone_and_errors)
+BOTH(backlog)
