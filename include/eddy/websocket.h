@@ -517,8 +517,11 @@ eddy_http_server_t *eddy_ws_server_http(const eddy_ws_server_t *ws);
  * Protocol failures send the close code RFC 6455 section 7.4.1 gives
  * them (1002, 1007, 1009) and close. Past 1 MiB of queued messages the
  * connection is not read (the client's sends block) until recv drains
- * the queue. permessage-deflate is not negotiated: pushes with
- * EDDY_WS_FLAG_COMPRESS go out uncompressed.
+ * the queue. With `compression` on and offered by the client,
+ * permessage-deflate (RFC 7692) is negotiated: compressed messages are
+ * inflated (flags EDDY_WS_FLAG_COMPRESS), and pushes of whole text/binary
+ * messages with EDDY_WS_FLAG_COMPRESS are deflated (about 300 KiB of zlib
+ * state per session); otherwise that flag is ignored.
  *
  * The session is attached in front of the HTTP server's upgrade hook and
  * on_close event, so it works with a plain HTTP server and next to a
@@ -532,6 +535,7 @@ typedef struct {
     size_t max_message_size; /* frame and reassembled message; 0: package_max_length */
     int open_ping_frame;     /* deliver pings to recv, do not answer them */
     int open_pong_frame;     /* deliver pongs to recv */
+    int compression;         /* websocket_compression: negotiate permessage-deflate */
 } eddy_ws_session_opts_t;
 
 /* A message as recv returns it. data is the caller's (NUL-terminated past
@@ -550,7 +554,8 @@ typedef struct {
 /* ---- lifecycle --------------------------------------------------------- */
 
 /* Answers req with "101 Switching Protocols" (Sec-WebSocket-Accept) and
- * ends resp: from then on the connection's bytes are frames for *out,
+ * ends resp (with Sec-WebSocket-Extensions when compression was
+ * negotiated): from then on the connection's bytes are frames for *out,
  * which is the caller's to free. A request that is no valid handshake
  * (not a GET, no websocket Upgrade / Connection token, version other than
  * 13 -- answered 426 --, bad key) is answered 400 and

@@ -46,7 +46,9 @@ struct eddy_ws_session_s {
     eddy_buf_t in;  /* frame bytes not consumed yet (unmasked in place) */
     eddy_buf_t msg; /* the assembler's buffer */
     eddy_buf_t out; /* frame assembly */
+    eddy_buf_t zout; /* a deflated payload being pushed */
     eddy_ws_asm_t a;
+    eddy_ws_deflate_t *deflate; /* owned; NULL unless permessage-deflate was negotiated */
     qmsg_t *head, *tail; /* delivered messages, owned */
     size_t qbytes;
     eddy_wait_t *waiter; /* recv's, on its coroutine's stack */
@@ -297,8 +299,25 @@ static void refuse(eddy_http_response_t *resp, int err) {
     eddy_http_response_end(resp, body, strlen(body));
 }
 
-static eddy_ws_session_t *session_new(eddy_http_response_t *resp,
-                                      const eddy_ws_session_opts_t *o) {
+/* permessage-deflate (RFC 7692) when asked for and offered: the value of
+ * the response's Sec-WebSocket-Extensions goes to ext; a stream that
+ * cannot be set up leaves the session uncompressed (ext cleared). */
+static void negotiate(eddy_ws_session_t *s, const eddy_http_request_t *req, eddy_buf_t *ext) {
+    size_t n;
+    const char *offer = eddy_http_request_header(req, "sec-websocket-extensions", &n);
+    eddy_ws_deflate_params_t dp;
+    if (!s->o.compression || !offer || !eddy_ws_deflate_negotiate(offer, n, NULL, &dp, ext))
+        return;
+    s->deflate = eddy_calloc(1, sizeof(*s->deflate)); /* owned by s */
+    if (eddy_ws_deflate_init(s->deflate, &dp, EDDY_WS_SERVER, -1) < 0) {
+        eddy_free(s->deflate);
+        s->deflate = NULL;
+        eddy_buf_clear(ext);
+    }
+}
+
+static eddy_ws_session_t *session_new(eddy_http_request_t *req, eddy_http_response_t *resp,
+                                      const eddy_ws_session_opts_t *o, eddy_buf_t *ext) {
     eddy_ws_session_t *s = eddy_calloc(1, sizeof(*s)); /* the caller's, eddy_ws_session_free */
     s->hs = resp->hs;
     s->srv = resp->hs->srv;
@@ -306,9 +325,11 @@ static eddy_ws_session_t *session_new(eddy_http_response_t *resp,
     if (o) s->o = *o;
     size_t max = s->o.max_message_size;
     if (!max) max = eddy_server_config(s->srv)->package_max_length;
+    negotiate(s, req, ext);
     eddy_ws_limits_t lim = {.role = EDDY_WS_SERVER, .max_frame_size = max,
-                            .max_message_size = max};
-    eddy_ws_asm_init(&s->a, &lim, &s->msg, NULL);
+                            .max_message_size = max,
+                            .rsv_allowed = s->deflate ? EDDY_WS_RSV1 : 0};
+    eddy_ws_asm_init(&s->a, &lim, &s->msg, s->deflate);
     return s;
 }
 
@@ -325,7 +346,9 @@ int eddy_ws_session_upgrade(eddy_http_request_t *req, eddy_http_response_t *resp
         refuse(resp, rc);
         return EDDY_EWS_HANDSHAKE_FAILED;
     }
-    eddy_ws_session_t *s = session_new(resp, o);
+    eddy_buf_t ext; /* the negotiated extension's response value */
+    eddy_buf_init(&ext);
+    eddy_ws_session_t *s = session_new(req, resp, o, &ext);
     reg_t *r = reg_get(s->hs);
     /* Registered before the 101 leaves: its end hands the connection to
      * hook_upgrade, then the bytes the client sent early to hook_data. */
@@ -337,6 +360,8 @@ int eddy_ws_session_upgrade(eddy_http_request_t *req, eddy_http_response_t *resp
     eddy_http_response_header(resp, "Connection", "Upgrade");
     eddy_http_response_header(resp, "Sec-WebSocket-Accept", accept);
     eddy_http_response_header(resp, "Sec-WebSocket-Version", "13");
+    if (ext.len) eddy_http_response_header(resp, "Sec-WebSocket-Extensions", ext.data);
+    eddy_buf_free(&ext);
     r->busy++;
     rc = eddy_http_response_end(resp, NULL, 0);
     r->busy--;
@@ -402,11 +427,21 @@ int eddy_ws_session_push(eddy_ws_session_t *s, int opcode, const void *data, siz
     if (!is_data && !control) return EDDY_EWS_BAD_OPCODE;
     /* Section 5.5: control frames are whole and short. */
     if (control && (len > EDDY_WS_MAX_CONTROL || !(flags & EDDY_WS_FLAG_FIN))) return EDDY_EINVAL;
-    /* No permessage-deflate is negotiated here: COMPRESS is ignored (RSV1
-     * clear is valid on any message). */
+    uint8_t fin = (flags & EDDY_WS_FLAG_FIN) ? EDDY_WS_FIN : 0;
     eddy_buf_clear(&s->out);
-    eddy_ws_frame_write(&s->out, (flags & EDDY_WS_FLAG_FIN) ? EDDY_WS_FIN : 0, (uint8_t)opcode,
-                        data, len, NULL);
+    /* Whole text/binary messages only: a compressed message is one deflate
+     * run whose first frame carries RSV1 (RFC 7692 section 6.1). Without a
+     * negotiated stream COMPRESS is ignored (RSV1 clear is always valid). */
+    if ((flags & EDDY_WS_FLAG_COMPRESS) && s->deflate && fin &&
+        (opcode == EDDY_WS_OP_TEXT || opcode == EDDY_WS_OP_BINARY)) {
+        eddy_buf_clear(&s->zout);
+        int rc = eddy_ws_deflate_message(s->deflate, data, len, &s->zout);
+        if (rc < 0) return rc;
+        eddy_ws_frame_write(&s->out, fin | EDDY_WS_RSV1, (uint8_t)opcode, s->zout.data,
+                            s->zout.len, NULL);
+    } else {
+        eddy_ws_frame_write(&s->out, fin, (uint8_t)opcode, data, len, NULL);
+    }
     if (opcode == EDDY_WS_OP_CLOSE) s->state = ST_CLOSING; /* a close frame pushed by hand */
     return eddy_server_send(s->srv, s->fd, s->out.data, s->out.len);
 }
@@ -450,5 +485,10 @@ void eddy_ws_session_free(eddy_ws_session_t *s) {
     eddy_buf_free(&s->in);
     eddy_buf_free(&s->msg);
     eddy_buf_free(&s->out);
+    eddy_buf_free(&s->zout);
+    if (s->deflate) {
+        eddy_ws_deflate_close(s->deflate);
+        eddy_free(s->deflate);
+    }
     eddy_free(s);
 }

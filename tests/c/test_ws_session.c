@@ -12,6 +12,7 @@
  *   "timeout"  -> recv with a 200 ms timeout, answers "timeout rc=<rc>"
  *   "nap"      -> sleeps 300 ms without reading
  *   "whoami"   -> "fd=<fd>"
+ * Sessions negotiate permessage-deflate when the client offers it.
  * What the handler saw goes to the events file: "upgrade rc=", "close
  * frame code= reason=", "recv ended rc=".
  */
@@ -76,7 +77,9 @@ static int serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
     } else if (is(m, "whoami")) {
         say(s, "fd=%d", eddy_ws_session_fd(s));
     } else {
-        eddy_ws_session_push(s, m->opcode, m->data, m->len, EDDY_WS_FLAG_FIN);
+        /* deflated back when it came deflated (the session negotiated it) */
+        eddy_ws_session_push(s, m->opcode, m->data, m->len,
+                             EDDY_WS_FLAG_FIN | (m->flags & EDDY_WS_FLAG_COMPRESS));
     }
     return 0;
 }
@@ -84,7 +87,8 @@ static int serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
 static void handler_main(void *arg) {
     job_t *j = arg;
     eddy_ws_session_t *s;
-    int rc = eddy_ws_session_upgrade(j->req, j->resp, NULL, &s);
+    eddy_ws_session_opts_t o = {.compression = 1};
+    int rc = eddy_ws_session_upgrade(j->req, j->resp, &o, &s);
     harness_note("upgrade rc=%d\n", rc);
     free(j);
     if (rc < 0) return;
@@ -215,6 +219,7 @@ static void t_client_library(int mode) {
     expect_client(p.port, "echo", "ok text\nok binary\nok big\nok fd=");
     expect_client(p.port, "fragment", "ok fragmented");
     expect_client(p.port, "ping", "ok pong");
+    expect_client(p.port, "deflate", "ok deflate 102400 permessage-deflate");
     expect_client(p.port, "close", "ok close 1000 done");
     cr_assert(await_note("close frame code=1000 reason=done\n"), "recv returned the close frame");
     cr_assert(await_note("recv ended rc=-1004\n"), "then recv saw the connection closed");
