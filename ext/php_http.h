@@ -88,6 +88,7 @@ typedef struct {
     double keepalive_timeout;   /* seconds; 0: the engine's default, < 0: off */
     double header_timeout;
     double body_timeout;
+    bool websocket_compression; /* Response::upgrade() negotiates permessage-deflate */
 } php_http_options_t;
 
 void php_http_options_init(php_http_options_t *o);
@@ -110,6 +111,8 @@ typedef struct {
  * (default on). */
 bool php_http_parse_post(void);
 bool php_http_parse_cookie(void);
+/* set()'s websocket_compression of the running server (default off). */
+bool php_http_websocket_compression(void);
 
 /* Class registration (MINIT): php_swoole_http_minit registers all three. */
 void php_swoole_http_minit(int module_number);

@@ -8,6 +8,8 @@
  *   http_parse_post, http_parse_cookie   (bool, default true) fill
  *       $request->post / ->cookie; the raw header is kept either way
  *   http_compression                     (bool, default true)
+ *   websocket_compression                (bool, default false): Response::
+ *       upgrade() accepts permessage-deflate
  *   http_compression_level / compression_level   (1..9, default 1)
  *   compression_min_length               (bytes, default 20)
  *   http_compression_types               (array or string of media types;
@@ -109,6 +111,8 @@ bool php_http_option(php_http_options_t *o, zend_string *key, zval *v) {
         o->parse_post = zend_is_true(v);
     } else if (zend_string_equals_literal(key, "http_parse_cookie")) {
         o->parse_cookie = zend_is_true(v);
+    } else if (zend_string_equals_literal(key, "websocket_compression")) {
+        o->websocket_compression = zend_is_true(v);
     } else if (zend_string_equals_literal(key, "http_compression")) {
         o->compression = zend_is_true(v) ? 1 : -1;
     } else if (zend_string_equals_literal(key, "http_compression_level") ||

@@ -8,7 +8,9 @@
  * The Response owns its session (r->ws): releasing the object ends the
  * connection if the handler did not close it (the handler returned, or
  * threw). After upgrade() the HTTP methods (status(), end()...) find the
- * response ended, as in Swoole.
+ * response ended, as in Swoole. With set(['websocket_compression' =>
+ * true]) upgrade() accepts permessage-deflate when the client offers it;
+ * push() deflates with SWOOLE_WEBSOCKET_FLAG_COMPRESS then.
  */
 #include "php_swoole.h"
 #include "php_coio.h"
@@ -67,7 +69,8 @@ PHP_METHOD(Swoole_Http_Response, upgrade) {
                          "http response is unavailable (maybe it has been ended or detached)");
         RETURN_FALSE;
     }
-    rc = eddy_ws_session_upgrade(r->req, r->resp, NULL, &s);
+    eddy_ws_session_opts_t o = {.compression = php_http_websocket_compression()};
+    rc = eddy_ws_session_upgrade(r->req, r->resp, &o, &s);
     if (rc == 0 || rc == EDDY_EWS_HANDSHAKE_FAILED) {
         /* The engine ended the response: 101, or 400 for a request that is
          * no handshake. */

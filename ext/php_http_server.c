@@ -42,6 +42,11 @@ bool php_http_parse_cookie(void) {
     return !ps || !ps->proto_data || proto_of(ps)->opts.parse_cookie;
 }
 
+bool php_http_websocket_compression(void) {
+    php_server_t *ps = php_server_current();
+    return ps && ps->proto_data && proto_of(ps)->opts.websocket_compression;
+}
+
 /* The engine hands over a whole request: the pair of objects goes to the
  * handler, which owns them from here (php_server_fire releases ours). */
 static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
