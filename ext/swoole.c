@@ -18,6 +18,7 @@
 #include "php_http.h"
 #include "php_runtime.h"
 #include "php_http_client.h"
+#include "php_co_http_server.h"
 #include "php_websocket.h"
 #include "ext/standard/info.h"
 #include "swoole_arginfo.h"
@@ -74,6 +75,7 @@ static PHP_MINIT_FUNCTION(swoole) {
     php_swoole_event_minit(module_number);
     php_swoole_server_minit(module_number);
     php_swoole_http_minit(module_number); /* after Swoole\Server, its parent */
+    php_swoole_co_http_server_minit(module_number); /* uses the Http\Request / Response classes */
     php_swoole_websocket_minit(module_number); /* after Swoole\Http\Server, its parent */
     php_swoole_runtime_minit(module_number);
     php_swoole_http_client_minit(module_number); /* last: see php_http_client.h */

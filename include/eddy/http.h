@@ -812,6 +812,11 @@ typedef struct eddy_co_http_s eddy_co_http_t; /* opaque */
  * error; *out is the caller's to free. */
 int eddy_co_http_new(eddy_co_http_t **out, const eddy_http_server_opts_t *opts,
                      uint64_t package_max_length);
+/* Replaces the options given to eddy_co_http_new() (same rules), before
+ * start() and while no connection is open: 0, an option's error, or
+ * EDDY_EWRONG_OP. */
+int eddy_co_http_configure(eddy_co_http_t *co, const eddy_http_server_opts_t *opts,
+                           uint64_t package_max_length);
 /* Binds and listens on host:port (port 0: a free one, see
  * eddy_co_http_port); host "::" or with ':' is IPv6, "unix:/path" a unix
  * socket. reuse_port sets SO_REUSEPORT. 0, or a socket error (-errno,
@@ -832,6 +837,12 @@ int eddy_co_http_start(eddy_co_http_t *co);
  * at once, busy ones after their current response. start() then returns.
  * Any coroutine, or none; more than once is harmless. */
 void eddy_co_http_shutdown(eddy_co_http_t *co);
+/* Called from a handler running in its connection's coroutine: that
+ * connection ends as soon as the handler returns, without lingering or
+ * reading another request (what was sent stays sent). A binding uses it
+ * when the handler failed in a way that must end the coroutine (an
+ * uncaught exception). Elsewhere, nothing. */
+void eddy_co_http_close_current(eddy_co_http_t *co);
 /* How start() runs each accepted connection: spawn must start a coroutine
  * that calls run(arg) (once; run ends the connection and frees what it
  * needs) and return its id > 0, or < 0 when it could not (the connection

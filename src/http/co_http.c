@@ -39,7 +39,7 @@ typedef struct co_conn_s {
     eddy_socket_t *sock; /* owned: closed when the read loop ends */
     hs_conn_t *c;        /* owned by the state machine (eddy__hs_conn_gone frees it) */
     int64_t cid;         /* the reading coroutine */
-    int closing;         /* a close was asked: no more sends, the loop lingers and ends */
+    int closing; /* a close was asked: no more sends; 1: the loop lingers and ends, 2: ends */
     struct co_conn_s *prev, *next;
     char rbuf[READ_CHUNK];
 } co_conn_t;
@@ -208,11 +208,11 @@ static void conn_run(co_conn_t *cc) {
     cc->cid = eddy_coro_cid();
     while (!cc->closing && !stop_now(cc)) {
         ssize_t n = eddy_socket_recv(cc->sock, cc->rbuf, sizeof(cc->rbuf), co->io_ms);
-        if (n == EDDY_ECANCELED) continue; /* shutdown(): stop_now decides */
-        if (n <= 0) break;
+        if (n == EDDY_ECANCELED && co->stopping) continue; /* shutdown(): stop_now decides */
+        if (n <= 0) break; /* also canceled by someone else: the coroutine must end */
         eddy__hs_feed(co->hs, c, cc->rbuf, (size_t)n);
     }
-    if (cc->closing) linger(cc);
+    if (cc->closing == 1) linger(cc);
     conn_unlink(cc);
     c->tp_data = NULL; /* a response still held elsewhere now sends nothing */
     eddy__hs_conn_gone(co->hs, c);
@@ -234,30 +234,57 @@ void eddy_co_http_set_spawn(eddy_co_http_t *co, eddy_co_http_spawn_fn spawn, voi
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
-int eddy_co_http_new(eddy_co_http_t **out, const eddy_http_server_opts_t *opts,
+/* A state machine for co with these options, into co->hs (the old one,
+ * if any, freed: no connection may hold it). */
+static int configure(eddy_co_http_t *co, const eddy_http_server_opts_t *opts,
                      uint64_t package_max_length) {
     eddy_http_server_opts_t o = {0};
-    *out = NULL;
+    eddy_http_server_t *hs;
     if (opts) o = *opts;
-    eddy_co_http_t *co = eddy_calloc(1, sizeof(*co));
     o.on_request = route;
     o.data = co;
     o.events = NULL;
     o.enable_static_handler = 0; /* not a Coroutine\Http\Server option */
-    int rc = eddy__hs_create(&co->hs, &o, package_max_length ? package_max_length
-                                                             : DEFAULT_BODY_MAX);
+    int rc = eddy__hs_create(&hs, &o, package_max_length ? package_max_length : DEFAULT_BODY_MAX);
+    if (rc < 0) return rc;
+    hs->tp = &co_transport;
+    eddy_http_server_free(co->hs);
+    co->hs = hs;
+    co->io_ms = o.keepalive_timeout < 0    ? EDDY_WAIT_FOREVER
+                : o.keepalive_timeout == 0 ? DEFAULT_KEEPALIVE_MS
+                                           : (int64_t)(o.keepalive_timeout * 1000);
+    return 0;
+}
+
+int eddy_co_http_new(eddy_co_http_t **out, const eddy_http_server_opts_t *opts,
+                     uint64_t package_max_length) {
+    *out = NULL;
+    eddy_co_http_t *co = eddy_calloc(1, sizeof(*co));
+    int rc = configure(co, opts, package_max_length);
     if (rc < 0) {
         eddy_free(co);
         return rc;
     }
-    co->hs->tp = &co_transport;
     co->fd = -1;
     co->spawn = default_spawn;
-    co->io_ms = o.keepalive_timeout < 0    ? EDDY_WAIT_FOREVER
-                : o.keepalive_timeout == 0 ? DEFAULT_KEEPALIVE_MS
-                                           : (int64_t)(o.keepalive_timeout * 1000);
     *out = co;
     return 0;
+}
+
+int eddy_co_http_configure(eddy_co_http_t *co, const eddy_http_server_opts_t *opts,
+                           uint64_t package_max_length) {
+    if (co->started || co->nconns) return EDDY_EWRONG_OP;
+    return configure(co, opts, package_max_length);
+}
+
+void eddy_co_http_close_current(eddy_co_http_t *co) {
+    int64_t self = eddy_coro_cid();
+    for (co_conn_t *cc = co->conns; cc; cc = cc->next)
+        if (cc->cid == self && self > 0) {
+            if (!cc->closing) eddy_socket_shutdown(cc->sock, SHUT_RDWR);
+            cc->closing = 2;
+            return;
+        }
 }
 
 static eddy_sock_type_t kind_of(const char **host) {

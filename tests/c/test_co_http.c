@@ -18,6 +18,7 @@
 typedef struct {
     int with_root;            /* a "/" handler */
     uint64_t package_max_length;
+    uint64_t configure_max; /* != 0: eddy_co_http_configure() with it before start */
 } srv_cfg_t;
 
 static eddy_co_http_t *the_server;
@@ -79,6 +80,14 @@ static void h_later(eddy_http_request_t *req, eddy_http_response_t *resp, void *
     eddy_coro_create(late_end, resp);
 }
 
+/* Ends its connection without an answer: the end() below is refused. */
+static void h_abort(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
+    (void)req;
+    (void)d;
+    eddy_co_http_close_current(the_server);
+    reply(resp, "not sent");
+}
+
 static void h_stop(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
     (void)req;
     (void)d;
@@ -106,6 +115,8 @@ static void serve(void *arg) {
     eddy_co_http_handle(co, "/remote", h_remote, NULL);
     eddy_co_http_handle(co, "/later", h_later, NULL);
     eddy_co_http_handle(co, "/stop", h_stop, NULL);
+    eddy_co_http_handle(co, "/abort", h_abort, NULL);
+    if (cfg->configure_max && eddy_co_http_configure(co, NULL, cfg->configure_max) < 0) abort();
     int port = eddy_co_http_port(co);
     if (write(harness_port_fd, &port, sizeof(port)) < 0) abort();
     close(harness_port_fd);
@@ -282,4 +293,35 @@ EDDY_TEST(co_http, shutdown_closes_idle_connections_and_start_returns) {
     cr_assert(harness_peer_closed(fresh));
     close(idle);
     close(fresh);
+}
+
+EDDY_TEST(co_http, configure_replaces_the_body_limit_before_start) {
+    srv_cfg_t cfg = {.with_root = 1, .configure_max = 10};
+    int port;
+    pid_t pid = start(&cfg, &port);
+    static const char ok[] = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789";
+    char buf[4096];
+    int fd = harness_dial(port);
+    cr_assert_eq(harness_send_str(fd, ok), 0);
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
+    cr_assert_str_eq(harness_body_of(buf), "0123456789");
+    close(fd);
+    static const char big[] = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n";
+    expect_error(port, big, sizeof(big) - 1, "413");
+    stop(pid, port);
+}
+
+EDDY_TEST(co_http, close_current_ends_the_connection_without_an_answer) {
+    srv_cfg_t cfg = {.with_root = 1};
+    int port;
+    pid_t pid = start(&cfg, &port);
+    int fd = harness_dial(port);
+    char b[64];
+    cr_assert_eq(harness_send_str(fd, "GET /abort HTTP/1.1\r\nHost: x\r\n\r\n"
+                                      "GET /api HTTP/1.1\r\nHost: x\r\n\r\n"),
+                 0);
+    ssize_t n = recv(fd, b, sizeof(b), 0); /* a reset if input was left unread */
+    cr_assert(n == 0 || (n < 0 && errno == ECONNRESET), "expected EOF and no answer: %zd", n);
+    close(fd);
+    stop(pid, port);
 }
