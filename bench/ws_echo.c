@@ -4,8 +4,12 @@
  * client keeps one message in flight on each of C connections for D
  * seconds over epoll and reports messages per second.
  *
- *   bench_ws_echo [conns=50] [seconds=5] [size=32] [base|process]
+ *   bench_ws_echo [conns=50] [seconds=5] [size=32] [base|process] [session]
  *   taskset -c 0,1 bench_ws_echo 50 10 32 base
+ *
+ * "session": the server is a plain HTTP server whose request handler
+ * upgrades in a coroutine and echoes with eddy_ws_session_recv / _push
+ * (Swoole's Http\Response::upgrade/recv/push) instead of on_message.
  *
  * The server process inherits the CPU mask: pin it with taskset as
  * bench/http.sh does if you compare runs.
@@ -26,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "eddy/coro.h"
+#include "eddy/http.h"
 #include "eddy/server.h"
 #include "eddy/websocket.h"
 
@@ -37,13 +43,43 @@ static void on_message(eddy_ws_server_t *ws, int fd, int opcode, const char *dat
     eddy_ws_push(ws, fd, opcode, data, len, EDDY_WS_FLAG_FIN);
 }
 
+typedef struct {
+    eddy_http_request_t *req;
+    eddy_http_response_t *resp;
+} session_job_t;
+
+static void session_main(void *arg) {
+    session_job_t *j = arg;
+    eddy_ws_session_t *s;
+    int rc = eddy_ws_session_upgrade(j->req, j->resp, NULL, &s);
+    free(j);
+    if (rc < 0) return;
+    eddy_ws_session_msg_t m;
+    while (eddy_ws_session_recv(s, &m, -1) == 0) {
+        if (m.opcode == EDDY_WS_OP_TEXT || m.opcode == EDDY_WS_OP_BINARY)
+            eddy_ws_session_push(s, m.opcode, m.data, m.len, EDDY_WS_FLAG_FIN);
+        eddy_ws_session_msg_release(&m);
+    }
+    eddy_ws_session_free(s);
+}
+
+static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
+    (void)data;
+    session_job_t *j = malloc(sizeof(*j)); /* the coroutine's */
+    *j = (session_job_t){req, resp};
+    if (eddy_coro_create(session_main, j) < 0) {
+        free(j);
+        eddy_http_response_end(resp, NULL, 0);
+    }
+}
+
 static void on_start(eddy_server_t *srv) {
     int port = eddy_server_port(srv, 0);
     if (write(g_pipe, &port, sizeof(port)) < 0) abort();
     close(g_pipe);
 }
 
-static int server_main(int mode) {
+static int server_main(int mode, int session) {
     eddy_server_config_t cfg;
     char err[EDDY_SERVER_ERRLEN];
     eddy_server_config_init(&cfg);
@@ -57,6 +93,15 @@ static int server_main(int mode) {
     eddy_ws_server_opts_t o = {.on_message = on_message, .events = &ev};
     eddy_ws_server_t *ws;
     if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 2;
+    if (session) {
+        eddy_http_server_opts_t ho = {.on_request = on_request, .events = &ev};
+        eddy_http_server_t *hs;
+        if (eddy_http_server_new(&hs, srv, &ho) < 0) return 2;
+        int rc = eddy_server_start(srv);
+        eddy_http_server_free(hs);
+        eddy_server_free(srv);
+        return rc ? 1 : 0;
+    }
     if (eddy_ws_server_new(&ws, srv, &o) < 0) return 2;
     int rc = eddy_server_start(srv);
     eddy_ws_server_free(ws);
@@ -102,8 +147,9 @@ int main(int argc, char **argv) {
     double secs = argc > 2 ? atof(argv[2]) : 5;
     size_t size = argc > 3 ? (size_t)atoi(argv[3]) : 32;
     int mode = argc > 4 && strcmp(argv[4], "process") == 0 ? EDDY_SERVER_PROCESS : EDDY_SERVER_BASE;
+    int session = argc > 5 && strcmp(argv[5], "session") == 0;
     if (nconn < 1 || nconn > 10000 || size > 125 || secs <= 0) {
-        fprintf(stderr, "usage: %s [conns 1-10000] [seconds] [size 0-125] [base|process]\n",
+        fprintf(stderr, "usage: %s [conns 1-10000] [seconds] [size 0-125] [base|process] [session]\n",
                 argv[0]);
         return 2;
     }
@@ -113,7 +159,7 @@ int main(int argc, char **argv) {
     if (pid == 0) {
         close(fds[0]);
         g_pipe = fds[1];
-        _exit(server_main(mode));
+        _exit(server_main(mode, session));
     }
     close(fds[1]);
     int port = 0;
