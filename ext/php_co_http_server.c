@@ -124,7 +124,9 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     route_t *r = data;
     zval args[2], rv, fn;
 
+    php_http_co_options = &r->srv->opts; /* http_parse_post / http_parse_cookie */
     php_http_request_new(req, &args[0]);
+    php_http_co_options = NULL;
     php_http_response_new(req, resp, &args[0], &args[1]);
     set_peer(&args[0], req, r->srv);
     ZVAL_COPY(&fn, &r->fn); /* handle() may replace it while this runs */

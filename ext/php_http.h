@@ -110,6 +110,9 @@ typedef struct {
 /* set()'s http_parse_post / http_parse_cookie of the running server
  * (default on). */
 bool php_http_parse_post(void);
+/* While a Coroutine\Http\Server builds a Request (php_co_http_server.c),
+ * its options, which the two above then read; else NULL. */
+extern const php_http_options_t *php_http_co_options;
 bool php_http_parse_cookie(void);
 /* set()'s websocket_compression of the running server (default off). */
 bool php_http_websocket_compression(void);

@@ -32,13 +32,21 @@ eddy_server_t *php_http_server_engine(void) {
     return ps ? ps->srv : NULL;
 }
 
+const php_http_options_t *php_http_co_options;
+
 bool php_http_parse_post(void) {
     php_server_t *ps = php_server_current();
+    if (php_http_co_options) {
+        return php_http_co_options->parse_post;
+    }
     return !ps || !ps->proto_data || proto_of(ps)->opts.parse_post;
 }
 
 bool php_http_parse_cookie(void) {
     php_server_t *ps = php_server_current();
+    if (php_http_co_options) {
+        return php_http_co_options->parse_cookie;
+    }
     return !ps || !ps->proto_data || proto_of(ps)->opts.parse_cookie;
 }
 

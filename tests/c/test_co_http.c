@@ -88,6 +88,14 @@ static void h_abort(eddy_http_request_t *req, eddy_http_response_t *resp, void *
     reply(resp, "not sent");
 }
 
+static char file_path[64]; /* set by the test before the fork */
+
+static void h_file(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
+    (void)req;
+    (void)d;
+    if (eddy_http_response_sendfile(resp, file_path, 0, 0) < 0) reply(resp, "sendfile failed");
+}
+
 static void h_stop(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
     (void)req;
     (void)d;
@@ -116,6 +124,7 @@ static void serve(void *arg) {
     eddy_co_http_handle(co, "/later", h_later, NULL);
     eddy_co_http_handle(co, "/stop", h_stop, NULL);
     eddy_co_http_handle(co, "/abort", h_abort, NULL);
+    eddy_co_http_handle(co, "/file", h_file, NULL);
     if (cfg->configure_max && eddy_co_http_configure(co, NULL, cfg->configure_max) < 0) abort();
     int port = eddy_co_http_port(co);
     if (write(harness_port_fd, &port, sizeof(port)) < 0) abort();
@@ -324,4 +333,32 @@ EDDY_TEST(co_http, close_current_ends_the_connection_without_an_answer) {
     cr_assert(n == 0 || (n < 0 && errno == ECONNRESET), "expected EOF and no answer: %zd", n);
     close(fd);
     stop(pid, port);
+}
+
+EDDY_TEST(co_http, sendfile_sends_a_large_file_whole_then_keeps_the_connection) {
+    snprintf(file_path, sizeof(file_path), "/tmp/eddy-co-http-XXXXXX");
+    int ffd = mkstemp(file_path);
+    cr_assert_geq(ffd, 0);
+    static char data[300 * 1024];
+    for (size_t i = 0; i < sizeof(data); i++) data[i] = (char)('a' + i % 26);
+    cr_assert_eq(write(ffd, data, sizeof(data)), (ssize_t)sizeof(data));
+    close(ffd);
+    srv_cfg_t cfg = {.with_root = 1};
+    int port;
+    pid_t pid = start(&cfg, &port);
+    int fd = harness_dial(port);
+    static char buf[400 * 1024];
+    char v[64];
+    cr_assert_eq(harness_send_str(fd, "GET /file HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    int n = harness_read_response(fd, buf, sizeof(buf), 0);
+    cr_assert_gt(n, 0);
+    cr_assert_str_eq(harness_header(buf, "Content-Length", v, sizeof(v)), "307200");
+    const char *body = harness_body_of(buf);
+    cr_assert_eq((size_t)(buf + n - body), sizeof(data));
+    cr_assert(memcmp(body, data, sizeof(data)) == 0);
+    get(fd, "/api", buf, sizeof(buf)); /* the same connection goes on */
+    cr_assert_str_eq(harness_body_of(buf), "api");
+    close(fd);
+    stop(pid, port);
+    unlink(file_path);
 }

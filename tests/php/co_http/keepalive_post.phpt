@@ -1,5 +1,5 @@
 --TEST--
-co_http: keep-alive and pipelined requests on one connection, POST bodies (form, raw, chunked), $request->server addresses
+co_http: keep-alive and pipelined requests on one connection, POST bodies (form, raw, chunked), $request->server addresses; http_parse_post / http_parse_cookie off
 --FILE--
 <?php
 require __DIR__ . '/co_http.inc';
@@ -22,9 +22,19 @@ fwrite($c, "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\nCon
 echo http_read($c)['body'], "\n", http_read($c)['body'], "\n";
 fclose($c);
 server_stop($h);
+$h = co_http_start(<<<'PHP'
+$server->set(['http_parse_post' => false, 'http_parse_cookie' => false]);
+$server->handle('/', function ($req, $resp) {
+    $resp->end(json_encode([$req->post, $req->cookie, $req->rawContent()]));
+});
+PHP);
+$r = http_request($h['port'], "POST / HTTP/1.1\r\nHost: h\r\nCookie: a=b\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\nConnection: close\r\n\r\nx=1");
+echo $r['body'], "\n";
+server_stop($h);
 ?>
 --EXPECT--
 200 ["POST",{"a":"1","b":"two 2"},"a=1&b=two+2","127.0.0.1",true,true]
 200 ["POST",null,"abcde","127.0.0.1",true,true]
 ["GET",null,false,"127.0.0.1",true,true]
 ["POST",null,"hi","127.0.0.1",true,true]
+[null,null,"x=1"]
