@@ -296,6 +296,14 @@ static void t_peer_gone_and_errors(int mode) {
     cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 1002);
     cr_assert(harness_peer_closed(fd));
     close(fd);
+    /* a frame over package_max_length (1 MiB here): 1009, said from its header */
+    fd = dial_ws(p.port, NULL);
+    static const char big[] = "\x82\xff\0\0\0\0\0\x20\0\0" "abcd"; /* 2 MiB, masked */
+    cr_assert_eq(harness_send_all(fd, big, sizeof(big) - 1), 0);
+    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_CLOSE);
+    cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 1009);
+    cr_assert(harness_peer_closed(fd));
+    close(fd);
     /* text that is not UTF-8: 1007 */
     fd = dial_ws(p.port, NULL);
     send_frame(fd, EDDY_WS_OP_TEXT, "\xc3\x28");

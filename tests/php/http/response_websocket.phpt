@@ -1,10 +1,15 @@
 --TEST--
-http: Response::upgrade() turns a request into a WebSocket kept by the handler's coroutine: echo loop with recv()/push(), ping(), a recv() timeout, close from the server (CloseFrame pushed, then close()), and upgrade() of a request that is no handshake returns false with a 400
+http: Response::upgrade() turns a request into a WebSocket kept by the handler's coroutine: echo loop with recv()/push(), ping(), a recv() timeout, close from the server (CloseFrame pushed, then close()), upgrade() of a request that is no handshake returns false with a 400, close() of a plain response ends its connection
 --FILE--
 <?php
 require __DIR__ . '/../websocket/ws.inc';
 $handler = <<<'PHP'
 function ($req, $resp) {
+    if ($req->server['request_uri'] == '/close') { /* a plain response: the connection ends */
+        var_dump($resp->recv());
+        var_dump($resp->close());
+        return;
+    }
     if (!$resp->upgrade()) {
         echo "upgrade false\n";
         var_dump($resp->push("x"));
@@ -61,6 +66,8 @@ var_dump(ws_closed($c));
 /* no handshake: 400, upgrade() false */
 $r = http_get($h['port'], '/plain');
 echo $r['status'], "\n";
+/* close() of a plain response: no response at all */
+var_dump(http_get($h['port'], '/close'));
 echo ws_output($h), "\n";
 ?>
 --EXPECTF--
@@ -76,9 +83,14 @@ still here
 8 1000 
 bool(true)
 400
+NULL
 bool(true)
 handler done
 upgrade false
 
 Warning: Swoole\Http\Response::push(): fd[%d] is not a websocket conncetion
 bool(false)
+
+Warning: Swoole\Http\Response::recv(): fd[%d] is not a websocket conncetion
+bool(false)
+bool(true)
