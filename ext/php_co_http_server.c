@@ -146,32 +146,43 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
 /* ---- connection coroutines ------------------------------------------------ */
 
 /* A PHP coroutine needs a PHP callable: this internal function, not
- * visible from PHP, calls the engine's connection loop (run, arg) given as
- * two integers. */
+ * visible from PHP, calls the engine's connection loop. Its (run, arg) go
+ * through `handoff`, not arguments, so that no pointer shows in a stack
+ * trace: a new coroutine runs at once, so run_conn takes them before
+ * php_coro_create() returns and the next spawn can fill the slot. */
 static zend_internal_function conn_fn;
+static struct {
+    void (*run)(void *arg);
+    void *arg;
+} handoff;
 
 static ZEND_NAMED_FUNCTION(run_conn) {
-    zend_long run, arg;
+    void (*run)(void *arg) = handoff.run;
+    void *arg = handoff.arg;
 
-    ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_LONG(run)
-        Z_PARAM_LONG(arg)
-    ZEND_PARSE_PARAMETERS_END();
-    ((void (*)(void *))(uintptr_t) run)((void *)(uintptr_t) arg);
+    ZEND_PARSE_PARAMETERS_NONE();
+    handoff.run = NULL;
+    if (run) {
+        run(arg);
+    }
 }
 
 static int64_t spawn_conn(void (*run)(void *arg), void *arg, void *ud) {
     zend_fcall_info_cache fcc = {0};
-    zval callable, argv[2];
+    zval callable;
     int64_t cid;
 
     (void) ud;
     fcc.function_handler = (zend_function *) &conn_fn;
     ZVAL_STR_COPY(&callable, conn_fn.function_name);
-    ZVAL_LONG(&argv[0], (zend_long)(uintptr_t) run);
-    ZVAL_LONG(&argv[1], (zend_long)(uintptr_t) arg);
-    cid = php_coro_create(&fcc, &callable, 2, argv);
+    handoff.run = run;
+    handoff.arg = arg;
+    cid = php_coro_create(&fcc, &callable, 0, NULL);
     zval_ptr_dtor(&callable);
+    if (handoff.run) { /* never started: the caller drops the connection */
+        handoff.run = NULL;
+        return -1;
+    }
     return cid > 0 ? cid : -1;
 }
 
