@@ -805,8 +805,8 @@ typedef struct eddy_co_http_s eddy_co_http_t; /* opaque */
 /* A server, not listening yet. opts (NULL: defaults) gives the options
  * of eddy_http_server_opts_t that apply: header_max_size, upload_tmp_dir,
  * upload_max_filesize, the compression ones, and keepalive_timeout (here
- * every read of a connection waits at most that long; default 60 s,
- * < 0: forever); on_request, data, events, the other timeouts and static
+ * every read and every send of a connection waits at most that long: the
+ * connection ends when one times out; default 60 s, < 0: forever); on_request, data, events, the other timeouts and static
  * files are ignored (use eddy_co_http_handle). package_max_length bounds
  * a request body (413); 0: 2 MiB, Swoole's default. 0, or an option's
  * error; *out is the caller's to free. */
