@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -39,6 +40,45 @@ typedef struct {
     char unix_path[64];
     char pid_file[64];
 } proc_t;
+
+/* ---- the child's side ---------------------------------------------------- */
+
+/* eddy_server_data() of the child's server: where on_start reports the
+ * ports and note() appends event lines (the parent reads them with
+ * events_have() / events_value()). */
+typedef struct {
+    int port_pipe;
+    char events[64];
+} child_ctx_t;
+
+/* Appends one formatted line to the events file (best effort). */
+static void note(eddy_server_t *srv, const char *fmt, ...) {
+    child_ctx_t *ctx = eddy_server_data(srv);
+    char line[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    int fd = open(ctx->events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    if (write(fd, line, (size_t)n) < 0) { /* best effort */
+    }
+    close(fd);
+}
+
+/* on_start: writes the bound ports to the parent. */
+static void ev_start(eddy_server_t *srv) {
+    child_ctx_t *ctx = eddy_server_data(srv);
+    int ports[MAX_LISTEN] = {0};
+    for (int i = 0; i < MAX_LISTEN; i++) {
+        int p = eddy_server_port(srv, i);
+        ports[i] = p > 0 ? p : 0;
+    }
+    if (write(ctx->port_pipe, ports, sizeof(ports)) < 0) abort();
+    close(ctx->port_pipe);
+}
+
+static void ev_shutdown(eddy_server_t *srv) { note(srv, "shutdown\n"); }
 
 /* Runs the server in the forked child; its on_start writes the bound
  * ports to port_pipe. Returns the exit status. Defined by the includer. */

@@ -42,37 +42,6 @@
 
 /* ---- the server side (runs in the forked child) ------------------------ */
 
-typedef struct {
-    int port_pipe;
-    char events[64];
-} child_ctx_t;
-
-static void note(eddy_server_t *srv, const char *fmt, ...) {
-    child_ctx_t *ctx = eddy_server_data(srv);
-    char line[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    int fd = open(ctx->events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return;
-    if (write(fd, line, (size_t)n) < 0) { /* best effort */
-    }
-    close(fd);
-}
-
-static void ev_start(eddy_server_t *srv) {
-    child_ctx_t *ctx = eddy_server_data(srv);
-    int ports[MAX_LISTEN] = {0};
-    for (int i = 0; i < MAX_LISTEN; i++) {
-        int p = eddy_server_port(srv, i);
-        ports[i] = p > 0 ? p : 0;
-    }
-    if (write(ctx->port_pipe, ports, sizeof(ports)) < 0) abort();
-    close(ctx->port_pipe);
-}
-
-static void ev_shutdown(eddy_server_t *srv) { note(srv, "shutdown\n"); }
 static void ev_worker_start(eddy_server_t *srv, int id) { note(srv, "wstart %d %d\n", id, getpid()); }
 static void ev_manager_start(eddy_server_t *srv) { note(srv, "mstart %d\n", getpid()); }
 static void ev_before_reload(eddy_server_t *srv) { note(srv, "before-reload %d\n", getpid()); }
