@@ -262,40 +262,46 @@ EDDY_TEST(server_config, string_options_are_owned_copies_and_empty_unsets) {
     eddy_server_config_free(&c); /* twice is harmless */
 }
 
-EDDY_TEST(server_config, validate_refuses_idle_time_below_interval) {
+/* A combination of options each accepted alone that validate() refuses, the
+ * option names its message must carry, and the one change that makes it
+ * valid again. */
+typedef struct {
+    const char *set[8];   /* name, value pairs, NULL-terminated */
+    const char *named[3]; /* NULL-terminated */
+    const char *fix[2];   /* name, value */
+} refusal_t;
+
+static void validate_refuses(const refusal_t *r) {
     eddy_server_config_t c;
     eddy_server_config_init(&c);
-    set_ok(&c, "heartbeat_idle_time", "5");
-    set_ok(&c, "heartbeat_check_interval", "10");
+    for (size_t i = 0; r->set[i]; i += 2) set_ok(&c, r->set[i], r->set[i + 1]);
     cr_assert_eq(eddy_server_config_validate(&c, err, sizeof(err)), EDDY_EINVAL);
-    cr_assert(strstr(err, "heartbeat_idle_time") && strstr(err, "heartbeat_check_interval"),
-              "%s", err);
-    set_ok(&c, "heartbeat_idle_time", "10");
+    for (size_t i = 0; r->named[i]; i++)
+        cr_assert(strstr(err, r->named[i]) != NULL, "does not name %s: %s", r->named[i], err);
+    set_ok(&c, r->fix[0], r->fix[1]);
     cr_assert_eq(eddy_server_config_validate(&c, err, sizeof(err)), 0, "%s", err);
+}
+
+EDDY_TEST(server_config, validate_refuses_idle_time_below_interval) {
+    validate_refuses(&(refusal_t){
+        .set = {"heartbeat_idle_time", "5", "heartbeat_check_interval", "10", NULL},
+        .named = {"heartbeat_idle_time", "heartbeat_check_interval", NULL},
+        .fix = {"heartbeat_idle_time", "10"}});
 }
 
 EDDY_TEST(server_config, validate_refuses_max_connection_below_swoole_floor) {
-    eddy_server_config_t c;
-    eddy_server_config_init(&c);
-    set_ok(&c, "worker_num", "1");
-    set_ok(&c, "task_worker_num", "1");
-    set_ok(&c, "max_connection", "35");
-    cr_assert_eq(eddy_server_config_validate(&c, err, sizeof(err)), EDDY_EINVAL);
-    cr_assert(strstr(err, "max_connection") != NULL, "%s", err);
-    set_ok(&c, "max_connection", "36");
-    cr_assert_eq(eddy_server_config_validate(&c, err, sizeof(err)), 0, "%s", err);
+    validate_refuses(&(refusal_t){
+        .set = {"worker_num", "1", "task_worker_num", "1", "max_connection", "35", NULL},
+        .named = {"max_connection", NULL},
+        .fix = {"max_connection", "36"}});
 }
 
 EDDY_TEST(server_config, validate_refuses_length_header_beyond_max_length) {
-    eddy_server_config_t c;
-    eddy_server_config_init(&c);
-    set_ok(&c, "open_length_check", "1");
-    set_ok(&c, "package_max_length", "65536");
-    set_ok(&c, "package_length_offset", "65533");
-    cr_assert_eq(eddy_server_config_validate(&c, err, sizeof(err)), EDDY_EINVAL);
-    cr_assert(strstr(err, "package_length_offset") != NULL, "%s", err);
-    set_ok(&c, "package_length_type", "n");
-    cr_assert_eq(eddy_server_config_validate(&c, err, sizeof(err)), 0, "%s", err);
+    validate_refuses(&(refusal_t){
+        .set = {"open_length_check", "1", "package_max_length", "65536",
+                "package_length_offset", "65533", NULL},
+        .named = {"package_length_offset", NULL},
+        .fix = {"package_length_type", "n"}});
 }
 
 EDDY_TEST(server_config, eof_and_length_checks_together_are_accepted_and_eof_wins) {
