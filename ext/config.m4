@@ -108,6 +108,10 @@ if test "$PHP_SWOOLE" != "no"; then
   dnl libcurl: the curl hook drives the curl extension's handles
   dnl (ext/php_hook_curl.c); the same libcurl.so.4 php8.2-curl uses.
   PHP_ADD_LIBRARY([curl], 1, SWOOLE_SHARED_LIBADD)
+  dnl OpenSSL: TLS on coroutine sockets (src/net/tls*.c), the SSL/TLS hooks
+  dnl and the clients' SSL; the same libssl.so.3 PHP's openssl extension uses.
+  PHP_ADD_LIBRARY([ssl], 1, SWOOLE_SHARED_LIBADD)
+  PHP_ADD_LIBRARY([crypto], 1, SWOOLE_SHARED_LIBADD)
   PHP_SUBST(SWOOLE_SHARED_LIBADD)
 
   PHP_NEW_EXTENSION([swoole], [$EXT_SOURCES], [$ext_shared], , [$EXT_CFLAGS])

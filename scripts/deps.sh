@@ -31,6 +31,9 @@ PKGS=(
   libcurl4-openssl-dev php8.2-curl php-guzzlehttp-guzzle
   # curl(1): the HTTP server tests upload with `curl -F` (multipart/form-data)
   curl
+  # TLS on coroutine sockets links OpenSSL; the TLS tests make their
+  # self-signed certificates with the openssl CLI
+  libssl-dev openssl
 )
 
 missing=()

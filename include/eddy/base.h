@@ -41,6 +41,13 @@
 #define EDDY_ESESSION_DISCARD_DATA (-1007) /* data for a closed session dropped */
 #define EDDY_ESESSION_DISCARD_TIMEOUT_DATA (-1008)
 #define EDDY_EOUTPUT_BUFFER_OVERFLOW (-1009) /* over buffer_output_size / socket_buffer_size */
+/* TLS (tls.h), numbered as SW_ERROR_SSL_*. */
+#define EDDY_ESSL_NOT_READY (-1011)              /* no TLS on the socket, or not handshaken */
+#define EDDY_ESSL_EMPTY_PEER_CERTIFICATE (-1013) /* verification wanted, peer sent none */
+#define EDDY_ESSL_VERIFY_FAILED (-1014)          /* chain or host name did not verify */
+#define EDDY_ESSL_BAD_PROTOCOL (-1016)           /* bad settings: version, ciphers, files */
+#define EDDY_ESSL_RESET (-1017)                  /* peer went away during the handshake */
+#define EDDY_ESSL_HANDSHAKE_FAILED (-1018)       /* any other handshake failure */
 #define EDDY_EPACKAGE_TOO_LARGE (-1201) /* framed message over package_max_length */
 #define EDDY_ECO_OUT_OF_COROUTINE (-10001) /* blocking call outside a coroutine */
 #define EDDY_ECO_HAS_BEEN_BOUND (-10002)   /* second reader/writer on a socket */

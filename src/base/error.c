@@ -19,6 +19,12 @@ const char *eddy_strerror(int code) {
     case EDDY_ESESSION_DISCARD_TIMEOUT_DATA: return "Session discard timeout data";
     case EDDY_ESESSION_DISCARD_DATA: return "Session discard data";
     case EDDY_EOUTPUT_BUFFER_OVERFLOW: return "Output buffer overflow";
+    case EDDY_ESSL_NOT_READY: return "SSL not ready";
+    case EDDY_ESSL_EMPTY_PEER_CERTIFICATE: return "SSL empty peer certificate";
+    case EDDY_ESSL_VERIFY_FAILED: return "SSL verify failed";
+    case EDDY_ESSL_BAD_PROTOCOL: return "SSL bad protocol";
+    case EDDY_ESSL_RESET: return "SSL reset";
+    case EDDY_ESSL_HANDSHAKE_FAILED: return "SSL handshake failed";
     case EDDY_EPACKAGE_TOO_LARGE: return "Package length too large";
     case EDDY_ECO_OUT_OF_COROUTINE: return "Coroutine out of coroutine";
     case EDDY_ECO_HAS_BEEN_BOUND: return "Coroutine has been bound";

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "net/socket_int.h"
+#include "net/tls_int.h"
 
 void eddy__net_close(int fd) {
     int saved = errno;
@@ -52,6 +53,7 @@ int eddy__sock_check_bound(eddy_socket_t *s, unsigned ev) {
 
 static void sock_unref(eddy_socket_t *s) {
     if (--s->refs) return;
+    eddy__tls_free(s);
     eddy__sock_rbuf_free(s);
     eddy_free(s);
 }
@@ -105,8 +107,12 @@ static void forget_dead_loop(eddy_socket_t *s) {
  * drops it when data or a hang-up comes with no reader, or level-triggered
  * epoll would report it on every iteration. Write interest never lingers:
  * a socket is writable nearly all the time. */
+static unsigned waiters_want(const eddy_socket_t *s) {
+    return (s->reader ? s->reader_wants : 0u) | (s->writer ? s->writer_wants : 0u);
+}
+
 static int update_interest(eddy_socket_t *s) {
-    unsigned want = (s->reader ? EDDY_READ : 0u) | (s->writer ? EDDY_WRITE : 0u);
+    unsigned want = waiters_want(s);
     if (s->closed) return 0;
     eddy_loop_t *loop = eddy_loop_default();
     if (!loop) return EDDY_ESYSCALL; /* out of fds; logged */
@@ -124,15 +130,18 @@ static int update_interest(eddy_socket_t *s) {
 
 static void on_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     eddy_socket_t *s = io->data;
-    bool unread = (events & (EDDY_READ | EDDY_ERROR)) && !s->reader;
+    /* A reader of a TLS socket may wait for writability (and a writer for
+     * readability): each waiter is woken by what it waits for. */
+    unsigned rw = s->reader ? s->reader_wants : 0u, ww = s->writer ? s->writer_wants : 0u;
+    bool unread = (events & (EDDY_READ | EDDY_ERROR)) && !((rw | ww) & EDDY_READ);
     /* The woken reader may close the socket and drop the last other ref;
      * hold one so `s` outlives this callback's second look at it. */
     s->refs++;
-    if (events & (EDDY_READ | EDDY_ERROR)) wake_slot(&s->reader, 0);
-    if (events & (EDDY_WRITE | EDDY_ERROR)) wake_slot(&s->writer, 0);
-    if (unread && !s->closed && !s->reader) {
+    if (events & (rw | EDDY_ERROR)) wake_slot(&s->reader, 0);
+    if (events & (ww | EDDY_ERROR)) wake_slot(&s->writer, 0);
+    if (unread && !s->closed && !(waiters_want(s) & EDDY_READ)) {
         /* lingering read interest fired for nobody: drop it (see above) */
-        unsigned want = s->writer ? EDDY_WRITE : 0u;
+        unsigned want = waiters_want(s);
         if (eddy_io_set(loop, &s->io, want) < 0) eddy_io_stop(&s->io);
     }
     sock_unref(s);
@@ -163,6 +172,11 @@ int64_t eddy__deadline_left(const eddy__deadline_t *dl) {
 }
 
 int eddy__sock_wait(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl) {
+    return eddy__sock_wait_for(s, ev, ev, dl);
+}
+
+int eddy__sock_wait_for(eddy_socket_t *s, unsigned ev, unsigned ready,
+                        const eddy__deadline_t *dl) {
     eddy_wait_t **slot = ev == EDDY_READ ? &s->reader : &s->writer;
     int64_t ms = eddy__deadline_left(dl);
     int rc;
@@ -174,6 +188,8 @@ int eddy__sock_wait(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl) {
     memset(&w, 0, sizeof(w));
     w.data = s;
     *slot = &w;
+    if (ev == EDDY_READ) s->reader_wants = ready;
+    else s->writer_wants = ready;
     rc = update_interest(s);
     if (rc == 0) rc = eddy_coro_wait(&w, ms, on_wait_abort);
     /* Still ours if the wait failed at once (already canceled) or the
@@ -224,6 +240,9 @@ eddy_socket_t *eddy_socket_from_fd(int fd, eddy_sock_type_t type) {
 
 void eddy_socket_close(eddy_socket_t *s) {
     if (!s || s->closed) return;
+    /* close_notify, if it fits in the socket buffer now: a peer reading
+     * to the end tells a clean close from a cut connection. */
+    if (s->tls) eddy__tls_close_notify(s);
     s->closed = 1;
     /* Out of epoll before close(2): a closed fd number can be reused at
      * once, and epoll would otherwise keep the old registration. */

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "net/socket_int.h"
+#include "net/tls_int.h"
 
 /* ---- the buffer -------------------------------------------------------- */
 
@@ -44,6 +45,7 @@ typedef struct {
 
 static ssize_t try_recv_tail(eddy_socket_t *s, void *ctx) {
     tail_t *t = ctx;
+    if (s->tls) return eddy__tls_read(s, t->buf, t->len);
     ssize_t n = EDDY__NO_EINTR(recv(s->fd, t->buf, t->len, 0));
     return n >= 0 ? n : eddy__sock_sys_err();
 }
@@ -167,10 +169,15 @@ ssize_t eddy_socket_peek(eddy_socket_t *s, void *buf, size_t len) {
     if (have) memcpy(buf, s->rbuf.data, have);
     rc = (ssize_t)have;
     if (have < len) {
-        ssize_t n = EDDY__NO_EINTR(
-            recv(s->fd, (char *)buf + have, len - have, MSG_PEEK | MSG_DONTWAIT));
+        ssize_t n;
+        if (s->tls) {
+            n = eddy__tls_peek(s, (char *)buf + have, len - have); /* an EDDY_E* if < 0 */
+        } else {
+            n = EDDY__NO_EINTR(recv(s->fd, (char *)buf + have, len - have, MSG_PEEK | MSG_DONTWAIT));
+            if (n < 0) n = eddy__sock_sys_err();
+        }
         if (n >= 0) rc = (ssize_t)have + n;
-        else if (have == 0) rc = eddy__sock_sys_err();
+        else if (have == 0) rc = n;
     }
     return eddy__sock_leave(s, rc);
 }
@@ -180,7 +187,8 @@ int eddy_socket_check_liveness(eddy_socket_t *s) {
     ssize_t rc = eddy__sock_enter(s);
     if (rc < 0) return 0;
     rbuf_settle(s);
-    if (s->rbuf.len == 0) {
+    /* Decrypted bytes waiting in TLS prove the connection as well. */
+    if (s->rbuf.len == 0 && !eddy__tls_has_pending(s)) {
         rc = EDDY__NO_EINTR(recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT));
         if (rc < 0) rc = eddy__sock_sys_err();
         if (rc == EDDY_EAGAIN) rc = 1; /* nothing to read, but still there */

@@ -28,6 +28,8 @@ struct eddy_socket_s {
     uint64_t io_loop;        /* eddy_loop_default_id() when io was registered */
     eddy_wait_t *reader;     /* the one coroutine waiting to read, or NULL */
     eddy_wait_t *writer;     /* the one coroutine waiting to write, or NULL */
+    unsigned reader_wants;   /* readiness each waiter waits for: its own direction, */
+    unsigned writer_wants;   /* or the other one when TLS needs it (tls_io.c) */
     int64_t timeout_connect, timeout_read, timeout_write;
     int errcode;
     char errmsg[EDDY__ERRMSG_MAX];
@@ -37,6 +39,10 @@ struct eddy_socket_s {
                                 at the next read */
     size_t scan_hint;        /* eddy_framing_parse resume point in rbuf */
     eddy_framing_t framing;
+    /* TLS (tls.c), NULL on a plain socket; owned, freed at release */
+    struct eddy__tls_s *tls;
+    unsigned tls_want;       /* EDDY_READ/EDDY_WRITE: what the last TLS attempt
+                                that returned EDDY_EAGAIN waits for */
 };
 
 /* An absolute point in time (eddy_now_ms), or forever (-1), so that
@@ -57,6 +63,10 @@ int eddy__sock_check_bound(eddy_socket_t *s, unsigned ev);
  * (EDDY_ETIMEDOUT), the coroutine is canceled (EDDY_ECANCELED) or the
  * socket is closed (EDDY_EBADF). 0 means "retry the system call". */
 int eddy__sock_wait(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl);
+/* The same, holding the `slot` direction's place (reader or writer) while
+ * waiting for `ready` readiness: TLS reads that must write and back. */
+int eddy__sock_wait_for(eddy_socket_t *s, unsigned slot, unsigned ready,
+                        const eddy__deadline_t *dl);
 /* Records an error with a message; returns code. */
 int eddy__sock_set_err(eddy_socket_t *s, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -65,8 +75,9 @@ eddy_socket_t *eddy__sock_alloc(int fd, eddy_sock_type_t type);
 
 /* One non-blocking attempt: >= 0 done, EDDY_EAGAIN to wait, < 0 error. */
 typedef ssize_t (*eddy__attempt_fn)(eddy_socket_t *s, void *ctx);
-/* Tries `attempt`, waiting for `ev` readiness on EDDY_EAGAIN, until it
- * succeeds, fails or the deadline passes. */
+/* Tries `attempt`, waiting for `ev` readiness on EDDY_EAGAIN (on a TLS
+ * socket: for s->tls_want, as the attempt left it), until it succeeds,
+ * fails or the deadline passes. */
 ssize_t eddy__sock_io_retry(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl,
                             eddy__attempt_fn attempt, void *ctx);
 /* errno after a failed call: EDDY_EAGAIN for would-block, else -errno. */

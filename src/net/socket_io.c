@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "net/socket_int.h"
+#include "net/tls_int.h"
 
 typedef eddy__attempt_fn attempt_fn;
 
@@ -21,7 +22,7 @@ ssize_t eddy__sock_io_retry(eddy_socket_t *s, unsigned ev, const eddy__deadline_
     for (;;) {
         ssize_t n = attempt(s, ctx);
         if (n != EDDY_EAGAIN) return n;
-        int rc = eddy__sock_wait(s, ev, dl);
+        int rc = eddy__sock_wait_for(s, ev, s->tls ? s->tls_want : ev, dl);
         if (rc < 0) return rc;
     }
 }
@@ -42,6 +43,7 @@ typedef struct {
 
 static ssize_t try_recv(eddy_socket_t *s, void *ctx) {
     xfer_t *x = ctx;
+    if (s->tls) return eddy__tls_read(s, x->buf, x->len);
     ssize_t n = EDDY__NO_EINTR(recv(s->fd, x->buf, x->len, 0));
     return n >= 0 ? n : sys_err();
 }
@@ -50,6 +52,7 @@ static ssize_t try_recv(eddy_socket_t *s, void *ctx) {
  * process with SIGPIPE. */
 static ssize_t try_send(eddy_socket_t *s, void *ctx) {
     xfer_t *x = ctx;
+    if (s->tls) return eddy__tls_write(s, x->buf, x->len);
     ssize_t n = EDDY__NO_EINTR(send(s->fd, x->buf, x->len, MSG_NOSIGNAL));
     return n >= 0 ? n : sys_err();
 }

@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 
 #include "net/socket_int.h"
+#include "net/tls_int.h"
 
 typedef struct {
     struct iovec *iov;
@@ -65,8 +66,15 @@ static size_t vec_take_buffered(eddy_socket_t *s, vec_t *v) {
     return took;
 }
 
+/* TLS moves one piece per attempt (OpenSSL has no vectored calls); the
+ * loops around go on with the next. vec_advance(v, 0) drops empty pieces
+ * in front, which TLS would take for a closed connection. */
 static ssize_t try_readv(eddy_socket_t *s, void *ctx) {
     vec_t *v = ctx;
+    if (s->tls) {
+        vec_advance(v, 0);
+        return eddy__tls_read(s, v->iov->iov_base, v->iov->iov_len);
+    }
     struct msghdr m;
     memset(&m, 0, sizeof(m));
     m.msg_iov = v->iov;
@@ -78,6 +86,10 @@ static ssize_t try_readv(eddy_socket_t *s, void *ctx) {
 /* sendmsg rather than writev: MSG_NOSIGNAL, as every send here. */
 static ssize_t try_writev(eddy_socket_t *s, void *ctx) {
     vec_t *v = ctx;
+    if (s->tls) {
+        vec_advance(v, 0);
+        return eddy__tls_write(s, v->iov->iov_base, v->iov->iov_len);
+    }
     struct msghdr m;
     memset(&m, 0, sizeof(m));
     m.msg_iov = v->iov;
@@ -152,6 +164,7 @@ typedef struct {
 static ssize_t try_sendfile(eddy_socket_t *s, void *ctx) {
     file_xfer_t *f = ctx;
     size_t want = f->left < SENDFILE_MAX ? f->left : SENDFILE_MAX;
+    if (s->tls) return eddy__tls_sendfile(s, f->fd, &f->off, want);
     ssize_t n = EDDY__NO_EINTR(sendfile(s->fd, f->fd, &f->off, want));
     return n >= 0 ? n : eddy__sock_sys_err();
 }

@@ -1,0 +1,495 @@
+/*
+ * TLS on coroutine sockets (include/eddy/tls.h, src/net/tls*.c).
+ *
+ * Both ends run as coroutines on the default loop over loopback, as in
+ * test_socket.c. Certificates are made per test with the openssl CLI in a
+ * temp dir: a CA, a server certificate it signed for "localhost" and
+ * 127.0.0.1, and a self-signed one. Results are recorded in the coroutines
+ * and asserted after the loop ends (an assert must not unwind a coroutine
+ * stack).
+ */
+#include "eddy_test.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "eddy/chan.h"
+#include "eddy/coro.h"
+#include "eddy/loop.h"
+#include "eddy/socket.h"
+#include "eddy/tls.h"
+
+#define MiB (1024u * 1024u)
+
+/* ---- helpers ----------------------------------------------------------- */
+
+typedef struct {
+    char dir[64];
+    char ca[128], cert[128], key[128], self_cert[128], self_key[128];
+} certs_t;
+
+static void sh(const char *dir, const char *cmd) {
+    char line[1024];
+    snprintf(line, sizeof(line), "cd %s && %s >/dev/null 2>&1", dir, cmd);
+    cr_assert_eq(system(line), 0, "failed: %s", cmd);
+}
+
+/* EC keys: made in milliseconds, where RSA would take a noticeable part
+ * of a second per test. */
+#define EC_KEY_ARGS "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+
+static void certs_make(certs_t *c) {
+    snprintf(c->dir, sizeof(c->dir), "/tmp/eddy-tls-XXXXXX");
+    cr_assert_not_null(mkdtemp(c->dir));
+    sh(c->dir, "openssl req -x509 " EC_KEY_ARGS " -keyout ca.key -out ca.pem -days 2 "
+               "-subj /CN=eddy-test-ca");
+    sh(c->dir, "openssl req " EC_KEY_ARGS " -keyout srv.key -out srv.csr -subj /CN=localhost");
+    sh(c->dir, "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > srv.ext && "
+               "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+               "-out srv.pem -days 2 -extfile srv.ext");
+    sh(c->dir, "openssl req -x509 " EC_KEY_ARGS " -keyout self.key -out self.pem -days 2 "
+               "-subj /CN=localhost -addext subjectAltName=DNS:localhost");
+    snprintf(c->ca, sizeof(c->ca), "%s/ca.pem", c->dir);
+    snprintf(c->cert, sizeof(c->cert), "%s/srv.pem", c->dir);
+    snprintf(c->key, sizeof(c->key), "%s/srv.key", c->dir);
+    snprintf(c->self_cert, sizeof(c->self_cert), "%s/self.pem", c->dir);
+    snprintf(c->self_key, sizeof(c->self_key), "%s/self.key", c->dir);
+}
+
+static void certs_remove(certs_t *c) {
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", c->dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void run_loop(void) {
+    cr_assert_eq(eddy_loop_run(eddy_loop_default()), 0);
+    eddy_loop_default_close();
+}
+
+static void go(eddy_coro_fn fn, void *arg) {
+    int64_t cid = eddy_coro_create(fn, arg);
+    cr_assert_gt(cid, 0, "eddy_coro_create: %s", eddy_strerror((int)cid));
+}
+
+static eddy_socket_t *listener(int *port) {
+    int err = 0;
+    eddy_socket_t *s = eddy_socket_new(EDDY_SOCK_TCP, &err);
+    cr_assert_not_null(s);
+    cr_assert_eq(eddy_socket_bind(s, "127.0.0.1", 0), 0);
+    cr_assert_eq(eddy_socket_listen(s, 16), 0);
+    eddy_addr_t a;
+    char host[64];
+    cr_assert_eq(eddy_socket_getsockname(s, &a), 0);
+    cr_assert_eq(eddy_addr_format(&a, host, sizeof(host), port), 0);
+    return s;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One test's two ends. The server side accepts one connection and runs
+ * `serve` on it (TLS or not, as the test wants); the client connects and
+ * runs `client`. */
+typedef struct pair_s pair_t;
+typedef void (*side_fn)(pair_t *p, eddy_socket_t *conn);
+
+struct pair_s {
+    certs_t certs;
+    eddy_socket_t *lsn;
+    int port;
+    side_fn serve, client;
+    /* results */
+    int srv_rc, cli_rc;
+    char srv_msg[256], cli_msg[256], bound_msg[256];
+    char got[64];
+    double elapsed;
+    eddy_tls_info_t info;
+    char alpn[32];
+    /* large transfers */
+    unsigned char *up, *down, *up_got, *down_got;
+    size_t big;
+    ssize_t up_n, down_n, sent_up, sent_down;
+};
+
+static void server_co(void *arg) {
+    pair_t *p = arg;
+    int err = 0;
+    eddy_socket_t *conn = eddy_socket_accept(p->lsn, 5000, &err);
+    eddy_socket_close(p->lsn);
+    if (!conn) {
+        p->srv_rc = err;
+        return;
+    }
+    p->serve(p, conn);
+    eddy_socket_close(conn);
+}
+
+static void client_co(void *arg) {
+    pair_t *p = arg;
+    int err = 0;
+    eddy_socket_t *s = eddy_socket_new(EDDY_SOCK_TCP, &err);
+    p->cli_rc = eddy_socket_connect(s, "127.0.0.1", p->port, 2000);
+    if (p->cli_rc == 0) p->client(p, s);
+    eddy_socket_close(s);
+}
+
+static void run_pair(pair_t *p) {
+    p->lsn = listener(&p->port);
+    go(server_co, p);
+    go(client_co, p);
+    run_loop();
+}
+
+/* Server side: TLS with the CA-signed certificate, handshake done. */
+static int server_tls(pair_t *p, eddy_socket_t *conn, const char *cert, const char *key) {
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.cert_file = cert;
+    o.key_file = key;
+    o.alpn = "h2,http/1.1";
+    int rc = eddy_socket_tls_enable(conn, &o, 1, NULL);
+    if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
+    p->srv_rc = rc;
+    snprintf(p->srv_msg, sizeof(p->srv_msg), "%s", eddy_socket_errmsg(conn));
+    return rc;
+}
+
+/* Client side verifying against our CA for host `host`. */
+static int client_tls(pair_t *p, eddy_socket_t *s, const char *cafile, const char *host,
+                      int64_t timeout_ms) {
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.verify_peer = 1;
+    o.verify_host = 1;
+    o.cafile = cafile;
+    o.alpn = "http/1.1";
+    int rc = eddy_socket_tls_enable(s, &o, 0, host);
+    double t0 = now_s();
+    if (rc == 0) rc = eddy_socket_tls_handshake(s, timeout_ms);
+    p->elapsed = now_s() - t0;
+    p->cli_rc = rc;
+    snprintf(p->cli_msg, sizeof(p->cli_msg), "%s", eddy_socket_errmsg(s));
+    return rc;
+}
+
+/* ---- handshake and echo ------------------------------------------------ */
+
+static void echo_serve(pair_t *p, eddy_socket_t *conn) {
+    char buf[64];
+    if (server_tls(p, conn, p->certs.cert, p->certs.key) < 0) return;
+    ssize_t n = eddy_socket_recv(conn, buf, sizeof(buf), 3000);
+    if (n > 0) n = eddy_socket_send_all(conn, buf, (size_t)n, 3000);
+    if (n < 0) p->srv_rc = (int)n;
+}
+
+static void echo_client(pair_t *p, eddy_socket_t *s) {
+    if (client_tls(p, s, p->certs.ca, "localhost", 3000) < 0) return;
+    eddy_socket_tls_info(s, &p->info);
+    if (p->info.alpn) snprintf(p->alpn, sizeof(p->alpn), "%.*s", (int)p->info.alpn_len, p->info.alpn);
+    ssize_t n = eddy_socket_send_all(s, "hello tls", 9, 3000);
+    if (n == 9) n = eddy_socket_recv_all(s, p->got, 9, 3000);
+    if (n != 9) p->cli_rc = n < 0 ? (int)n : -1;
+    /* after the server closed (with close_notify), a read sees the end */
+    if (n == 9) p->up_n = eddy_socket_recv(s, p->got + 9, 8, 3000);
+}
+
+EDDY_TEST(tls, handshake_verifies_the_server_and_echoes_in_coroutines) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = echo_serve;
+    p.client = echo_client;
+    p.up_n = -99;
+    run_pair(&p);
+    cr_assert_eq(p.srv_rc, 0, "server: %s", p.srv_msg);
+    cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
+    cr_assert_str_eq(p.got, "hello tls");
+    cr_assert_eq(p.up_n, 0, "a read after the peer's close returns 0, got %zd", p.up_n);
+    cr_assert_str_eq(p.info.protocol, "TLSv1.3");
+    cr_assert_gt(p.info.cipher_bits, 0);
+    cr_assert_str_eq(p.alpn, "http/1.1", "ALPN: the server's pick among the client's offer");
+    certs_remove(&p.certs);
+}
+
+/* ---- verification failures ---------------------------------------------- */
+
+static void hs_serve(pair_t *p, eddy_socket_t *conn) {
+    server_tls(p, conn, p->certs.cert, p->certs.key);
+}
+
+static void hs_serve_self(pair_t *p, eddy_socket_t *conn) {
+    server_tls(p, conn, p->certs.self_cert, p->certs.self_key);
+}
+
+static void verify_system_store_client(pair_t *p, eddy_socket_t *s) {
+    /* no cafile: the system's store, which does not know our CA */
+    client_tls(p, s, NULL, "localhost", 3000);
+}
+
+EDDY_TEST(tls, verify_peer_rejects_a_certificate_no_trusted_ca_signed) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = hs_serve;
+    p.client = verify_system_store_client;
+    run_pair(&p);
+    cr_assert_eq(p.cli_rc, EDDY_ESSL_VERIFY_FAILED, "got %d: %s", p.cli_rc, p.cli_msg);
+    cr_assert(strstr(p.cli_msg, "unable to get local issuer certificate"), "%s", p.cli_msg);
+    cr_assert_neq(p.srv_rc, 0, "the server's handshake fails too");
+    certs_remove(&p.certs);
+}
+
+static void self_signed_client(pair_t *p, eddy_socket_t *s) {
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.verify_peer = 1;
+    o.allow_self_signed = (int)p->big; /* the test's switch */
+    int rc = eddy_socket_tls_enable(s, &o, 0, "localhost");
+    if (rc == 0) rc = eddy_socket_tls_handshake(s, 3000);
+    p->cli_rc = rc;
+    snprintf(p->cli_msg, sizeof(p->cli_msg), "%s", eddy_socket_errmsg(s));
+}
+
+EDDY_TEST(tls, self_signed_certificate_fails_unless_allowed) {
+    for (int allow = 0; allow <= 1; allow++) {
+        pair_t p;
+        memset(&p, 0, sizeof(p));
+        certs_make(&p.certs);
+        p.serve = hs_serve_self;
+        p.client = self_signed_client;
+        p.big = (size_t)allow;
+        run_pair(&p);
+        if (allow) {
+            cr_assert_eq(p.cli_rc, 0, "allow_self_signed: %s", p.cli_msg);
+        } else {
+            cr_assert_eq(p.cli_rc, EDDY_ESSL_VERIFY_FAILED, "got %d: %s", p.cli_rc, p.cli_msg);
+            cr_assert(strstr(p.cli_msg, "self-signed certificate"), "%s", p.cli_msg);
+        }
+        certs_remove(&p.certs);
+    }
+}
+
+static void wrong_host_client(pair_t *p, eddy_socket_t *s) {
+    client_tls(p, s, p->certs.ca, "wrong.example", 3000);
+}
+
+EDDY_TEST(tls, host_name_mismatch_is_rejected) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = hs_serve;
+    p.client = wrong_host_client;
+    run_pair(&p);
+    cr_assert_eq(p.cli_rc, EDDY_ESSL_VERIFY_FAILED, "got %d: %s", p.cli_rc, p.cli_msg);
+    cr_assert(strstr(p.cli_msg, "wrong.example"), "%s", p.cli_msg);
+    certs_remove(&p.certs);
+}
+
+/* ---- a peer that does not play ------------------------------------------- */
+
+static void silent_serve(pair_t *p, eddy_socket_t *conn) {
+    char buf[4096];
+    /* takes the ClientHello and says nothing until the client gives up */
+    (void)p;
+    while (eddy_socket_recv(conn, buf, sizeof(buf), 3000) > 0) {
+    }
+}
+
+static void timeout_client(pair_t *p, eddy_socket_t *s) {
+    client_tls(p, s, p->certs.ca, "localhost", 300);
+}
+
+EDDY_TEST(tls, handshake_times_out_against_a_silent_peer) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = silent_serve;
+    p.client = timeout_client;
+    run_pair(&p);
+    cr_assert_eq(p.cli_rc, EDDY_ETIMEDOUT, "got %d: %s", p.cli_rc, p.cli_msg);
+    cr_assert(p.elapsed >= 0.25 && p.elapsed < 1.5, "gave up after %.3f s", p.elapsed);
+    cr_assert(strstr(p.cli_msg, "handshake timed out"), "%s", p.cli_msg);
+    certs_remove(&p.certs);
+}
+
+static void closing_serve(pair_t *p, eddy_socket_t *conn) {
+    char buf[8];
+    (void)p;
+    /* a few bytes of the ClientHello, then away with the rest unread */
+    (void)eddy_socket_recv(conn, buf, sizeof(buf), 3000);
+}
+
+static void reset_client(pair_t *p, eddy_socket_t *s) {
+    client_tls(p, s, p->certs.ca, "localhost", 3000);
+}
+
+EDDY_TEST(tls, peer_closing_mid_handshake_fails_the_handshake) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = closing_serve;
+    p.client = reset_client;
+    run_pair(&p);
+    cr_assert_eq(p.cli_rc, EDDY_ESSL_RESET, "got %d: %s", p.cli_rc, p.cli_msg);
+    cr_assert(p.elapsed < 1.0, "noticed after %.3f s", p.elapsed);
+    certs_remove(&p.certs);
+}
+
+/* ---- large transfers, a reader and a writer per socket ------------------ */
+
+typedef struct {
+    pair_t *p;
+    eddy_socket_t *s;
+    int server;
+    eddy_wg_t *wg;
+} half_t;
+
+static void writer_co(void *arg) {
+    half_t *h = arg;
+    pair_t *p = h->p;
+    ssize_t n = eddy_socket_send_all(h->s, h->server ? p->down : p->up, p->big, 10000);
+    if (h->server) p->sent_down = n;
+    else p->sent_up = n;
+    eddy_wg_done(h->wg);
+}
+
+static void big_both(pair_t *p, eddy_socket_t *s, int server) {
+    eddy_wg_t wg;
+    eddy_wg_init(&wg);
+    half_t h = {p, s, server, &wg};
+    eddy_wg_add(&wg, 1);
+    go(writer_co, &h);
+    /* this coroutine reads while the other one writes the same socket */
+    ssize_t n = eddy_socket_recv_all(s, server ? p->up_got : p->down_got, p->big, 10000);
+    if (server) p->up_n = n;
+    else p->down_n = n;
+    eddy_wg_wait(&wg, 20000);
+}
+
+static void big_serve(pair_t *p, eddy_socket_t *conn) {
+    if (server_tls(p, conn, p->certs.cert, p->certs.key) == 0) big_both(p, conn, 1);
+}
+
+static void big_client(pair_t *p, eddy_socket_t *s) {
+    if (client_tls(p, s, p->certs.ca, "localhost", 3000) == 0) big_both(p, s, 0);
+}
+
+EDDY_TEST(tls, megabytes_both_ways_with_a_reader_and_a_writer_coroutine_per_socket) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.big = 6 * MiB;
+    p.up = malloc(p.big);
+    p.down = malloc(p.big);
+    p.up_got = malloc(p.big);
+    p.down_got = malloc(p.big);
+    unsigned seed = 7;
+    for (size_t i = 0; i < p.big; i++) {
+        p.up[i] = (unsigned char)rand_r(&seed);
+        p.down[i] = (unsigned char)rand_r(&seed);
+    }
+    p.serve = big_serve;
+    p.client = big_client;
+    run_pair(&p);
+    cr_assert_eq(p.srv_rc, 0, "server: %s", p.srv_msg);
+    cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
+    cr_assert_eq(p.sent_up, (ssize_t)p.big);
+    cr_assert_eq(p.sent_down, (ssize_t)p.big);
+    cr_assert_eq(p.up_n, (ssize_t)p.big);
+    cr_assert_eq(p.down_n, (ssize_t)p.big);
+    cr_assert(memcmp(p.up, p.up_got, p.big) == 0, "client to server bytes differ");
+    cr_assert(memcmp(p.down, p.down_got, p.big) == 0, "server to client bytes differ");
+    free(p.up);
+    free(p.down);
+    free(p.up_got);
+    free(p.down_got);
+    certs_remove(&p.certs);
+}
+
+/* ---- the one-reader rule and errors -------------------------------------- */
+
+typedef struct {
+    eddy_socket_t *s;
+    ssize_t rc;
+    char got[16];
+} first_t;
+
+static void first_reader_co(void *arg) {
+    first_t *r = arg;
+    r->rc = eddy_socket_recv(r->s, r->got, sizeof(r->got) - 1, 2000);
+}
+
+static void quiet_serve(pair_t *p, eddy_socket_t *conn) {
+    char buf[16];
+    if (server_tls(p, conn, p->certs.cert, p->certs.key) < 0) return;
+    /* answers once, late, so the client's first reader is still waiting
+     * when a second coroutine tries to read */
+    eddy_coro_sleep(200);
+    (void)eddy_socket_send_all(conn, "late", 4, 1000);
+    (void)eddy_socket_recv(conn, buf, sizeof(buf), 1000);
+}
+
+static void bound_client(pair_t *p, eddy_socket_t *s) {
+    first_t r = {s, -99, ""};
+    char c;
+    if (client_tls(p, s, p->certs.ca, "localhost", 3000) < 0) return;
+    /* the new coroutine runs first, up to its wait in recv: the reader */
+    if (eddy_coro_create(first_reader_co, &r) <= 0) return;
+    p->down_n = eddy_socket_recv(s, &c, 1, 1000); /* a second reader */
+    snprintf(p->bound_msg, sizeof(p->bound_msg), "%s", eddy_socket_errmsg(s));
+    for (int i = 0; i < 100 && r.rc == -99; i++) eddy_coro_sleep(20);
+    p->up_n = r.rc;
+    memcpy(p->got, r.got, sizeof(r.got));
+}
+
+EDDY_TEST(tls, a_second_reader_of_a_tls_socket_gets_the_bound_error) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = quiet_serve;
+    p.client = bound_client;
+    run_pair(&p);
+    cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
+    cr_assert_eq(p.up_n, 4);
+    cr_assert_str_eq(p.got, "late");
+    cr_assert_eq(p.down_n, EDDY_ECO_HAS_BEEN_BOUND);
+    cr_assert(strstr(p.bound_msg, "has already been bound"), "[%s]", p.bound_msg);
+    certs_remove(&p.certs);
+}
+
+EDDY_TEST(tls, bad_settings_fail_with_openssl_reasons) {
+    eddy_tls_opts_t o;
+    char why[256] = "";
+    int err = 0;
+    eddy_tls_opts_init(&o);
+    cr_assert_null(eddy_tls_ctx_new(&o, 1, &err, why, sizeof(why)));
+    cr_assert_eq(err, EDDY_ESSL_BAD_PROTOCOL);
+    cr_assert(strstr(why, "needs a certificate"), "%s", why);
+
+    o.cert_file = "/nonexistent/cert.pem";
+    cr_assert_null(eddy_tls_ctx_new(&o, 0, &err, why, sizeof(why)));
+    cr_assert(strstr(why, "cannot load the certificate"), "%s", why);
+
+    eddy_tls_opts_init(&o);
+    o.ciphers = "NO-SUCH-CIPHER";
+    cr_assert_null(eddy_tls_ctx_new(&o, 0, &err, why, sizeof(why)));
+    cr_assert(strstr(why, "cipher"), "%s", why);
+
+    eddy_tls_opts_init(&o);
+    o.alpn = "h2,,x";
+    cr_assert_null(eddy_tls_ctx_new(&o, 0, &err, why, sizeof(why)));
+
+    eddy_tls_opts_init(&o);
+    eddy_tls_ctx_t *c = eddy_tls_ctx_new(&o, 0, &err, why, sizeof(why));
+    cr_assert_not_null(c, "%s", why);
+    eddy_socket_t *u = eddy_socket_new(EDDY_SOCK_UDP, &err);
+    cr_assert_eq(eddy_socket_tls_attach(u, c, NULL), EDDY_EINVAL);
+    eddy_socket_close(u);
+    eddy_tls_ctx_free(c);
+}
