@@ -798,6 +798,14 @@ int eddy_http_response_compress(eddy_http_response_t *resp, int enable);
  *   eddy_co_http_handle(co, "/", hi, NULL);
  *   eddy_co_http_start(co); // until eddy_co_http_shutdown(co) elsewhere
  *   eddy_co_http_free(co);
+ *
+ * WebSocket (Swoole's coroutine WebSocket server): a handler turns its
+ * request into a WebSocket session with eddy_ws_session_upgrade() and
+ * then recv / push / ping / close on it, as on the HTTP server; see
+ * "WebSocket session in an HTTP request handler" in eddy/websocket.h for
+ * what differs here (recv reads the socket itself; pushes from any
+ * coroutine take turns). The connection stays open after the handler
+ * returns while its session is open and not freed; shutdown ends it.
  * ==================================================================== */
 
 typedef struct eddy_co_http_s eddy_co_http_t; /* opaque */

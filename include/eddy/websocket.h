@@ -526,6 +526,22 @@ eddy_http_server_t *eddy_ws_server_http(const eddy_ws_server_t *ws);
  * The session is attached in front of the HTTP server's upgrade hook and
  * on_close event, so it works with a plain HTTP server and next to a
  * WebSocket server (whose connections it passes through).
+ *
+ * On a coroutine HTTP server (eddy_co_http_*, eddy/http.h; Swoole's
+ * Coroutine\Http\Server) the same calls serve a handler's request, with
+ * these differences, as in Swoole's coroutine server. There is no server
+ * engine: the session borrows the connection's socket and recv reads it
+ * in its caller's coroutine, so frames are handled (pings answered, the
+ * close handshake completed, protocol errors closed) when recv runs, not
+ * as they arrive, and nothing is queued beyond what one read brought.
+ * push, ping and close may be called from any coroutine (Swoole's chat
+ * room pushes to the other members' sessions): a send writes the socket,
+ * waiting for it at most the server's keepalive_timeout, and concurrent
+ * senders take turns, each frame going out whole; a send that fails or
+ * times out closes the connection (a frame may have been cut). The
+ * connection outlives its handler for as long as the session is open and
+ * not freed. eddy_co_http_shutdown() ends the sessions: a waiting recv
+ * returns EDDY_ESESSION_CLOSED.
  * ==================================================================== */
 
 typedef struct eddy_ws_session_s eddy_ws_session_t; /* opaque */
@@ -560,30 +576,35 @@ typedef struct {
  * (not a GET, no websocket Upgrade / Connection token, version other than
  * 13 -- answered 426 --, bad key) is answered 400 and
  * EDDY_EWS_HANDSHAKE_FAILED returned; EDDY_ESESSION_CLOSED when the
- * client has gone or resp was already ended; EDDY_EWRONG_OP (nothing
- * sent) for an HTTP server that runs without a server engine underneath.
+ * client has gone or resp was already ended (or, on a coroutine server,
+ * its connection is closing).
  * o may be NULL (defaults). */
 int eddy_ws_session_upgrade(eddy_http_request_t *req, eddy_http_response_t *resp,
                             const eddy_ws_session_opts_t *o, eddy_ws_session_t **out);
 /* Closes the connection if it is still open (no close frame: use
  * eddy_ws_session_close first for a clean close) and frees s and its
- * queue. Not while a recv of s is waiting. */
+ * queue. Not while a recv (or, on a coroutine server, a push) of s is
+ * waiting. */
 void eddy_ws_session_free(eddy_ws_session_t *s);
 
 /* ---- I/O (the worker that upgraded) ------------------------------------ */
 
 /* The next message, waiting in the current coroutine for at most
  * timeout_ms (negative: no limit). 0 with *m filled; EDDY_ETIMEDOUT;
- * EDDY_ESESSION_CLOSED once the connection is closed and the queue empty;
+ * EDDY_ESESSION_CLOSED once the connection is closed (coroutine server:
+ * also by the peer's FIN or reset, seen by this recv) and the queue empty;
  * EDDY_ECO_HAS_BEEN_BOUND when another coroutine is already waiting;
  * EDDY_ECO_OUT_OF_COROUTINE / EDDY_ECANCELED as eddy_coro_wait. */
 int eddy_ws_session_recv(eddy_ws_session_t *s, eddy_ws_session_msg_t *m, int64_t timeout_ms);
 void eddy_ws_session_msg_release(eddy_ws_session_msg_t *m);
 /* Sends one frame (opcode 0-2, 8-10; flags EDDY_WS_FLAG_FIN for a
- * message's last frame). 0 once queued; EDDY_EWS_UNCONNECTED after a
- * close started, EDDY_ESESSION_CLOSED after the connection closed,
+ * message's last frame). 0 once queued (coroutine server: written);
+ * EDDY_EWS_UNCONNECTED after a close started, EDDY_ESESSION_CLOSED after
+ * the connection closed,
  * EDDY_EWS_BAD_OPCODE, EDDY_EINVAL (a control frame over 125 bytes or
- * without FIN), or an error of eddy_server_send(). Pushing a close frame
+ * without FIN), or an error of eddy_server_send() (coroutine server:
+ * EDDY_ETIMEDOUT or EDDY_ESESSION_CLOSED, the connection then closed;
+ * EDDY_ECANCELED while waiting for its turn). Pushing a close frame
  * starts the close: the peer's answer then closes the connection. */
 int eddy_ws_session_push(eddy_ws_session_t *s, int opcode, const void *data, size_t len,
                          int flags);

@@ -10,12 +10,19 @@
  * handler that waits holds only its own connection. Sends go straight to
  * the socket (send_all), so a response is on the wire, or failed, when
  * its call returns.
+ *
+ * A WebSocket session (ws_session_co.c) may take a connection over: after
+ * the 101 the connection reads no more HTTP, the session reads and
+ * writes the socket from the coroutines that call it, and once the
+ * handler has returned the connection's coroutine only waits (hold) for
+ * the session to close or let go. See co_http_ws.h.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "co_http_ws.h"
 #include "eddy/socket.h"
 #include "http_server.h"
 
@@ -40,6 +47,8 @@ typedef struct co_conn_s {
     hs_conn_t *c;        /* owned by the state machine (eddy__hs_conn_gone frees it) */
     int64_t cid;         /* the reading coroutine */
     int closing; /* a close was asked: no more sends; 1: the loop lingers and ends, 2: ends */
+    eddy_ws_session_t *ws; /* the WebSocket session that took the connection, not owned */
+    eddy_wait_t *hold;     /* the coroutine's wait for that session, on its stack */
     struct co_conn_s *prev, *next;
     char rbuf[READ_CHUNK];
 } co_conn_t;
@@ -202,15 +211,100 @@ static int stop_now(co_conn_t *cc) {
     return 1;
 }
 
+/* ---- WebSocket sessions (co_http_ws.h) ---------------------------------------- */
+
+static co_conn_t *conn_by_fd(eddy_co_http_t *co, int fd) {
+    for (co_conn_t *cc = co->conns; cc; cc = cc->next)
+        if (cc->c->fd == fd) return cc;
+    return NULL;
+}
+
+int eddy__co_http_ws_adopt(hs_conn_t *c, eddy_ws_session_t *s, eddy_socket_t **sock,
+                           void **conn, int64_t *io_ms) {
+    co_conn_t *cc = CC(c);
+    if (!cc || cc->closing || cc->ws) return EDDY_ESESSION_CLOSED;
+    cc->ws = s;
+    *sock = cc->sock;
+    *conn = cc;
+    *io_ms = cc->co->io_ms;
+    return 0;
+}
+
+void eddy__co_http_ws_started(void *conn) {
+    co_conn_t *cc = conn;
+    /* Not busy: no handler runs in the connection's coroutine, which is
+     * then in its read (or its stop_now nap), the socket's other reader. */
+    if (!cc->c->busy && cc->cid > 0 && cc->cid != eddy_coro_cid()) eddy_coro_cancel(cc->cid);
+}
+
+void eddy__co_http_ws_end(void *conn, int how, int release) {
+    co_conn_t *cc = conn;
+    if (release) cc->ws = NULL;
+    if (cc->closing != 2 && (how == 2 || !cc->closing)) {
+        eddy_socket_shutdown(cc->sock, how == 2 ? SHUT_RDWR : SHUT_WR);
+        cc->closing = how;
+    }
+    eddy_wait_t *w = cc->hold;
+    if (w) { /* the handler has returned: the connection ends now */
+        cc->hold = NULL;
+        eddy_coro_wake(w, 0);
+    }
+}
+
+/* The state machine's on_upgrade: a 101 ended. Without a session (a 101
+ * the handler wrote by hand) nobody could read the connection: it ends. */
+static void ws_upgraded(void *data, int fd, eddy_http_request_t *req) {
+    co_conn_t *cc = conn_by_fd(data, fd);
+    (void)req;
+    if (cc && !cc->ws && !cc->closing) {
+        eddy_socket_shutdown(cc->sock, SHUT_RDWR);
+        cc->closing = 2;
+    }
+}
+
+/* What followed the handshake in the connection's input (early frames). */
+static void ws_data(void *data, int fd, const char *p, size_t len) {
+    co_conn_t *cc = conn_by_fd(data, fd);
+    if (cc && cc->ws) eddy__wss_co_input(cc->ws, p, len);
+}
+
+static void hold_abort(eddy_wait_t *w) {
+    co_conn_t *cc = w->data;
+    cc->hold = NULL;
+}
+
+/* The handler returned with its session still open: the connection stays
+ * until the session closes or lets go, or the server shuts down. */
+static void hold(co_conn_t *cc) {
+    while (cc->ws && !cc->closing && !cc->co->stopping) {
+        eddy_wait_t w;
+        memset(&w, 0, sizeof(w));
+        w.data = cc;
+        cc->hold = &w;
+        int rc = eddy_coro_wait(&w, EDDY_WAIT_FOREVER, hold_abort);
+        cc->hold = NULL;
+        if (rc < 0) return; /* canceled: shutdown() */
+    }
+}
+
 static void conn_run(co_conn_t *cc) {
     eddy_co_http_t *co = cc->co;
     hs_conn_t *c = cc->c;
     cc->cid = eddy_coro_cid();
-    while (!cc->closing && !stop_now(cc)) {
+    while (!cc->closing) {
+        if (cc->ws) { /* upgraded, its handler is done: the session reads */
+            hold(cc);
+            break;
+        }
+        if (stop_now(cc)) break;
         ssize_t n = eddy_socket_recv(cc->sock, cc->rbuf, sizeof(cc->rbuf), co->io_ms);
-        if (n == EDDY_ECANCELED && co->stopping) continue; /* shutdown(): stop_now decides */
+        if (n == EDDY_ECANCELED && (co->stopping || cc->ws)) continue; /* stop_now / hold decide */
         if (n <= 0) break; /* also canceled by someone else: the coroutine must end */
         eddy__hs_feed(co->hs, c, cc->rbuf, (size_t)n);
+    }
+    if (cc->ws) { /* ends before its session (shutdown): the session is told */
+        eddy__wss_co_gone(cc->ws);
+        cc->ws = NULL;
     }
     if (cc->closing == 1) linger(cc);
     conn_unlink(cc);
@@ -248,6 +342,9 @@ static int configure(eddy_co_http_t *co, const eddy_http_server_opts_t *opts,
     int rc = eddy__hs_create(&hs, &o, package_max_length ? package_max_length : DEFAULT_BODY_MAX);
     if (rc < 0) return rc;
     hs->tp = &co_transport;
+    hs->upgrade.data = co; /* WebSocket sessions: see co_http_ws.h */
+    hs->upgrade.on_upgrade = ws_upgraded;
+    hs->upgrade.on_data = ws_data;
     eddy_http_server_free(co->hs);
     co->hs = hs;
     co->io_ms = o.keepalive_timeout < 0    ? EDDY_WAIT_FOREVER
@@ -373,8 +470,12 @@ void eddy_co_http_shutdown(eddy_co_http_t *co) {
      * connection (unlinking it) before the cancel returns. */
     int64_t *ids = eddy_calloc(co->nconns, sizeof(*ids)), self = eddy_coro_cid();
     size_t n = 0;
-    for (co_conn_t *cc = co->conns; cc; cc = cc->next)
+    for (co_conn_t *cc = co->conns; cc; cc = cc->next) {
         if (!cc->c->busy && cc->cid > 0 && cc->cid != self) ids[n++] = cc->cid;
+        /* A handler in a WebSocket session: its recv sees the end of input
+         * (Swoole's '') and the handler decides; it may still push. */
+        else if (cc->ws && !cc->closing) eddy_socket_shutdown(cc->sock, SHUT_RD);
+    }
     for (size_t i = 0; i < n; i++) eddy_coro_cancel(ids[i]);
     eddy_free(ids);
 }

@@ -17,48 +17,25 @@
  * complete messages wait in a queue owned by the session; past QUEUE_MAX
  * queued bytes the connection stops being read (TCP back-pressure) until
  * recv drains it.
+ *
+ * A coroutine HTTP server has no server engine underneath: there the
+ * session borrows the connection's socket (ws_session_co.c) and frames
+ * are read by recv itself, in its caller's coroutine (as Swoole's
+ * coroutine server does): pings are answered and the close handshake
+ * completes when recv runs. The frame handling below serves both; only
+ * the transport calls (tx_*) differ.
  */
 #include <string.h>
 
 #include "eddy/coro.h"
 #include "eddy/websocket.h"
 #include "http_server.h" /* hs->upgrade, hs->user and resp->hs: the hook we chain into */
+#include "ws_session_int.h"
 
 #define QUEUE_MAX (1024 * 1024)
 
-enum { ST_OPEN = 0, ST_CLOSING, ST_CLOSED };
-
-typedef struct qmsg_s {
-    eddy_ws_session_msg_t m;
-    struct qmsg_s *next;
-} qmsg_t;
-
-typedef struct reg_s reg_t;
-
-struct eddy_ws_session_s {
-    eddy_http_server_t *hs;
-    eddy_server_t *srv;
-    int fd;
-    int state;
-    reg_t *reg; /* NULL once the connection is gone (unregistered) */
-    struct eddy_ws_session_s *next; /* in reg->list */
-    eddy_ws_session_opts_t o;
-    eddy_buf_t in;  /* frame bytes not consumed yet (unmasked in place) */
-    eddy_buf_t msg; /* the assembler's buffer */
-    eddy_buf_t out; /* frame assembly */
-    eddy_buf_t zout; /* a deflated payload being pushed */
-    eddy_ws_asm_t a;
-    eddy_ws_deflate_t *deflate; /* owned; NULL unless permessage-deflate was negotiated */
-    qmsg_t *head, *tail; /* delivered messages, owned */
-    size_t qbytes;
-    eddy_wait_t *waiter; /* recv's, on its coroutine's stack */
-    unsigned busy;       /* > 0 while hook_data feeds it: recv is woken after, not inside */
-    unsigned failed : 1; /* a close frame went out after a protocol error */
-    unsigned paused : 1;
-};
-
 /* Installed in hs->upgrade.data while sessions exist. */
-struct reg_s {
+struct wss_reg_s {
     eddy_http_server_t *hs;
     void *prev_data;
     void (*prev_upgrade)(void *data, int fd, eddy_http_request_t *req);
@@ -67,6 +44,9 @@ struct reg_s {
     eddy_ws_session_t *list;
     unsigned busy; /* > 0 while a hook runs: the registry must outlive it */
 };
+
+typedef wss_reg_t reg_t;
+typedef wss_qmsg_t qmsg_t;
 
 /* ---- registry ------------------------------------------------------------ */
 
@@ -119,6 +99,37 @@ static void unregister(eddy_ws_session_t *s) {
     reg_maybe_free(r);
 }
 
+/* ---- transport ------------------------------------------------------------ */
+
+/* Frames are built in s->out and sent with tx_send between tx_begin and
+ * tx_end. Through the server engine a send only queues, so these are
+ * plain calls; on a coroutine socket a send may wait, so the buffer (and
+ * the deflate stream) belong to one coroutine at a time. */
+static int tx_begin(eddy_ws_session_t *s) {
+    int rc = s->srv ? 0 : eddy__wss_co_lock(s);
+    if (rc == 0) eddy_buf_clear(&s->out);
+    return rc;
+}
+
+static void tx_end(eddy_ws_session_t *s) {
+    if (!s->srv) eddy__wss_co_unlock(s);
+}
+
+static int tx_send(eddy_ws_session_t *s) {
+    if (!s->srv) return eddy__wss_co_send(s);
+    return eddy_server_send(s->srv, s->fd, s->out.data, s->out.len);
+}
+
+/* Ends the connection; linger: after what was sent, reading the peer's
+ * last bytes briefly so that a close frame is not lost to a reset. */
+static int tx_close(eddy_ws_session_t *s, int linger) {
+    if (!s->srv) {
+        eddy__wss_co_close(s, linger);
+        return 0;
+    }
+    return linger ? eddy_server_close_linger(s->srv, s->fd) : eddy_server_close(s->srv, s->fd);
+}
+
 /* ---- reading ------------------------------------------------------------- */
 
 /* Hands the queue's news to a waiting recv. Switches to its coroutine
@@ -148,26 +159,29 @@ static void enqueue(eddy_ws_session_t *s, const eddy_ws_msg_t *m, int flags) {
     else s->head = q;
     s->tail = q;
     s->qbytes += m->len + sizeof(*q);
-    if (s->qbytes >= QUEUE_MAX && !s->paused && eddy_server_pause(s->srv, s->fd) == 0)
+    /* Through the engine only: a coroutine session reads when recv asks. */
+    if (s->srv && s->qbytes >= QUEUE_MAX && !s->paused && eddy_server_pause(s->srv, s->fd) == 0)
         s->paused = 1;
 }
 
 /* Sends a close frame (code 0: empty payload) and closes lingering, so
  * the peer reads the frame rather than a reset. */
 static void send_close(eddy_ws_session_t *s, uint16_t code, const char *reason, size_t rl) {
-    eddy_buf_clear(&s->out);
+    s->state = WSS_CLOSING;
+    if (tx_begin(s) < 0) { /* canceled while waiting to write: no frame */
+        tx_close(s, 0);
+        return;
+    }
     if (eddy_ws_close_write(&s->out, code, reason, rl, NULL) < 0)
         eddy_ws_close_write(&s->out, code, NULL, 0, NULL);
-    s->state = ST_CLOSING;
-    if (eddy_server_send(s->srv, s->fd, s->out.data, s->out.len) == 0)
-        eddy_server_close_linger(s->srv, s->fd);
-    else
-        eddy_server_close(s->srv, s->fd);
+    int rc = tx_send(s);
+    tx_end(s);
+    tx_close(s, rc == 0);
 }
 
 static void on_close_frame(eddy_ws_session_t *s, const eddy_ws_msg_t *m) {
-    if (s->state != ST_OPEN) { /* the answer to our close: the handshake is done */
-        eddy_server_close(s->srv, s->fd);
+    if (s->state != WSS_OPEN) { /* the answer to our close: the handshake is done */
+        tx_close(s, 0);
         return;
     }
     enqueue(s, m, EDDY_WS_FLAG_FIN); /* recv returns it (Swoole's CloseFrame) */
@@ -181,20 +195,21 @@ static void handle(eddy_ws_session_t *s, const eddy_ws_msg_t *m) {
     switch (m->opcode) {
     case EDDY_WS_OP_TEXT:
     case EDDY_WS_OP_BINARY:
-        if (s->state == ST_OPEN) enqueue(s, m, flags);
+        if (s->state == WSS_OPEN) enqueue(s, m, flags);
         break;
     case EDDY_WS_OP_PING:
-        if (s->state != ST_OPEN) break;
+        if (s->state != WSS_OPEN) break;
         if (s->o.open_ping_frame) {
             enqueue(s, m, flags);
         } else {
-            eddy_buf_clear(&s->out);
+            if (tx_begin(s) < 0) break;
             eddy_ws_frame_write(&s->out, EDDY_WS_FIN, EDDY_WS_OP_PONG, m->data, m->len, NULL);
-            eddy_server_send(s->srv, s->fd, s->out.data, s->out.len);
+            tx_send(s); /* a failure closes (co) or is the engine's to report */
+            tx_end(s);
         }
         break;
     case EDDY_WS_OP_PONG:
-        if (s->state == ST_OPEN && s->o.open_pong_frame) enqueue(s, m, flags);
+        if (s->state == WSS_OPEN && s->o.open_pong_frame) enqueue(s, m, flags);
         break;
     case EDDY_WS_OP_CLOSE:
         on_close_frame(s, m);
@@ -204,11 +219,11 @@ static void handle(eddy_ws_session_t *s, const eddy_ws_msg_t *m) {
     }
 }
 
-static void feed(eddy_ws_session_t *s, const char *p, size_t len) {
-    if (s->failed || s->state == ST_CLOSED) return;
-    eddy_buf_append(&s->in, p, len);
+void eddy__wss_feed(eddy_ws_session_t *s, const char *p, size_t len) {
+    if (s->failed || s->state == WSS_CLOSED) return;
+    if (len) eddy_buf_append(&s->in, p, len);
     size_t off = 0;
-    while (!s->failed && s->state != ST_CLOSED && off < s->in.len) {
+    while (!s->failed && s->state != WSS_CLOSED && off < s->in.len) {
         eddy_ws_msg_t m;
         ssize_t n = eddy_ws_asm_feed(&s->a, s->in.data + off, s->in.len - off, &m);
         if (n == 0) break;
@@ -247,9 +262,9 @@ static void hook_data(void *data, int fd, const char *p, size_t len) {
     }
     r->busy++;
     s->busy++;
-    feed(s, p, len);
+    eddy__wss_feed(s, p, len);
     s->busy--;
-    if (s->head || s->state == ST_CLOSED) wake_reader(s);
+    if (s->head || s->state == WSS_CLOSED) wake_reader(s);
     r->busy--;
     reg_maybe_free(r);
 }
@@ -263,7 +278,7 @@ static void hook_close(eddy_server_t *srv, int fd, int reactor_id) {
     r->busy++;
     eddy_ws_session_t *s = reg_find(r, fd);
     if (s) {
-        s->state = ST_CLOSED;
+        s->state = WSS_CLOSED;
         s->paused = 0;
         unregister(s);
         /* A close the engine reports synchronously from inside feed()
@@ -324,7 +339,8 @@ static eddy_ws_session_t *session_new(eddy_http_request_t *req, eddy_http_respon
     s->fd = resp->fd;
     if (o) s->o = *o;
     size_t max = s->o.max_message_size;
-    if (!max) max = eddy_server_config(s->srv)->package_max_length;
+    if (!max)
+        max = s->srv ? eddy_server_config(s->srv)->package_max_length : s->hs->popts.body_max_size;
     negotiate(s, req, ext);
     eddy_ws_limits_t lim = {.role = EDDY_WS_SERVER, .max_frame_size = max,
                             .max_message_size = max,
@@ -333,14 +349,40 @@ static eddy_ws_session_t *session_new(eddy_http_request_t *req, eddy_http_respon
     return s;
 }
 
+static void head_101(eddy_http_response_t *resp, const char *accept, eddy_buf_t *ext) {
+    eddy_http_response_status(resp, 101, NULL);
+    eddy_http_response_header(resp, "Upgrade", "websocket");
+    eddy_http_response_header(resp, "Connection", "Upgrade");
+    eddy_http_response_header(resp, "Sec-WebSocket-Accept", accept);
+    eddy_http_response_header(resp, "Sec-WebSocket-Version", "13");
+    if (ext->len) eddy_http_response_header(resp, "Sec-WebSocket-Extensions", ext->data);
+    eddy_buf_free(ext);
+}
+
+/* A coroutine HTTP server's connection: the session takes its socket
+ * before the 101 leaves, so that frames sent with the handshake reach it. */
+static int upgrade_co(eddy_ws_session_t *s, eddy_http_response_t *resp, const char *accept,
+                      eddy_buf_t *ext, eddy_ws_session_t **out) {
+    int rc = eddy__wss_co_attach(s, resp);
+    if (rc == 0) {
+        head_101(resp, accept, ext);
+        rc = eddy_http_response_end(resp, NULL, 0);
+    }
+    eddy_buf_free(ext);
+    if (rc < 0) {
+        eddy_ws_session_free(s);
+        return rc;
+    }
+    eddy__wss_co_started(s);
+    *out = s;
+    return 0;
+}
+
 int eddy_ws_session_upgrade(eddy_http_request_t *req, eddy_http_response_t *resp,
                             const eddy_ws_session_opts_t *o, eddy_ws_session_t **out) {
     char accept[EDDY_WS_ACCEPT_LEN + 1];
     *out = NULL;
     if (!eddy_http_response_writable(resp)) return EDDY_ESESSION_CLOSED;
-    /* Sessions ride the server engine's connections (send, pause, close
-     * by session id); an HTTP server without one is not served yet. */
-    if (!resp->hs->srv) return EDDY_EWRONG_OP;
     int rc = check(req, accept);
     if (rc < 0) {
         refuse(resp, rc);
@@ -349,19 +391,14 @@ int eddy_ws_session_upgrade(eddy_http_request_t *req, eddy_http_response_t *resp
     eddy_buf_t ext; /* the negotiated extension's response value */
     eddy_buf_init(&ext);
     eddy_ws_session_t *s = session_new(req, resp, o, &ext);
+    if (!s->srv) return upgrade_co(s, resp, accept, &ext, out);
     reg_t *r = reg_get(s->hs);
     /* Registered before the 101 leaves: its end hands the connection to
      * hook_upgrade, then the bytes the client sent early to hook_data. */
     s->reg = r;
     s->next = r->list;
     r->list = s;
-    eddy_http_response_status(resp, 101, NULL);
-    eddy_http_response_header(resp, "Upgrade", "websocket");
-    eddy_http_response_header(resp, "Connection", "Upgrade");
-    eddy_http_response_header(resp, "Sec-WebSocket-Accept", accept);
-    eddy_http_response_header(resp, "Sec-WebSocket-Version", "13");
-    if (ext.len) eddy_http_response_header(resp, "Sec-WebSocket-Extensions", ext.data);
-    eddy_buf_free(&ext);
+    head_101(resp, accept, &ext);
     r->busy++;
     rc = eddy_http_response_end(resp, NULL, 0);
     r->busy--;
@@ -389,20 +426,26 @@ static void pop(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
     s->qbytes -= q->m.len + sizeof(*q);
     *m = q->m; /* data moves to the caller */
     eddy_free(q);
-    if (s->paused && s->qbytes < QUEUE_MAX / 2 && s->state != ST_CLOSED &&
+    if (s->paused && s->qbytes < QUEUE_MAX / 2 && s->state != WSS_CLOSED &&
         eddy_server_resume(s->srv, s->fd) == 0)
         s->paused = 0;
 }
 
 int eddy_ws_session_recv(eddy_ws_session_t *s, eddy_ws_session_msg_t *m, int64_t timeout_ms) {
     memset(m, 0, sizeof(*m));
-    if (s->waiter) return EDDY_ECO_HAS_BEEN_BOUND;
+    if (s->waiter || s->reading) return EDDY_ECO_HAS_BEEN_BOUND;
+    int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)eddy_now_ms() + timeout_ms;
     for (;;) {
         if (s->head) {
             pop(s, m);
             return 0;
         }
-        if (s->state == ST_CLOSED) return EDDY_ESESSION_CLOSED;
+        if (s->state == WSS_CLOSED) return EDDY_ESESSION_CLOSED;
+        if (!s->srv) { /* a coroutine server's: read the socket here */
+            int rc = eddy__wss_co_fill(s, deadline);
+            if (rc < 0) return rc;
+            continue;
+        }
         eddy_wait_t w;
         memset(&w, 0, sizeof(w));
         w.data = s;
@@ -420,30 +463,40 @@ void eddy_ws_session_msg_release(eddy_ws_session_msg_t *m) {
 
 int eddy_ws_session_push(eddy_ws_session_t *s, int opcode, const void *data, size_t len,
                          int flags) {
-    if (s->state == ST_CLOSED) return EDDY_ESESSION_CLOSED;
-    if (s->state != ST_OPEN) return EDDY_EWS_UNCONNECTED;
+    if (s->state == WSS_CLOSED) return EDDY_ESESSION_CLOSED;
+    if (s->state != WSS_OPEN) return EDDY_EWS_UNCONNECTED;
     int is_data = opcode >= EDDY_WS_OP_CONTINUATION && opcode <= EDDY_WS_OP_BINARY;
     int control = opcode >= EDDY_WS_OP_CLOSE && opcode <= EDDY_WS_OP_PONG;
     if (!is_data && !control) return EDDY_EWS_BAD_OPCODE;
     /* Section 5.5: control frames are whole and short. */
     if (control && (len > EDDY_WS_MAX_CONTROL || !(flags & EDDY_WS_FLAG_FIN))) return EDDY_EINVAL;
     uint8_t fin = (flags & EDDY_WS_FLAG_FIN) ? EDDY_WS_FIN : 0;
-    eddy_buf_clear(&s->out);
+    int rc = tx_begin(s);
+    if (rc < 0) return rc;
+    if (s->state != WSS_OPEN) { /* closed while this push waited for its turn */
+        tx_end(s);
+        return s->state == WSS_CLOSED ? EDDY_ESESSION_CLOSED : EDDY_EWS_UNCONNECTED;
+    }
     /* Whole text/binary messages only: a compressed message is one deflate
      * run whose first frame carries RSV1 (RFC 7692 section 6.1). Without a
      * negotiated stream COMPRESS is ignored (RSV1 clear is always valid). */
     if ((flags & EDDY_WS_FLAG_COMPRESS) && s->deflate && fin &&
         (opcode == EDDY_WS_OP_TEXT || opcode == EDDY_WS_OP_BINARY)) {
         eddy_buf_clear(&s->zout);
-        int rc = eddy_ws_deflate_message(s->deflate, data, len, &s->zout);
-        if (rc < 0) return rc;
+        rc = eddy_ws_deflate_message(s->deflate, data, len, &s->zout);
+        if (rc < 0) {
+            tx_end(s);
+            return rc;
+        }
         eddy_ws_frame_write(&s->out, fin | EDDY_WS_RSV1, (uint8_t)opcode, s->zout.data,
                             s->zout.len, NULL);
     } else {
         eddy_ws_frame_write(&s->out, fin, (uint8_t)opcode, data, len, NULL);
     }
-    if (opcode == EDDY_WS_OP_CLOSE) s->state = ST_CLOSING; /* a close frame pushed by hand */
-    return eddy_server_send(s->srv, s->fd, s->out.data, s->out.len);
+    if (opcode == EDDY_WS_OP_CLOSE) s->state = WSS_CLOSING; /* a close frame pushed by hand */
+    rc = tx_send(s);
+    tx_end(s);
+    return rc;
 }
 
 int eddy_ws_session_ping(eddy_ws_session_t *s, const void *data, size_t len) {
@@ -451,24 +504,31 @@ int eddy_ws_session_ping(eddy_ws_session_t *s, const void *data, size_t len) {
 }
 
 int eddy_ws_session_close(eddy_ws_session_t *s, int code, const char *reason, size_t rl) {
-    if (s->state == ST_CLOSED) return EDDY_ESESSION_CLOSED;
+    if (s->state == WSS_CLOSED) return EDDY_ESESSION_CLOSED;
     if (code && (code < 0 || code > 0xffff || !eddy_ws_close_code_valid((unsigned)code)))
         return EDDY_EINVAL;
-    if (code && s->state == ST_OPEN) {
-        eddy_buf_clear(&s->out);
-        if (eddy_ws_close_write(&s->out, (uint16_t)code, reason, rl, NULL) < 0)
+    if (code && s->state == WSS_OPEN) {
+        int rc = tx_begin(s);
+        if (rc < 0) return rc;
+        if (eddy_ws_close_write(&s->out, (uint16_t)code, reason, rl, NULL) < 0) {
+            tx_end(s);
             return EDDY_EINVAL;
-        s->state = ST_CLOSING;
-        int rc = eddy_server_send(s->srv, s->fd, s->out.data, s->out.len);
-        return rc == 0 ? eddy_server_close_linger(s->srv, s->fd) : rc;
+        }
+        if (s->state == WSS_OPEN) { /* else closed while this waited: no frame */
+            s->state = WSS_CLOSING;
+            rc = tx_send(s);
+        }
+        tx_end(s);
+        if (rc < 0) return rc;
+        return s->state == WSS_CLOSED ? EDDY_ESESSION_CLOSED : tx_close(s, 1);
     }
-    s->state = ST_CLOSING;
-    return eddy_server_close(s->srv, s->fd);
+    s->state = WSS_CLOSING;
+    return tx_close(s, 0);
 }
 
 int eddy_ws_session_fd(const eddy_ws_session_t *s) { return s->fd; }
 
-int eddy_ws_session_is_open(const eddy_ws_session_t *s) { return s->state == ST_OPEN; }
+int eddy_ws_session_is_open(const eddy_ws_session_t *s) { return s->state == WSS_OPEN; }
 
 void eddy_ws_session_free(eddy_ws_session_t *s) {
     if (!s) return;
@@ -477,6 +537,7 @@ void eddy_ws_session_free(eddy_ws_session_t *s) {
         unregister(s);
         eddy_server_close(s->srv, s->fd);
     }
+    if (!s->srv) eddy__wss_co_release(s);
     while (s->head) {
         eddy_ws_session_msg_t m;
         pop(s, &m);
