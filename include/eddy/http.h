@@ -577,7 +577,11 @@ typedef struct {
 
 /* Set-Cookie attributes, as Swoole's Response::cookie() (PHP setcookie()
  * format: "name=value; expires=<date>; Max-Age=<n>; path=...; domain=...;
- * secure; HttpOnly; SameSite=..."). Strings may be NULL. */
+ * secure; HttpOnly; SameSite=...; Priority=...; Partitioned"). Strings may
+ * be NULL. Priority (Chrome's "Low", "Medium", "High") and Partitioned
+ * (CHIPS: a third-party cookie kept per top-level site; browsers want
+ * secure and SameSite=None with it) are Swoole 5's and 6's additions; as
+ * with samesite, the values are checked for forbidden bytes only. */
 typedef struct {
     const char *name;  /* required, no "=,; \t\r\n\013\014" */
     const char *value; /* url-encoded unless raw; NULL or "" deletes the cookie */
@@ -587,6 +591,8 @@ typedef struct {
     int secure;
     int httponly;
     const char *samesite; /* "Strict", "Lax", "None" */
+    const char *priority; /* "Low", "Medium", "High"; no ",; " SP, CTL */
+    int partitioned;
     int raw;              /* value sent as is (rawCookie); checked for CTL, ',', ';', SP */
 } eddy_http_cookie_t;
 
@@ -699,6 +705,65 @@ int eddy_http_response_end(eddy_http_response_t *resp, const void *data, size_t 
 int eddy_http_response_redirect(eddy_http_response_t *resp, const char *url, int status);
 /* 1 while the client is connected and the response not ended. */
 int eddy_http_response_writable(const eddy_http_response_t *resp);
+/* The session id the response goes to (Swoole's $response->fd). */
+int eddy_http_response_fd(const eddy_http_response_t *resp);
+
+/* Trailer fields (Swoole's Response::trailer()). HTTP/1.1 carries them in
+ * the trailer section after the last chunk (RFC 9112 7.1.2), so a response
+ * with trailers is sent chunked: by write() then end() as usual, and also
+ * when end() is the first call (its data as one chunk, then the last chunk
+ * and the fields). Before the head leaves, a "Trailer: <names>" header
+ * announces them (RFC 9110 6.6.2); fields set after the first write() are
+ * sent too, unannounced. Sets `name` (sent lower-cased, as Swoole does),
+ * replacing a field of that name; value NULL removes it. EDDY_EINVAL for a
+ * name that is not a token, CR/LF in value, or a field that frames or
+ * routes the message and may not be a trailer (RFC 9110 6.5.1:
+ * Content-Length, Transfer-Encoding, Trailer, Host, Content-Type,
+ * Content-Encoding, Content-Range, Connection, TE); EDDY_EWRONG_OP when
+ * the response cannot have a trailer section: an HTTP/1.0 request (no
+ * chunked coding), a HEAD request (no body), a body already framed by
+ * length; EDDY_ESESSION_CLOSED. A status set afterwards that has no body
+ * (1xx, 204, 304) sends no trailers either: there is no body to end. */
+int eddy_http_response_trailer(eddy_http_response_t *resp, const char *name, const char *value);
+
+/* Detach and create (Swoole's Response::detach() / Response::create()).
+ *
+ * eddy_http_response_detach() lets go of resp without sending anything:
+ * resp and its request are released (as by end(); temp files of an upload
+ * are unlinked), and the connection goes on as after a response on a
+ * persistent connection: the next request is read and handled, and the
+ * keep-alive timeout runs while it is idle. The answer to the detached
+ * request is written later by whoever holds the session id (a created
+ * response below, or eddy_server_send), from this process or another one.
+ * Nothing orders that answer with those of later (pipelined) requests;
+ * neither does Swoole. A request that asked to close keeps its connection
+ * open: the taker's response closes it if it says "Connection: close".
+ * 0, or EDDY_EWRONG_OP for a coroutine server's response (resp is then
+ * still the caller's). */
+int eddy_http_response_detach(eddy_http_response_t *resp);
+
+/* eddy_http_response_create() flags: what is known of the request. */
+#define EDDY_HTTP_CREATE_HTTP10 0x01 /* an HTTP/1.0 request: no chunks, close after write() */
+#define EDDY_HTTP_CREATE_CLOSE 0x02  /* close the connection after the response */
+
+/* A response to session fd not parsed by this process: in any worker or
+ * task worker of a running server, for a connection of any worker, usually
+ * a detached one. With flags 0 the request is taken to be HTTP/1.1 and
+ * persistent, as Swoole does: the head is "HTTP/1.1", with Date, Server,
+ * Content-Type (text/html unless set), "Connection: keep-alive" (said
+ * explicitly, since the client's version is unknown), and Content-Length
+ * from end() or chunked coding from write(). Nothing of the request is
+ * known: no compression (no Accept-Encoding), HEAD is not recognised (the
+ * body is sent). Every eddy_http_response_* call works on it as on a
+ * handler's response and end() releases it; sendfile() hands the whole
+ * file to eddy_server_send_path() (so it is bounded by
+ * socket_buffer_size). Sends to a session that has gone fail with
+ * EDDY_ESESSION_CLOSED / _NOT_EXIST, and writable() is 0 from then on.
+ * 0 and *out, or EDDY_EWRONG_OP (not a worker or task worker of a running
+ * server, or a coroutine server), EDDY_ESESSION_INVALID_ID (fd <= 0),
+ * EDDY_ESESSION_NOT_EXIST (no such connection now). */
+int eddy_http_response_create(eddy_http_response_t **out, eddy_http_server_t *hs, int fd,
+                              unsigned flags);
 /* Swoole's Response::sendfile(): sends length bytes of the file at path
  * from offset as the whole body (Content-Length), and ends the response.
  * offset 0 and length 0 send the whole file; length 0 means "to the end".
@@ -730,7 +795,9 @@ int eddy_http_response_sendfile(eddy_http_response_t *resp, const char *path, ui
  * regular file under document_root is answered by the server and never
  * reaches on_request; anything else (another method, a file that does not
  * exist, a directory without an index file) goes to on_request, as in
- * Swoole. With static_handler_locations set, only paths starting with one
+ * Swoole; so does a request to switch protocols (Connection: upgrade with
+ * an Upgrade header: a WebSocket handshake to "/" is not answered with
+ * the index file). With static_handler_locations set, only paths starting with one
  * of those prefixes ("/static", "/app/images") are looked up, and a
  * missing file under one is answered 404 by the server (Swoole's rule).
  * A directory is served by the first of http_index_files it holds (e.g.

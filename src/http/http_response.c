@@ -117,7 +117,8 @@ int eddy_http_response_cookie(eddy_http_response_t *r, const eddy_http_cookie_t 
     if (rc) return rc;
     if (!c->name || !*c->name || has_bytes(c->name, COOKIE_BAD_NAME) ||
         has_bytes(c->path, COOKIE_BAD_ATTR) || has_bytes(c->domain, COOKIE_BAD_ATTR) ||
-        has_bytes(c->samesite, COOKIE_BAD_ATTR) || (c->raw && has_bytes(c->value, COOKIE_BAD_ATTR)))
+        has_bytes(c->samesite, COOKIE_BAD_ATTR) || has_bytes(c->priority, COOKIE_BAD_ATTR) ||
+        (c->raw && has_bytes(c->value, COOKIE_BAD_ATTR)))
         return EDDY_EINVAL;
     eddy_buf_t line;
     eddy_buf_init(&line);
@@ -139,6 +140,8 @@ int eddy_http_response_cookie(eddy_http_response_t *r, const eddy_http_cookie_t 
     if (c->secure) eddy_buf_appendf(&line, "; secure");
     if (c->httponly) eddy_buf_appendf(&line, "; HttpOnly");
     if (c->samesite && *c->samesite) eddy_buf_appendf(&line, "; SameSite=%s", c->samesite);
+    if (c->priority && *c->priority) eddy_buf_appendf(&line, "; Priority=%s", c->priority);
+    if (c->partitioned) eddy_buf_appendf(&line, "; Partitioned");
     push_header(r, "Set-Cookie", line.data);
     eddy_buf_free(&line);
     return 0;
@@ -151,7 +154,8 @@ static int no_body_status(int s) { return s / 100 == 1 || s == 204 || s == 304; 
 static unsigned conn_flags(const eddy_http_response_t *r, int keep) {
     const eddy_http_request_t *req = &X_OF(r)->req;
     if (!keep) return EDDY_HTTP_RESP_CLOSE;
-    return req->version_minor == 0 ? EDDY_HTTP_RESP_KEEP_ALIVE : 0;
+    /* A created response does not know the request's version: say it. */
+    return req->version_minor == 0 || r->created ? EDDY_HTTP_RESP_KEEP_ALIVE : 0;
 }
 
 static int keep_alive(const eddy_http_response_t *r) {
@@ -187,6 +191,8 @@ static int send_out(eddy_http_response_t *r, const void *extra, size_t extra_len
     eddy_http_server_t *hs = r->hs;
     int rc = eddy__hs_send(hs, r->conn, r->fd, hs->out.data, hs->out.len);
     if (rc == 0 && extra_len) rc = eddy__hs_send(hs, r->conn, r->fd, extra, extra_len);
+    /* No on_close reaches a created response: a refused send tells it. */
+    if (r->created && (rc == EDDY_ESESSION_CLOSED || rc == EDDY_ESESSION_NOT_EXIST)) r->conn = NULL;
     return rc;
 }
 
@@ -225,7 +231,9 @@ int eddy_http_response_write(eddy_http_response_t *r, const void *data, size_t l
         int http10 = X_OF(r)->req.version_minor == 0;
         if (http10) r->close = 1;
         eddy__hs_compress_stream(r); /* before the head: it may add Content-Encoding */
-        int rc = build_head(r, http10 ? EDDY_HTTP_LENGTH_NONE : EDDY_HTTP_LENGTH_CHUNKED,
+        int rc = http10 ? 0 : eddy__hs_trailer_announce(r);
+        if (rc == 0)
+            rc = build_head(r, http10 ? EDDY_HTTP_LENGTH_NONE : EDDY_HTTP_LENGTH_CHUNKED,
                             keep_alive(r));
         if (rc < 0) return rc;
         r->head_sent = 1;
@@ -246,31 +254,26 @@ int eddy_http_response_write(eddy_http_response_t *r, const void *data, size_t l
 }
 
 int eddy_http_response_end(eddy_http_response_t *r, const void *data, size_t len) {
-    hs_exchange_t *x = X_OF(r);
     eddy_http_server_t *hs = r->hs;
     int rc, keep = keep_alive(r);
     if (!r->conn) {
         rc = EDDY_ESESSION_CLOSED;
-    } else if (!r->head_sent) {
+    } else if (!r->head_sent && !eddy__hs_trailer_stream(r)) {
         rc = send_whole(r, data, len, keep);
     } else {
         rc = eddy_http_response_write(r, data, len);
         if (rc == 0 && r->chunked && !r->is_head) {
             eddy_buf_clear(&hs->out);
             if (r->z) rc = eddy__hs_compress_write(r, NULL, 0, 1); /* the stream's end */
-            eddy_http_chunk_end(&hs->out);
+            eddy__hs_trailer_end(r, &hs->out); /* the last chunk, trailers if any */
             if (rc == 0) rc = send_out(r, NULL, 0);
         }
         keep = keep_alive(r);
     }
     /* The send may have found the client gone (on_close ran: conn NULL). */
-    hs_conn_t *c = r->conn;
-    if (!c) {
-        eddy__hs_exchange_put(hs, x);
-        return rc ? rc : EDDY_ESESSION_CLOSED;
-    }
-    eddy__hs_finish(hs, c, rc == 0 && keep);
-    return rc;
+    int gone = r->conn == NULL;
+    eddy__hs_response_done(r, rc == 0 && keep);
+    return gone && rc == 0 ? EDDY_ESESSION_CLOSED : rc;
 }
 
 int eddy_http_response_redirect(eddy_http_response_t *r, const char *url, int status) {

@@ -95,6 +95,8 @@ hs_exchange_t *eddy__hs_exchange_get(eddy_http_server_t *hs) {
     x->resp.head_sent = x->resp.chunked = x->resp.close = 0;
     x->resp.is_head = x->resp.has_ctype = 0;
     x->resp.compress = -1; /* follow the server's http_compression */
+    x->resp.ntrl = 0;
+    x->resp.created = 0;
     return x;
 }
 
@@ -104,6 +106,7 @@ static void exchange_free(hs_exchange_t *x) {
     eddy_buf_free(&x->resp.strs);
     for (int k = 0; k < 3; k++) eddy_free(x->params[k]);
     eddy_free(x->resp.hdrs);
+    eddy_free(x->resp.trl);
     eddy_free(x);
 }
 

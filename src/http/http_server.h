@@ -54,6 +54,13 @@ struct eddy_http_response_s {
     signed char compress;      /* -1: the server's switch; 0 / 1: eddy_http_response_compress */
     unsigned char enc;         /* EDDY_HTTP_ENC_* of the body being sent */
     eddy_http_compressor_t *z; /* streamed body's encoder, owned; NULL if none */
+    /* response_trailer.c: trailer fields, offsets into strs like hdrs */
+    hs_hdr_t *trl;
+    size_t ntrl, trl_cap;
+    /* response_detach.c: made by eddy_http_response_create() for a session
+     * this worker may not read; conn is then a placeholder, never a real
+     * connection, and no connection state follows the response's end. */
+    unsigned created : 1;
 };
 
 /* A request and its response: taken when a head is parsed, given back
@@ -211,6 +218,27 @@ int eddy__hs_response_head(eddy_http_response_t *r, int64_t length, int *keep);
 int eddy__hs_file_send(eddy_http_response_t *r, int fd, uint64_t off, uint64_t len);
 /* Stops a file body (the exchange is being released). */
 void eddy__hs_file_release(hs_exchange_t *x);
+
+/* response_trailer.c */
+/* Live trailer fields of r. */
+size_t eddy__hs_trailer_count(const eddy_http_response_t *r);
+/* 1 when end() must stream r (chunked) to carry its trailers: there are
+ * some and the status may have a body. */
+int eddy__hs_trailer_stream(const eddy_http_response_t *r);
+/* Before a chunked head: "Trailer: <names>" announces them. 0 or error. */
+int eddy__hs_trailer_announce(eddy_http_response_t *r);
+/* Appends the last chunk: "0\r\n", the trailer fields, "\r\n". */
+void eddy__hs_trailer_end(const eddy_http_response_t *r, eddy_buf_t *out);
+
+/* response_detach.c */
+/* The response ended (its bytes sent, or not: rc): hands the exchange
+ * back, and for a connection of this worker goes on with it (keep) or
+ * closes it. Every end path of a response comes here. */
+void eddy__hs_response_done(eddy_http_response_t *r, int keep);
+/* sendfile() of a created response: head and file with
+ * eddy_server_send_path(), then done. */
+int eddy__hs_created_sendfile(eddy_http_response_t *r, const char *path, uint64_t off,
+                              uint64_t len);
 
 /* static.c */
 int eddy__hs_static_new(eddy_http_server_t *hs, const eddy_http_server_opts_t *o);

@@ -255,5 +255,9 @@ int eddy_http_response_sendfile(eddy_http_response_t *r, const char *path, uint6
     }
     if (length == 0) length = size - offset;
     if (!r->has_ctype) eddy_http_response_header(r, "Content-Type", eddy_http_mime_type(path));
+    if (r->created) { /* another worker's connection, maybe: no pacing here */
+        close(fd);
+        return eddy__hs_created_sendfile(r, path, offset, length);
+    }
     return eddy__hs_file_send(r, fd, offset, length);
 }

@@ -384,6 +384,9 @@ int eddy__hs_static(eddy_http_server_t *hs, hs_exchange_t *x) {
     const eddy_http_request_t *req = &x->req;
     int get = req->method_len == 3 && memcmp(req->method, "GET", 3) == 0;
     if (!get && !x->resp.is_head) return 0;
+    /* A protocol switch (a WebSocket handshake to "/" with an index file
+     * there) is for the handler or the WebSocket server, not a file. */
+    if ((req->flags & EDDY_HTTP_UPGRADE) && eddy_http_find_header(req, "upgrade", 7)) return 0;
     char path[PATH_MAX], chosen[PATH_MAX];
     int in_loc = 0, fd = -1;
     int rc = build_path(hs->st, req, path, &in_loc);

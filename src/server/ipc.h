@@ -105,6 +105,12 @@ void eddy__ipc_free(eddy_server_t *srv);
 /* 1 if session belongs to another event worker (forwarded over the IPC). */
 int eddy__ipc_remote(const eddy_server_t *srv, int session);
 int eddy__ipc_forward(eddy_server_t *srv, int type, int session, const void *data, size_t len);
+/* PROCESS mode, in a task worker, which has no channel to the reactor
+ * threads: hands a send (EDDY__FRAME_SEND) or close of session to an event
+ * worker, which does it. The same worker for every frame of a session, so
+ * that its sends leave in order. 0 once queued, or an error. */
+int eddy__ipc_forward_process(eddy_server_t *srv, int type, int session, const void *data,
+                              size_t len);
 /* Asks the owner of session (another worker) for its client info, waiting
  * up to EDDY__QUERY_MS; info may be NULL (exists). 0, a session error,
  * EDDY_ETIMEDOUT or EDDY_EPIPE. */

@@ -326,10 +326,19 @@ static eddy__session_t *lookup(eddy_server_t *srv, int session, int *err) {
     return *err ? NULL : e;
 }
 
+/* A task worker has no channel to the reactors (wout is NULL there). */
+static int in_task_worker(const eddy_server_t *srv) {
+    return srv->worker_id >= (int)srv->cfg.worker_num;
+}
+
 int eddy__pworker_send(eddy_server_t *srv, int session, const void *data, size_t len) {
     int err;
     eddy__session_t *e = lookup(srv, session, &err);
     if (!e) return err;
+    if (in_task_worker(srv)) {
+        if (len == 0) return 0;
+        return eddy__ipc_forward_process(srv, EDDY__FRAME_SEND, session, data, len);
+    }
     if (len > srv->cfg.buffer_output_size) {
         eddy_log_warn("server: send of %zu bytes over buffer_output_size=%u", len,
                       srv->cfg.buffer_output_size);
@@ -343,6 +352,7 @@ int eddy__pworker_close(eddy_server_t *srv, int session, int linger) {
     int err;
     eddy__session_t *e = lookup(srv, session, &err);
     if (!e) return err;
+    if (in_task_worker(srv)) return eddy__ipc_forward_process(srv, EDDY__FRAME_CLOSE, session, NULL, 0);
     atomic_store_explicit(&e->server_closed, 1, memory_order_release); /* later data: 1007 */
     return send_record(srv, e->reactor, linger ? MSG_LINGER : MSG_CLOSE, session, NULL, 0);
 }

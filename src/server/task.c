@@ -207,6 +207,10 @@ static void on_result(eddy_server_t *srv, const eddy__frame_t *h, const char *pa
  * 1007; the sender was told 0 when it queued the frame. */
 static void forwarded_send(eddy_server_t *srv, const eddy__frame_t *h, const char *payload) {
     int err;
+    if (srv->mode == EDDY_SERVER_PROCESS) { /* from a task worker: the shared table decides */
+        eddy_server_send(srv, h->id, payload, h->len);
+        return;
+    }
     eddy__worker_conn(srv, h->id, &err);
     if (err == EDDY_ESESSION_NOT_EXIST || err == EDDY_ESESSION_CLOSED) {
         eddy_log(EDDY_LOG_NOTICE,
@@ -494,13 +498,25 @@ int eddy__ipc_remote(const eddy_server_t *srv, int session) {
            owner < (int)srv->cfg.worker_num;
 }
 
-int eddy__ipc_forward(eddy_server_t *srv, int type, int session, const void *data, size_t len) {
+static int forward_to(eddy_server_t *srv, int type, int dst, int session, const void *data,
+                      size_t len) {
     if (len > srv->cfg.buffer_output_size) {
         eddy_log_warn("server: send of %zu bytes over buffer_output_size=%u", len,
                       srv->cfg.buffer_output_size);
         return EDDY_EOUTPUT_BUFFER_OVERFLOW;
     }
-    return send_frame(srv, type, eddy__session_worker(srv, session), session, 0, data, len);
+    return send_frame(srv, type, dst, session, 0, data, len);
+}
+
+int eddy__ipc_forward(eddy_server_t *srv, int type, int session, const void *data, size_t len) {
+    return forward_to(srv, type, eddy__session_worker(srv, session), session, data, len);
+}
+
+int eddy__ipc_forward_process(eddy_server_t *srv, int type, int session, const void *data,
+                              size_t len) {
+    if (!srv->ipc || !is_task_worker(srv)) return EDDY_EWRONG_OP;
+    int dst = (int)((unsigned)session % srv->cfg.worker_num);
+    return forward_to(srv, type, dst, session, data, len);
 }
 
 int eddy_server_reload_ex(eddy_server_t *srv, int only_task_workers) {
