@@ -417,6 +417,13 @@ typedef struct {
      * passed through). eddy_ws_server_of(srv) finds the WebSocket server. */
     const eddy_server_events_t *events;
     size_t header_max_size; /* handshake / request head; 0: 8 KiB */
+    /* The HTTP server's options (a WebSocket server is an HTTP server, as
+     * Swoole\WebSocket\Server extends Swoole\Http\Server): static files,
+     * compression, uploads, timeouts... apply to its plain requests as to
+     * an eddy_http_server_t's. Copied as eddy_http_server_new() copies
+     * them; its on_request, data and events are ignored (the ones above
+     * are used), and header_max_size above wins when set. NULL: defaults. */
+    const eddy_http_server_opts_t *http;
     /* Swoole's options. */
     int compression;         /* websocket_compression: negotiate permessage-deflate */
     int open_ping_frame;     /* open_websocket_ping_frame */

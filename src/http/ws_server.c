@@ -135,6 +135,7 @@ int eddy_ws_server_new(eddy_ws_server_t **out, eddy_server_t *srv,
     eddy_ws_server_t *ws = eddy_calloc(1, sizeof(*ws));
     ws->srv = srv;
     ws->o = *opts;
+    ws->o.http = NULL; /* read by eddy_ws_server_new only: not kept */
     if (opts->subprotocol) ws->subprotocol = eddy_strdup(opts->subprotocol);
     ws->o.subprotocol = ws->subprotocol;
     if (opts->events) ws->user = *opts->events;
@@ -146,8 +147,12 @@ int eddy_ws_server_new(eddy_ws_server_t **out, eddy_server_t *srv,
     eddy_server_events_t ev = ws->user;
     ev.on_close = on_close;
     ev.on_worker_start = on_worker_start;
-    eddy_http_server_opts_t ho = {.on_request = on_request, .data = ws, .events = &ev,
-                                  .header_max_size = opts->header_max_size};
+    eddy_http_server_opts_t ho = {0};
+    if (opts->http) ho = *opts->http;
+    ho.on_request = on_request;
+    ho.data = ws;
+    ho.events = &ev;
+    if (opts->header_max_size) ho.header_max_size = opts->header_max_size;
     /* The table first: once the HTTP server exists, srv's events point at
      * it, and a failure after that would leave them dangling. */
     int rc = eddy__ws_table_init(ws);
