@@ -18,6 +18,11 @@
  * set() takes package_max_length and the HTTP options of php_http_options.c
  * that apply to this server (compression, upload_tmp_dir,
  * upload_max_filesize, keepalive_timeout); it applies them at start().
+ * The WebSocket ones (websocket_compression, open_websocket_ping_frame,
+ * open_websocket_pong_frame) go on each Response for its upgrade()
+ * (php_http_response_ws.c): a handler's $response->upgrade() makes it
+ * Swoole's coroutine WebSocket server. open_websocket_close_frame is taken
+ * and changes nothing: recv() always returns the peer's CloseFrame here.
  */
 #include <stdint.h>
 #include <string.h>
@@ -51,6 +56,7 @@ typedef struct php_co_http_s {
     zend_long package_max_length; /* 0: the engine's default (2 MiB) */
     route_t *routes;
     bool running;
+    unsigned ws_opts; /* PHP_HTTP_WS_PING_FRAME / _PONG_FRAME from set() */
     zend_object std;
 } php_co_http_t;
 
@@ -118,6 +124,14 @@ static void set_peer(zval *zreq, eddy_http_request_t *req, php_co_http_t *s) {
     add_assoc_string(sv, "remote_addr", ip);
 }
 
+/* What the Response's upgrade() negotiates and delivers. */
+static void set_ws_options(zval *zresp, const php_co_http_t *s) {
+    php_http_response_t *r =
+        (php_http_response_t *) ((char *) Z_OBJ_P(zresp) - XtOffsetOf(php_http_response_t, std));
+    r->ws_co = PHP_HTTP_WS_CO | s->ws_opts |
+               (s->opts.websocket_compression ? PHP_HTTP_WS_COMPRESSION : 0);
+}
+
 /* The engine's handler for one pattern: runs the PHP callable with a
  * Request and a Response, in the connection's coroutine. */
 static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, void *data) {
@@ -128,6 +142,7 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     php_http_request_new(req, &args[0]);
     php_http_co_options = NULL;
     php_http_response_new(req, resp, &args[0], &args[1]);
+    set_ws_options(&args[1], r->srv);
     set_peer(&args[0], req, r->srv);
     ZVAL_COPY(&fn, &r->fn); /* handle() may replace it while this runs */
     ZVAL_UNDEF(&rv);
@@ -257,6 +272,12 @@ PHP_METHOD(Swoole_Coroutine_Http_Server, set) {
             } else {
                 s->package_max_length = n;
             }
+        } else if (zend_string_equals_literal(key, "open_websocket_ping_frame")) {
+            s->ws_opts = (s->ws_opts & ~PHP_HTTP_WS_PING_FRAME) |
+                         (zend_is_true(v) ? PHP_HTTP_WS_PING_FRAME : 0);
+        } else if (zend_string_equals_literal(key, "open_websocket_pong_frame")) {
+            s->ws_opts = (s->ws_opts & ~PHP_HTTP_WS_PONG_FRAME) |
+                         (zend_is_true(v) ? PHP_HTTP_WS_PONG_FRAME : 0);
         } else {
             php_http_option(&s->opts, key, v); /* the others are kept in $settings only */
         }

@@ -24,8 +24,16 @@ typedef struct {
     php_http_request_t *request; /* its Request object, not counted; NULL once freed */
     bool status_set;             /* status() was called: no 500 at free */
     void *ws; /* eddy_ws_session_t after upgrade() (php_http_response_ws.c); owned */
+    /* A Coroutine\Http\Server's response: PHP_HTTP_WS_CO and that server's
+     * WebSocket options of set(), for upgrade(); 0 for Http\Server's. */
+    unsigned ws_co;
     zend_object std;
 } php_http_response_t;
+
+#define PHP_HTTP_WS_CO 0x01          /* ws_co is set */
+#define PHP_HTTP_WS_COMPRESSION 0x02 /* websocket_compression */
+#define PHP_HTTP_WS_PING_FRAME 0x04  /* open_websocket_ping_frame */
+#define PHP_HTTP_WS_PONG_FRAME 0x08  /* open_websocket_pong_frame */
 
 struct php_http_request_s {
     php_http_response_t *response; /* not counted; NULL once freed */
@@ -46,6 +54,8 @@ void php_http_response_new(eddy_http_request_t *req, eddy_http_response_t *resp,
 
 /* Frees the WebSocket session of an upgraded response (php_http_response_ws.c). */
 void php_http_response_ws_free(php_http_response_t *r);
+/* true while an upgraded response's WebSocket is open (isWritable()). */
+bool php_http_response_ws_open(const php_http_response_t *r);
 
 /* Gives the pair to each other and builds $request->server (which needs
  * the connection's addresses). */

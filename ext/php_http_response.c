@@ -387,7 +387,8 @@ PHP_METHOD(Swoole_Http_Response, isWritable) {
     php_http_response_t *r = THIS_RESPONSE();
 
     ZEND_PARSE_PARAMETERS_NONE();
-    RETURN_BOOL(r->resp && eddy_http_response_writable(r->resp));
+    /* After upgrade(): while the WebSocket is open (push() can still send). */
+    RETURN_BOOL((r->resp && eddy_http_response_writable(r->resp)) || php_http_response_ws_open(r));
 }
 
 /* ---- registration ----------------------------------------------------------------- */

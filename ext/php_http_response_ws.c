@@ -11,6 +11,13 @@
  * response ended, as in Swoole. With set(['websocket_compression' =>
  * true]) upgrade() accepts permessage-deflate when the client offers it;
  * push() deflates with SWOOLE_WEBSOCKET_FLAG_COMPRESS then.
+ *
+ * On a Coroutine\Http\Server (r->ws_co) the options are that server's
+ * set(): websocket_compression, open_websocket_ping_frame and
+ * open_websocket_pong_frame (recv() returns pings, unanswered, and
+ * pongs). There recv() reads the socket itself and push() writes it, so
+ * push(), ping() and close() may suspend their coroutine too (a slow
+ * client; pushes of several coroutines to one connection take turns).
  */
 #include "php_swoole.h"
 #include "php_coio.h"
@@ -48,6 +55,23 @@ static bool ws_result(int rc) {
     return false;
 }
 
+bool php_http_response_ws_open(const php_http_response_t *r) {
+    return r->ws && eddy_ws_session_is_open(r->ws);
+}
+
+/* The session options of set(): the coroutine server's, recorded on the
+ * response, or the running Http\Server's. */
+static void ws_options(const php_http_response_t *r, eddy_ws_session_opts_t *o) {
+    memset(o, 0, sizeof(*o));
+    if (r->ws_co & PHP_HTTP_WS_CO) {
+        o->compression = (r->ws_co & PHP_HTTP_WS_COMPRESSION) != 0;
+        o->open_ping_frame = (r->ws_co & PHP_HTTP_WS_PING_FRAME) != 0;
+        o->open_pong_frame = (r->ws_co & PHP_HTTP_WS_PONG_FRAME) != 0;
+    } else {
+        o->compression = php_http_websocket_compression();
+    }
+}
+
 void php_http_response_ws_free(php_http_response_t *r) {
     if (r->ws) {
         eddy_ws_session_free(r->ws); /* closes the connection if still open */
@@ -69,8 +93,9 @@ PHP_METHOD(Swoole_Http_Response, upgrade) {
                          "http response is unavailable (maybe it has been ended or detached)");
         RETURN_FALSE;
     }
-    eddy_ws_session_opts_t o = {.compression = php_http_websocket_compression()};
-    rc = eddy_ws_session_upgrade(r->req, r->resp, &o, &s);
+    eddy_ws_session_opts_t o;
+    ws_options(r, &o);
+    rc = eddy_ws_session_upgrade(r->req, r->resp, &o, &s); /* a coroutine server's may yield */
     if (rc == 0 || rc == EDDY_EWS_HANDSHAKE_FAILED) {
         /* The engine ended the response: 101, or 400 for a request that is
          * no handshake. */
@@ -80,15 +105,11 @@ PHP_METHOD(Swoole_Http_Response, upgrade) {
             php_http_request_done(r->request);
         }
     }
-    if (rc < 0) {
-        php_swoole_check(rc);
-        if (rc == EDDY_EWRONG_OP) {
-            php_error_docref(NULL, E_WARNING, "this server does not support protocol upgrade");
-        }
-        RETURN_FALSE;
+    r->ws = s; /* NULL on failure */
+    if (!php_coro_after_switch()) {
+        RETURN_THROWS();
     }
-    r->ws = s;
-    RETURN_TRUE;
+    RETURN_BOOL(php_swoole_check(rc) >= 0);
 }
 
 PHP_METHOD(Swoole_Http_Response, push) {
@@ -115,6 +136,9 @@ PHP_METHOD(Swoole_Http_Response, push) {
     }
     rc = eddy_ws_session_push(s, (int) opcode, ZSTR_VAL(payload), ZSTR_LEN(payload), (int) flags);
     zend_string_release(payload);
+    if (!php_coro_after_switch()) {
+        RETURN_THROWS();
+    }
     RETURN_BOOL(ws_result(rc));
 }
 
@@ -157,12 +181,17 @@ PHP_METHOD(Swoole_Http_Response, recv) {
 PHP_METHOD(Swoole_Http_Response, ping) {
     php_http_response_t *r = from_this(ZEND_THIS);
     eddy_ws_session_t *s;
+    int rc;
 
     ZEND_PARSE_PARAMETERS_NONE();
     if (!(s = session_of(r, ZEND_THIS))) {
         RETURN_FALSE;
     }
-    RETURN_BOOL(ws_result(eddy_ws_session_ping(s, NULL, 0)));
+    rc = eddy_ws_session_ping(s, NULL, 0);
+    if (!php_coro_after_switch()) {
+        RETURN_THROWS();
+    }
+    RETURN_BOOL(ws_result(rc));
 }
 
 PHP_METHOD(Swoole_Http_Response, close) {
@@ -172,7 +201,11 @@ PHP_METHOD(Swoole_Http_Response, close) {
     ZEND_PARSE_PARAMETERS_NONE();
     if (r->ws) {
         /* As Swoole: no close frame (push a CloseFrame first for a clean one). */
-        RETURN_BOOL(ws_result(eddy_ws_session_close(r->ws, 0, NULL, 0)));
+        int rc = eddy_ws_session_close(r->ws, 0, NULL, 0); /* may switch (coroutine server) */
+        if (!php_coro_after_switch()) {
+            RETURN_THROWS();
+        }
+        RETURN_BOOL(ws_result(rc));
     }
     if (!r->resp) {
         php_error_docref(NULL, E_WARNING,
