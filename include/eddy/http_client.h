@@ -43,6 +43,11 @@
  *    (ECONNREFUSED, ETIMEDOUT, ECONNRESET, EPROTO...) and errmsg its text.
  *  - One request at a time per client: a second coroutine using the same
  *    client while a call is in progress gets EDDY_ECO_HAS_BEEN_BOUND.
+ *  - HTTPS: with a TLS context (eddy_http_client_set_tls) each new
+ *    connection runs the TLS handshake (under the connect timeout) before
+ *    the request; a failed handshake is a connect failure whose errcode is
+ *    the positive SW_ERROR_SSL_* code and errmsg OpenSSL's reason. The Host
+ *    header then leaves out ":443".
  *
  * WebSocket: eddy_http_client_upgrade() sends the handshake (offering
  * permessage-deflate when opts.websocket_compression) and checks the 101
@@ -61,6 +66,7 @@
 
 #include "eddy/base.h"
 #include "eddy/http.h"
+#include "eddy/tls.h"
 
 /* ---- constants --------------------------------------------------------- */
 
@@ -144,6 +150,11 @@ void eddy_http_client_opts_init(eddy_http_client_opts_t *o);
  * (copied). No I/O happens here. Free with eddy_http_client_free(). */
 eddy_http_client_t *eddy_http_client_new(const char *host, int port,
                                          const eddy_http_client_opts_t *opts);
+/* HTTPS from the next connection on: the client takes its own reference
+ * on ctx (a client-side context, eddy_tls_ctx_new) and copies host_name,
+ * the SNI and verification name (NULL: the client's host). A NULL ctx
+ * turns TLS off again. */
+void eddy_http_client_set_tls(eddy_http_client_t *c, eddy_tls_ctx_t *ctx, const char *host_name);
 /* Replaces the options (applied to the connection from the next call). */
 void eddy_http_client_set_opts(eddy_http_client_t *c, const eddy_http_client_opts_t *opts);
 /* Closes the connection (if any) and releases everything. Must not be

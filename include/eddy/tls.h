@@ -71,6 +71,7 @@ typedef struct eddy_tls_ctx_s eddy_tls_ctx_t; /* opaque, reference counted */
 typedef struct {
     const char *protocol; /* "TLSv1.3" ... */
     const char *cipher;   /* "TLS_AES_256_GCM_SHA384" ... */
+    const char *cipher_version; /* the protocol the cipher belongs to */
     int cipher_bits;
     const char *alpn; /* selected protocol, not NUL-terminated; NULL if none */
     size_t alpn_len;
@@ -85,6 +86,8 @@ void eddy_tls_opts_init(eddy_tls_opts_t *o);
  * and OpenSSL's reason in errbuf[errlen] (either may be NULL/0). */
 eddy_tls_ctx_t *eddy_tls_ctx_new(const eddy_tls_opts_t *o, int server, int *err, char *errbuf,
                                  size_t errlen);
+/* One more reference for the caller (another owner); returns ctx. */
+eddy_tls_ctx_t *eddy_tls_ctx_ref(eddy_tls_ctx_t *ctx);
 /* Drops the caller's reference; sockets attached keep theirs. NULL is a no-op. */
 void eddy_tls_ctx_free(eddy_tls_ctx_t *ctx);
 

@@ -42,6 +42,13 @@ eddy_http_client_t *eddy_http_client_new(const char *host, int port,
     return c;
 }
 
+void eddy_http_client_set_tls(eddy_http_client_t *c, eddy_tls_ctx_t *ctx, const char *host_name) {
+    eddy_tls_ctx_free(c->tls);
+    eddy_free(c->tls_host);
+    c->tls = ctx ? eddy_tls_ctx_ref(ctx) : NULL;
+    c->tls_host = host_name ? eddy_strdup(host_name) : NULL;
+}
+
 void eddy_http_client_set_opts(eddy_http_client_t *c, const eddy_http_client_opts_t *opts) {
     c->o = *opts;
 }
@@ -70,6 +77,7 @@ void eddy_http_client_free(eddy_http_client_t *c) {
     eddy_buf_free(&c->out);
     eddy_buf_free(&c->ws_msg);
     eddy_buf_free(&c->ws_frame);
+    eddy_http_client_set_tls(c, NULL, NULL);
     eddy_free(c->host);
     eddy_free(c);
 }
@@ -91,6 +99,19 @@ void eddy__hc_fail(eddy_http_client_t *c, int status, int err, const char *what)
 static int errno_of(ssize_t rc) { return rc < 0 ? (int)-rc : ECONNRESET; }
 
 /* ---- connection ------------------------------------------------------------ */
+
+/* The handshake on a fresh connection; on failure the socket is closed
+ * and the reason (OpenSSL's words) kept as errmsg. */
+static int start_tls(eddy_http_client_t *c, eddy_socket_t *s) {
+    int rc = eddy_socket_tls_attach(s, c->tls, c->tls_host ? c->tls_host : c->host);
+    if (rc == 0) rc = eddy_socket_tls_handshake(s, c->o.connect_timeout_ms);
+    if (rc < 0) {
+        eddy__hc_fail(c, EDDY_HTTP_CLIENT_CONNECT_FAILED, -rc, "tls");
+        snprintf(c->errmsg, sizeof(c->errmsg), "%s", eddy_socket_errmsg(s));
+        eddy_socket_close(s);
+    }
+    return rc;
+}
 
 static int connect_now(eddy_http_client_t *c) {
     int err = 0;
@@ -114,6 +135,7 @@ static int connect_now(eddy_http_client_t *c) {
     }
     int one = 1;
     eddy_socket_setopt(s, 6 /* IPPROTO_TCP */, 1 /* TCP_NODELAY */, &one, sizeof(one));
+    if (c->tls && (rc = start_tls(c, s)) < 0) return rc;
     c->sock = s;
     c->connections++;
     eddy_buf_clear(&c->in);
@@ -273,7 +295,7 @@ static void write_head(eddy_http_client_t *c, const eddy_http_client_request_t *
     if (!user_has(r, "host")) {
         int v6 = strchr(c->host, ':') != NULL;
         eddy_buf_appendf(o, "Host: %s%s%s", v6 ? "[" : "", c->host, v6 ? "]" : "");
-        if (c->port != 80) eddy_buf_appendf(o, ":%d", c->port);
+        if (c->port != (c->tls ? 443 : 80)) eddy_buf_appendf(o, ":%d", c->port);
         eddy_buf_append(o, "\r\n", 2);
     }
     if (!user_has(r, "connection"))

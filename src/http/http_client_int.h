@@ -23,6 +23,8 @@ struct eddy_http_client_s {
     char *host; /* owned */
     int port;
     eddy_http_client_opts_t o;
+    eddy_tls_ctx_t *tls; /* one reference, or NULL for plain HTTP */
+    char *tls_host;      /* owned, or NULL: host */
     /* connection */
     eddy_socket_t *sock; /* NULL when not connected */
     unsigned connections;

@@ -217,6 +217,11 @@ eddy_tls_ctx_t *eddy_tls_ctx_new(const eddy_tls_opts_t *o, int server, int *err,
     return NULL;
 }
 
+eddy_tls_ctx_t *eddy_tls_ctx_ref(eddy_tls_ctx_t *c) {
+    c->refs++;
+    return c;
+}
+
 void eddy_tls_ctx_free(eddy_tls_ctx_t *c) {
     if (!c || --c->refs) return;
     SSL_CTX_free(c->ssl_ctx);
@@ -393,6 +398,7 @@ int eddy_socket_tls_info(const eddy_socket_t *s, eddy_tls_info_t *info) {
     unsigned alen = 0;
     info->protocol = SSL_get_version(ssl);
     info->cipher = c ? SSL_CIPHER_get_name(c) : "";
+    info->cipher_version = c ? SSL_CIPHER_get_version(c) : "";
     info->cipher_bits = c ? SSL_CIPHER_get_bits(c, NULL) : 0;
     SSL_get0_alpn_selected(ssl, &alpn, &alen);
     info->alpn = alen ? (const char *)alpn : NULL;

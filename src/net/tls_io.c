@@ -20,12 +20,17 @@ enum { OP_READ, OP_WRITE, OP_HANDSHAKE, OP_SHUTDOWN };
 
 /* OpenSSL's queued reasons, "; "-joined, into the socket's message. */
 static int set_ssl_err(eddy_socket_t *s, int code, const char *what) {
-    char line[256], all[EDDY__ERRMSG_MAX] = "";
+    char all[EDDY__ERRMSG_MAX] = "";
+    size_t used = 0;
     unsigned long e;
     while ((e = ERR_get_error()) != 0) {
-        ERR_error_string_n(e, line, sizeof(line));
-        size_t used = strlen(all);
-        snprintf(all + used, sizeof(all) - used, "%s%s", used ? "; " : "", line);
+        if (used && used + 2 < sizeof(all)) {
+            memcpy(all + used, "; ", 3);
+            used += 2;
+        }
+        /* writes what fits, NUL-terminated (a no-op once full) */
+        ERR_error_string_n(e, all + used, sizeof(all) - used);
+        used += strlen(all + used);
     }
     return eddy__sock_set_err(s, code, "%s%s%s", what, all[0] ? ": " : "", all);
 }

@@ -17,6 +17,7 @@
 
 #include "eddy/chan.h"
 #include "eddy/coro.h"
+#include "eddy/http_client.h"
 #include "eddy/loop.h"
 #include "eddy/socket.h"
 #include "eddy/tls.h"
@@ -492,4 +493,83 @@ EDDY_TEST(tls, bad_settings_fail_with_openssl_reasons) {
     cr_assert_eq(eddy_socket_tls_attach(u, c, NULL), EDDY_EINVAL);
     eddy_socket_close(u);
     eddy_tls_ctx_free(c);
+}
+
+/* ---- HTTPS through the HTTP client ------------------------------------- */
+
+static void https_serve(pair_t *p, eddy_socket_t *conn) {
+    char req[2048];
+    size_t have = 0;
+    static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"
+                               "hello";
+    if (server_tls(p, conn, p->certs.cert, p->certs.key) < 0) return;
+    while (have < sizeof(req) - 1) {
+        ssize_t n = eddy_socket_recv(conn, req + have, sizeof(req) - 1 - have, 3000);
+        if (n <= 0) return;
+        have += (size_t)n;
+        req[have] = '\0';
+        if (strstr(req, "\r\n\r\n")) break;
+    }
+    snprintf(p->bound_msg, sizeof(p->bound_msg), "%.200s", req);
+    (void)eddy_socket_send_all(conn, resp, sizeof(resp) - 1, 3000);
+}
+
+typedef struct {
+    pair_t *p;
+    const char *ca;
+    int status;
+    char body[16];
+    char err[160];
+} https_t;
+
+static void https_client_co(void *arg) {
+    https_t *h = arg;
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.verify_peer = 1;
+    o.verify_host = 1;
+    o.cafile = h->ca;
+    eddy_tls_ctx_t *ctx = eddy_tls_ctx_new(&o, 0, NULL, NULL, 0);
+    eddy_http_client_t *c = eddy_http_client_new("127.0.0.1", h->p->port, NULL);
+    eddy_http_client_set_tls(c, ctx, "localhost");
+    eddy_tls_ctx_free(ctx); /* the client holds its own reference */
+    eddy_http_client_request_t r = {.method = "GET", .path = "/x"};
+    eddy_http_client_execute(c, &r);
+    h->status = eddy_http_client_status(c);
+    size_t n = 0;
+    const char *b = eddy_http_client_body(c, &n);
+    snprintf(h->body, sizeof(h->body), "%.*s", (int)n, b ? b : "");
+    snprintf(h->err, sizeof(h->err), "%s", eddy_http_client_errmsg(c));
+    eddy_http_client_free(c);
+}
+
+static void run_https(pair_t *p, https_t *h) {
+    p->lsn = listener(&p->port);
+    h->p = p;
+    go(server_co, p);
+    go(https_client_co, h);
+    run_loop();
+}
+
+EDDY_TEST(tls, http_client_speaks_https_and_checks_the_certificate) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = https_serve;
+    https_t h = {.ca = p.certs.ca};
+    run_https(&p, &h);
+    cr_assert_eq(h.status, 200, "status %d: %s", h.status, h.err);
+    cr_assert_str_eq(h.body, "hello");
+    cr_assert(strstr(p.bound_msg, "GET /x HTTP/1.1\r\n"), "%s", p.bound_msg);
+
+    /* the system store does not know our CA: a connect failure */
+    pair_t q;
+    memset(&q, 0, sizeof(q));
+    q.certs = p.certs;
+    q.serve = hs_serve;
+    https_t bad = {.ca = NULL};
+    run_https(&q, &bad);
+    cr_assert_eq(bad.status, EDDY_HTTP_CLIENT_CONNECT_FAILED);
+    cr_assert(strstr(bad.err, "certificate verify failed"), "%s", bad.err);
+    certs_remove(&p.certs);
 }
