@@ -118,6 +118,29 @@ typedef struct {
     char got[16];
 } watcher_t;
 
+/* What every io test starts from: a loop of its own and a watcher on one
+ * end (sv[0]) of a non-blocking socketpair, not yet registered. */
+typedef struct {
+    eddy_loop_t loop;
+    watcher_t w;
+    int sv[2];
+} io_case_t;
+
+static void io_case_open(io_case_t *c, eddy_io_cb cb) {
+    memset(c, 0, sizeof(*c));
+    make_pair(c->sv);
+    cr_assert_eq(eddy_loop_init(&c->loop), 0);
+    eddy_io_init(&c->w.io, c->sv[0], cb);
+    c->w.io.data = &c->w;
+}
+
+/* Closes the loop and whichever ends of the pair are still open (>= 0). */
+static void io_case_close(io_case_t *c) {
+    eddy_loop_close(&c->loop);
+    for (int i = 0; i < 2; i++)
+        if (c->sv[i] >= 0) close(c->sv[i]);
+}
+
 static void read_once(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     (void)loop;
     watcher_t *w = io->data;
@@ -128,23 +151,16 @@ static void read_once(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
 }
 
 EDDY_TEST(io, read_readiness_on_a_socketpair, .timeout = 5) {
-    eddy_loop_t loop;
-    watcher_t w = {0};
-    int sv[2];
-    make_pair(sv);
-    cr_assert_eq(eddy_loop_init(&loop), 0);
-    eddy_io_init(&w.io, sv[0], read_once);
-    w.io.data = &w;
-    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_READ), 0);
-    cr_assert_eq(w.io.events, EDDY_READ);
-    cr_assert_eq(write(sv[1], "ping", 4), 4);
-    cr_assert_eq(eddy_loop_run(&loop), 0); /* returns once the watcher stops */
-    cr_assert_eq(w.calls, 1);
-    cr_assert_eq(w.last, EDDY_READ);
-    cr_assert_str_eq(w.got, "ping");
-    eddy_loop_close(&loop);
-    close(sv[0]);
-    close(sv[1]);
+    io_case_t c;
+    io_case_open(&c, read_once);
+    cr_assert_eq(eddy_io_set(&c.loop, &c.w.io, EDDY_READ), 0);
+    cr_assert_eq(c.w.io.events, EDDY_READ);
+    cr_assert_eq(write(c.sv[1], "ping", 4), 4);
+    cr_assert_eq(eddy_loop_run(&c.loop), 0); /* returns once the watcher stops */
+    cr_assert_eq(c.w.calls, 1);
+    cr_assert_eq(c.w.last, EDDY_READ);
+    cr_assert_str_eq(c.w.got, "ping");
+    io_case_close(&c);
 }
 
 static void count_and_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
@@ -156,20 +172,13 @@ static void count_and_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
 }
 
 EDDY_TEST(io, write_interest_reports_writable, .timeout = 5) {
-    eddy_loop_t loop;
-    watcher_t w = {0};
-    int sv[2];
-    make_pair(sv);
-    cr_assert_eq(eddy_loop_init(&loop), 0);
-    eddy_io_init(&w.io, sv[0], count_and_stop);
-    w.io.data = &w;
-    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_WRITE), 0);
-    cr_assert_eq(eddy_loop_run(&loop), 0);
-    cr_assert_eq(w.calls, 1);
-    cr_assert_eq(w.last, EDDY_WRITE);
-    eddy_loop_close(&loop);
-    close(sv[0]);
-    close(sv[1]);
+    io_case_t c;
+    io_case_open(&c, count_and_stop);
+    cr_assert_eq(eddy_io_set(&c.loop, &c.w.io, EDDY_WRITE), 0);
+    cr_assert_eq(eddy_loop_run(&c.loop), 0);
+    cr_assert_eq(c.w.calls, 1);
+    cr_assert_eq(c.w.last, EDDY_WRITE);
+    io_case_close(&c);
 }
 
 static void drop_write_then_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
@@ -188,40 +197,26 @@ static void drop_write_then_stop(eddy_loop_t *loop, eddy_io_t *io, unsigned even
 }
 
 EDDY_TEST(io, modify_and_remove_interest, .timeout = 5) {
-    eddy_loop_t loop;
-    watcher_t w = {0};
-    int sv[2];
-    make_pair(sv);
-    cr_assert_eq(eddy_loop_init(&loop), 0);
-    eddy_io_init(&w.io, sv[0], drop_write_then_stop);
-    w.io.data = &w;
-    cr_assert_eq(write(sv[1], "ab", 2), 2);
-    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_READ | EDDY_WRITE), 0);
-    cr_assert_eq(eddy_loop_run(&loop), 0);
-    cr_assert_eq(w.calls, 2);
-    cr_assert_eq(w.io.events, 0);
-    eddy_io_stop(&w.io); /* twice is fine */
-    eddy_loop_close(&loop);
-    close(sv[0]);
-    close(sv[1]);
+    io_case_t c;
+    io_case_open(&c, drop_write_then_stop);
+    cr_assert_eq(write(c.sv[1], "ab", 2), 2);
+    cr_assert_eq(eddy_io_set(&c.loop, &c.w.io, EDDY_READ | EDDY_WRITE), 0);
+    cr_assert_eq(eddy_loop_run(&c.loop), 0);
+    cr_assert_eq(c.w.calls, 2);
+    cr_assert_eq(c.w.io.events, 0);
+    eddy_io_stop(&c.w.io); /* twice is fine */
+    io_case_close(&c);
 }
 
 EDDY_TEST(io, stopped_watcher_gets_no_callback_and_run_returns, .timeout = 5) {
-    eddy_loop_t loop;
-    watcher_t w = {0};
-    int sv[2];
-    make_pair(sv);
-    cr_assert_eq(eddy_loop_init(&loop), 0);
-    eddy_io_init(&w.io, sv[0], count_and_stop);
-    w.io.data = &w;
-    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_READ | EDDY_WRITE), 0);
-    eddy_io_stop(&w.io);
-    cr_assert_eq(write(sv[1], "x", 1), 1);
-    cr_assert_eq(eddy_loop_run(&loop), 0);
-    cr_assert_eq(w.calls, 0);
-    eddy_loop_close(&loop);
-    close(sv[0]);
-    close(sv[1]);
+    io_case_t c;
+    io_case_open(&c, count_and_stop);
+    cr_assert_eq(eddy_io_set(&c.loop, &c.w.io, EDDY_READ | EDDY_WRITE), 0);
+    eddy_io_stop(&c.w.io);
+    cr_assert_eq(write(c.sv[1], "x", 1), 1);
+    cr_assert_eq(eddy_loop_run(&c.loop), 0);
+    cr_assert_eq(c.w.calls, 0);
+    io_case_close(&c);
 }
 
 /* Two readable watchers in one batch; whichever runs first stops the other,
@@ -266,20 +261,15 @@ EDDY_TEST(io, callback_stopping_another_watcher_in_the_same_batch_prevents_its_d
 }
 
 EDDY_TEST(io, hangup_reports_error_with_the_registered_interest, .timeout = 5) {
-    eddy_loop_t loop;
-    watcher_t w = {0};
-    int sv[2];
-    make_pair(sv);
-    cr_assert_eq(eddy_loop_init(&loop), 0);
-    eddy_io_init(&w.io, sv[0], count_and_stop);
-    w.io.data = &w;
-    cr_assert_eq(eddy_io_set(&loop, &w.io, EDDY_READ), 0);
-    close(sv[1]);
-    cr_assert_eq(eddy_loop_run(&loop), 0);
-    cr_assert_eq(w.calls, 1);
-    cr_assert_eq(w.last, EDDY_READ | EDDY_ERROR); /* no WRITE: not asked for */
-    eddy_loop_close(&loop);
-    close(sv[0]);
+    io_case_t c;
+    io_case_open(&c, count_and_stop);
+    cr_assert_eq(eddy_io_set(&c.loop, &c.w.io, EDDY_READ), 0);
+    close(c.sv[1]);
+    c.sv[1] = -1;
+    cr_assert_eq(eddy_loop_run(&c.loop), 0);
+    cr_assert_eq(c.w.calls, 1);
+    cr_assert_eq(c.w.last, EDDY_READ | EDDY_ERROR); /* no WRITE: not asked for */
+    io_case_close(&c);
 }
 
 EDDY_TEST(io, set_on_a_bad_fd_fails_and_leaves_the_loop_idle, .timeout = 5) {
