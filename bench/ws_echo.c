@@ -4,12 +4,15 @@
  * client keeps one message in flight on each of C connections for D
  * seconds over epoll and reports messages per second.
  *
- *   bench_ws_echo [conns=50] [seconds=5] [size=32] [base|process] [session]
+ *   bench_ws_echo [conns=50] [seconds=5] [size=32] [base|process] [session|co]
  *   taskset -c 0,1 bench_ws_echo 50 10 32 base
  *
  * "session": the server is a plain HTTP server whose request handler
  * upgrades in a coroutine and echoes with eddy_ws_session_recv / _push
  * (Swoole's Http\Response::upgrade/recv/push) instead of on_message.
+ * "co": the same handler on a coroutine HTTP server (eddy_co_http_*,
+ * Swoole's Coroutine\Http\Server), one process, no server engine: recv
+ * reads the socket in the handler's coroutine (base|process is ignored).
  *
  * The server process inherits the CPU mask: pin it with taskset as
  * bench/http.sh does if you compare runs.
@@ -32,6 +35,7 @@
 
 #include "eddy/coro.h"
 #include "eddy/http.h"
+#include "eddy/loop.h"
 #include "eddy/server.h"
 #include "eddy/websocket.h"
 
@@ -71,6 +75,30 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
         free(j);
         eddy_http_response_end(resp, NULL, 0);
     }
+}
+
+/* "co": the handler runs in its connection's coroutine already. */
+static void co_echo(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
+    session_job_t *j = malloc(sizeof(*j)); /* session_main frees it */
+    (void)d;
+    *j = (session_job_t){req, resp};
+    session_main(j);
+}
+
+static void co_serve(void *arg) {
+    eddy_co_http_t *co;
+    (void)arg;
+    if (eddy_co_http_new(&co, NULL, 0) < 0 || eddy_co_http_listen(co, "127.0.0.1", 0, 0) < 0) abort();
+    eddy_co_http_handle(co, "/", co_echo, NULL);
+    int port = eddy_co_http_port(co);
+    if (write(g_pipe, &port, sizeof(port)) < 0) abort();
+    close(g_pipe);
+    eddy_co_http_start(co); /* until SIGTERM ends the process */
+}
+
+static int co_main(void) {
+    eddy_coro_create(co_serve, NULL);
+    return eddy_loop_run(eddy_loop_default()) ? 1 : 0;
 }
 
 static void on_start(eddy_server_t *srv) {
@@ -148,8 +176,9 @@ int main(int argc, char **argv) {
     size_t size = argc > 3 ? (size_t)atoi(argv[3]) : 32;
     int mode = argc > 4 && strcmp(argv[4], "process") == 0 ? EDDY_SERVER_PROCESS : EDDY_SERVER_BASE;
     int session = argc > 5 && strcmp(argv[5], "session") == 0;
+    int coserver = argc > 5 && strcmp(argv[5], "co") == 0;
     if (nconn < 1 || nconn > 10000 || size > 125 || secs <= 0) {
-        fprintf(stderr, "usage: %s [conns 1-10000] [seconds] [size 0-125] [base|process] [session]\n",
+        fprintf(stderr, "usage: %s [conns 1-10000] [seconds] [size 0-125] [base|process] [session|co]\n",
                 argv[0]);
         return 2;
     }
@@ -159,7 +188,7 @@ int main(int argc, char **argv) {
     if (pid == 0) {
         close(fds[0]);
         g_pipe = fds[1];
-        _exit(server_main(mode, session));
+        _exit(coserver ? co_main() : server_main(mode, session));
     }
     close(fds[1]);
     int port = 0;
@@ -209,7 +238,8 @@ int main(int argc, char **argv) {
     }
     double dt = now() - t0;
     printf("ws echo %s: %d connections, %zu-byte messages, %.1f s: %.0f messages/s\n",
-           mode == EDDY_SERVER_PROCESS ? "PROCESS" : "BASE", nconn, size, dt, (double)msgs / dt);
+           coserver ? "co server" : mode == EDDY_SERVER_PROCESS ? "PROCESS" : "BASE", nconn, size, dt,
+           (double)msgs / dt);
     for (int i = 0; i < nconn; i++) close(c[i].fd);
     free(c);
     close(ep);
