@@ -78,3 +78,44 @@ http {
 }
 CONF
 }
+
+# wait_for WHAT COMMAND...: runs COMMAND every 0.1 s until it succeeds, 60 s
+# at most (a database's first start takes a while); else exits showing the
+# tail of every $TMP/*.log.
+wait_for() {
+  local what=$1; shift
+  for _ in $(seq 600); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$BENCH_NAME: $what did not come up; logs in $TMP:" >&2
+  tail -n 20 "$TMP"/*.log >&2 || true
+  exit 1
+}
+
+# median: the median of the numbers on stdin, one a line.
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# wrk_p99: the 99th percentile in ms from `wrk --latency` output on stdin
+# (its "99%  1.23ms" line).
+wrk_p99() {
+  awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}'
+}
+
+# cpu_ticks PID...: CPU time (user + system, in CLK_TCK ticks) used so far by
+# these processes, every thread of theirs and all their descendants: what a
+# stack spent, whatever else shares the machine. Take it before and after
+# a load; the difference over the requests served is CPU per request.
+cpu_ticks() {
+  local p t=0 kids
+  for p in "$@"; do
+    kids=$(pgrep -P "$p" || true)
+    # shellcheck disable=SC2086 # a list of pids
+    [ -n "$kids" ] && t=$((t + $(cpu_ticks $kids)))
+    # utime and stime are fields 14 and 15, counted after the ")" that ends
+    # the command name, which may hold spaces
+    t=$((t + $(cat /proc/"$p"/task/*/stat 2>/dev/null |
+      awk '{sub(/.*\) /, ""); s += $12 + $13} END {print s + 0}')))
+  done
+  echo "$t"
+}
