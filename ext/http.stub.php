@@ -6,9 +6,7 @@
  * HTTP/1.1 server of the engine (include/eddy/http.h) as Swoole 5.1's
  * classes. scripts/gen_stubs.sh turns this file into http_arginfo.h.
  *
- * Not provided: Response::detach/create (the engine's response cannot be
- * taken over by fd), trailer (no trailer support in the engine's writer),
- * gzip (deprecated in Swoole; http_compression decides),
+ * Not provided: gzip (deprecated in Swoole; http_compression decides),
  * Request::create/parse, and Swoole\Coroutine\Http\Server. The WebSocket
  * methods (upgrade/push/recv/ping/close) are in php_http_response_ws.c.
  *
@@ -62,16 +60,16 @@ namespace Swoole\Http {
         /** @alias Swoole\Http\Response::header */
         public function setHeader(string $key, string|array|null $value, bool $format = true): bool {}
 
-        public function cookie(string $name, string $value = "", int $expires = 0, string $path = "/", string $domain = "", bool $secure = false, bool $httponly = false, string $samesite = "", string $priority = ""): bool {}
+        public function cookie(string $name, string $value = "", int $expires = 0, string $path = "/", string $domain = "", bool $secure = false, bool $httponly = false, string $samesite = "", string $priority = "", bool $partitioned = false): bool {}
 
         /** @alias Swoole\Http\Response::cookie */
-        public function setCookie(string $name, string $value = "", int $expires = 0, string $path = "/", string $domain = "", bool $secure = false, bool $httponly = false, string $samesite = "", string $priority = ""): bool {}
+        public function setCookie(string $name, string $value = "", int $expires = 0, string $path = "/", string $domain = "", bool $secure = false, bool $httponly = false, string $samesite = "", string $priority = "", bool $partitioned = false): bool {}
 
         /** As cookie(), the value sent as given (not url-encoded). */
-        public function rawcookie(string $name, string $value = "", int $expires = 0, string $path = "/", string $domain = "", bool $secure = false, bool $httponly = false, string $samesite = "", string $priority = ""): bool {}
+        public function rawcookie(string $name, string $value = "", int $expires = 0, string $path = "/", string $domain = "", bool $secure = false, bool $httponly = false, string $samesite = "", string $priority = "", bool $partitioned = false): bool {}
 
         /** @alias Swoole\Http\Response::rawcookie */
-        public function setRawCookie(string $name, string $value = "", int $expires = 0, string $path = "/", string $domain = "", bool $secure = false, bool $httponly = false, string $samesite = "", string $priority = ""): bool {}
+        public function setRawCookie(string $name, string $value = "", int $expires = 0, string $path = "/", string $domain = "", bool $secure = false, bool $httponly = false, string $samesite = "", string $priority = "", bool $partitioned = false): bool {}
 
         /** Sends a piece of the body (chunked transfer coding). */
         public function write(string $content): bool {}
@@ -84,6 +82,18 @@ namespace Swoole\Http {
         public function sendfile(string $filename, int $offset = 0, int $length = 0): bool {}
 
         public function isWritable(): bool {}
+
+        /** Sent after the last chunk (the response goes chunked); $value null removes the field. */
+        public function trailer(string $key, ?string $value): bool {}
+
+        /** Lets go of the response without answering: answer later with create() and the fd. */
+        public function detach(): bool {}
+
+        /**
+         * A response to connection $fd of the running server: create($fd), create($server, $fd),
+         * or create([$server, $request]) (which also takes the request's HTTP version and keep-alive).
+         */
+        public static function create(object|array|int $server = -1, int $fd = -1): Response|false {}
 
         public function upgrade(): bool {}
 

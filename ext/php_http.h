@@ -67,6 +67,10 @@ void php_http_peer_forget(int fd);
 
 /* The engine server of the running Http\Server (NULL before start()). */
 eddy_server_t *php_http_server_engine(void);
+/* The engine HTTP server of ps when it is an Http\Server or a
+ * WebSocket\Server whose start() has attached one, else NULL. */
+struct php_server_s;
+eddy_http_server_t *php_http_server_hs(struct php_server_s *ps);
 
 extern zend_class_entry *php_http_server_ce;
 

@@ -11,10 +11,12 @@
  *
  * A Response released without end() (the handler returned, or threw) is
  * ended as Swoole does: status 500 unless status() set one, empty body; a
- * body already being streamed by write() gets its last chunk.
+ * body already being streamed by write() gets its last chunk. A detached
+ * one is not: detach() gave its answer to someone else (create()).
  */
 #include "php_swoole.h"
 #include "php_http.h"
+#include "php_server.h"
 
 zend_class_entry *php_http_response_ce;
 static zend_object_handlers response_handlers;
@@ -232,10 +234,10 @@ static void cookie_impl(INTERNAL_FUNCTION_PARAMETERS, bool raw) {
     zend_string *name, *value = NULL, *path = NULL, *domain = NULL, *samesite = NULL,
                        *priority = NULL;
     zend_long expires = 0;
-    bool secure = false, httponly = false;
+    bool secure = false, httponly = false, partitioned = false;
     eddy_http_cookie_t c = {0};
 
-    ZEND_PARSE_PARAMETERS_START(1, 9)
+    ZEND_PARSE_PARAMETERS_START(1, 10)
         Z_PARAM_STR(name)
         Z_PARAM_OPTIONAL
         Z_PARAM_STR(value)
@@ -246,15 +248,11 @@ static void cookie_impl(INTERNAL_FUNCTION_PARAMETERS, bool raw) {
         Z_PARAM_BOOL(httponly)
         Z_PARAM_STR(samesite)
         Z_PARAM_STR(priority)
+        Z_PARAM_BOOL(partitioned)
     ZEND_PARSE_PARAMETERS_END();
 
     if (!usable(r)) {
         RETURN_FALSE;
-    }
-    if (priority && ZSTR_LEN(priority)) {
-        /* Not in eddy_http_cookie_t: said, not silently dropped. */
-        php_error_docref(NULL, E_WARNING,
-                         "the cookie attribute 'priority' is not supported and is ignored");
     }
     c.name = ZSTR_VAL(name);
     c.value = value ? ZSTR_VAL(value) : NULL;
@@ -264,6 +262,8 @@ static void cookie_impl(INTERNAL_FUNCTION_PARAMETERS, bool raw) {
     c.secure = secure;
     c.httponly = httponly;
     c.samesite = samesite && ZSTR_LEN(samesite) ? ZSTR_VAL(samesite) : NULL;
+    c.priority = priority && ZSTR_LEN(priority) ? ZSTR_VAL(priority) : NULL;
+    c.partitioned = partitioned;
     c.raw = raw;
     RETURN_BOOL(result(eddy_http_response_cookie(r->resp, &c),
                        "invalid cookie: a bad name, or forbidden bytes in a value or attribute"));
@@ -389,6 +389,180 @@ PHP_METHOD(Swoole_Http_Response, isWritable) {
     ZEND_PARSE_PARAMETERS_NONE();
     /* After upgrade(): while the WebSocket is open (push() can still send). */
     RETURN_BOOL((r->resp && eddy_http_response_writable(r->resp)) || php_http_response_ws_open(r));
+}
+
+/* ---- trailer ------------------------------------------------------------------------ */
+
+PHP_METHOD(Swoole_Http_Response, trailer) {
+    php_http_response_t *r = THIS_RESPONSE();
+    zend_string *key, *value = NULL;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_STR(key)
+        Z_PARAM_STR_OR_NULL(value)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    if (ZSTR_LEN(key) == 0) {
+        php_error_docref(NULL, E_WARNING, "trailer key cannot be empty");
+        RETURN_FALSE;
+    }
+    /* A NUL would cut the C strings the engine takes: refused as such. */
+    rc = memchr(ZSTR_VAL(key), 0, ZSTR_LEN(key)) ||
+                 (value && memchr(ZSTR_VAL(value), 0, ZSTR_LEN(value)))
+             ? EDDY_EINVAL
+             : eddy_http_response_trailer(r->resp, ZSTR_VAL(key), value ? ZSTR_VAL(value) : NULL);
+    if (rc == EDDY_EWRONG_OP) {
+        php_swoole_check(rc);
+        php_error_docref(NULL, E_WARNING,
+                         "this response cannot carry trailers: they follow the last chunk of a "
+                         "chunked body, which an HTTP/1.0 request, a HEAD request or a body "
+                         "sent with a length does not have");
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(result(rc, "invalid trailer: the name is not a token or frames the message "
+                           "(Content-Length, Transfer-Encoding, Host, Content-Type...), or the "
+                           "value holds CR, LF or NUL"));
+}
+
+/* ---- detach and create ----------------------------------------------------------------- */
+
+PHP_METHOD(Swoole_Http_Response, detach) {
+    php_http_response_t *r = THIS_RESPONSE();
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!usable(r)) {
+        RETURN_FALSE;
+    }
+    rc = eddy_http_response_detach(r->resp);
+    if (rc < 0) {
+        php_swoole_check(rc);
+        php_error_docref(NULL, E_WARNING,
+                         "detach() needs a server whose connections have session ids "
+                         "(Swoole\\Http\\Server, Swoole\\WebSocket\\Server), not "
+                         "Swoole\\Coroutine\\Http\\Server");
+        RETURN_FALSE;
+    }
+    release(r); /* the engine let go of it: no end, no 500 at free */
+    RETURN_TRUE;
+}
+
+/* What the Request object tells of its request (create([$server,
+ * $request])): EDDY_HTTP_CREATE_* flags from its copied server and header
+ * arrays, with RFC 9112 9.3's keep-alive rule. */
+static unsigned request_flags(zval *zreq) {
+    zval rv, *server, *header, *v;
+    bool http10 = false, close = false;
+
+    server = zend_read_property(php_http_request_ce, Z_OBJ_P(zreq), ZEND_STRL("server"), 1, &rv);
+    if (Z_TYPE_P(server) == IS_ARRAY &&
+        (v = zend_hash_str_find(Z_ARRVAL_P(server), ZEND_STRL("server_protocol"))) &&
+        Z_TYPE_P(v) == IS_STRING) {
+        http10 = zend_string_equals_literal(Z_STR_P(v), "HTTP/1.0");
+    }
+    header = zend_read_property(php_http_request_ce, Z_OBJ_P(zreq), ZEND_STRL("header"), 1, &rv);
+    v = Z_TYPE_P(header) == IS_ARRAY
+            ? zend_hash_str_find(Z_ARRVAL_P(header), ZEND_STRL("connection"))
+            : NULL;
+    if (v && Z_TYPE_P(v) == IS_STRING) {
+        zend_string *lc = zend_string_tolower(Z_STR_P(v));
+        close = strstr(ZSTR_VAL(lc), "close") != NULL ||
+                (http10 && !strstr(ZSTR_VAL(lc), "keep-alive"));
+        zend_string_release(lc);
+    } else {
+        close = http10;
+    }
+    return (http10 ? EDDY_HTTP_CREATE_HTTP10 : 0) | (close ? EDDY_HTTP_CREATE_CLOSE : 0);
+}
+
+/* create()'s first argument: the server (NULL: the running one), the
+ * session id and the flags. false after a warning. */
+static bool create_target(zval *zserver, zend_long fd, php_server_t **ps, zend_long *sid,
+                          unsigned *flags) {
+    zval *zs, *zreq;
+
+    *ps = NULL;
+    *sid = fd;
+    *flags = 0;
+    if (Z_TYPE_P(zserver) == IS_ARRAY) {
+        zs = zend_hash_index_find(Z_ARRVAL_P(zserver), 0);
+        zreq = zend_hash_index_find(Z_ARRVAL_P(zserver), 1);
+        if (!zreq || Z_TYPE_P(zreq) != IS_OBJECT ||
+            !instanceof_function(Z_OBJCE_P(zreq), php_http_request_ce)) {
+            php_error_docref(NULL, E_WARNING, "parameter $1.second must be instanceof Http\\Request");
+            return false;
+        }
+        zval rv, *zfd = zend_read_property(php_http_request_ce, Z_OBJ_P(zreq), ZEND_STRL("fd"), 1, &rv);
+        *sid = zval_get_long(zfd);
+        *flags = request_flags(zreq);
+        zserver = zs;
+        if (!zserver) {
+            php_error_docref(NULL, E_WARNING, "parameter $1 must be instanceof Server");
+            return false;
+        }
+    } else if (Z_TYPE_P(zserver) != IS_OBJECT) {
+        *sid = zval_get_long(zserver); /* create($fd): the running server */
+        *ps = php_server_current();
+        return true;
+    }
+    if (Z_TYPE_P(zserver) != IS_OBJECT ||
+        !instanceof_function(Z_OBJCE_P(zserver), php_swoole_server_ce)) {
+        /* Swoole also takes a Coroutine\Socket here; eddy has no Request::create()/
+         * parse() to go with it, so that form is refused. */
+        php_error_docref(NULL, E_WARNING, "parameter $1 must be instanceof Server");
+        return false;
+    }
+    *ps = php_server_from_obj(Z_OBJ_P(zserver));
+    return true;
+}
+
+PHP_METHOD(Swoole_Http_Response, create) {
+    zval *zserver = NULL, dflt;
+    zend_long fd = -1, sid;
+    php_server_t *ps;
+    eddy_http_server_t *hs;
+    eddy_http_response_t *resp;
+    php_http_response_t *r;
+    unsigned flags;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ZVAL(zserver)
+        Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!zserver) {
+        ZVAL_LONG(&dflt, -1);
+        zserver = &dflt;
+    }
+    if (!create_target(zserver, fd, &ps, &sid, &flags)) {
+        RETURN_FALSE;
+    }
+    hs = ps && ps == php_server_current() ? php_http_server_hs(ps) : NULL;
+    if (!hs) {
+        php_error_docref(NULL, E_WARNING, "server is not running");
+        RETURN_FALSE;
+    }
+    rc = sid > 0 && sid <= INT_MAX ? eddy_http_response_create(&resp, hs, (int) sid, flags)
+                                   : EDDY_ESESSION_INVALID_ID;
+    if (rc < 0) {
+        php_swoole_check(rc);
+        if (rc == EDDY_EWRONG_OP) {
+            php_error_docref(NULL, E_WARNING, "server is not running");
+        } else {
+            php_error_docref(NULL, E_WARNING, "parameter $2 must be valid connection session id");
+        }
+        RETURN_FALSE;
+    }
+    object_init_ex(return_value, php_http_response_ce);
+    r = response_from_obj(Z_OBJ_P(return_value));
+    r->resp = resp; /* no request here: r->req and r->request stay NULL */
+    ZVAL_LONG(OBJ_PROP(&r->std, slot_fd), sid);
 }
 
 /* ---- registration ----------------------------------------------------------------- */

@@ -93,6 +93,12 @@ PHP_METHOD(Swoole_Http_Response, upgrade) {
                          "http response is unavailable (maybe it has been ended or detached)");
         RETURN_FALSE;
     }
+    if (!r->req) { /* Response::create(): the handshake request is not here */
+        php_error_docref(NULL, E_WARNING,
+                         "upgrade() needs the handshake request: a response made by create() "
+                         "cannot upgrade");
+        RETURN_FALSE;
+    }
     eddy_ws_session_opts_t o;
     ws_options(r, &o);
     rc = eddy_ws_session_upgrade(r->req, r->resp, &o, &s); /* a coroutine server's may yield */
@@ -218,5 +224,5 @@ PHP_METHOD(Swoole_Http_Response, close) {
     if (!srv) {
         RETURN_FALSE;
     }
-    RETURN_BOOL(ws_result(eddy_server_close(srv, eddy_http_request_fd(r->req))));
+    RETURN_BOOL(ws_result(eddy_server_close(srv, eddy_http_response_fd(r->resp))));
 }

@@ -32,6 +32,13 @@ eddy_server_t *php_http_server_engine(void) {
     return ps ? ps->srv : NULL;
 }
 
+eddy_http_server_t *php_http_server_hs(php_server_t *ps) {
+    if (!ps || !ps->proto_data || !instanceof_function(ps->std.ce, php_http_server_ce)) {
+        return NULL;
+    }
+    return proto_of(ps)->hs; /* WebSocket\Server's proto data begins with one */
+}
+
 const php_http_options_t *php_http_co_options;
 
 bool php_http_parse_post(void) {

@@ -25,12 +25,13 @@
  * handler that yields (sleep, I/O) lets the next message's handler run
  * meanwhile, so replies can overtake each other, as in Swoole.
  *
- * Options of set(): websocket_compression, open_websocket_close_frame,
- * open_websocket_ping_frame, open_websocket_pong_frame,
- * websocket_subprotocol; http_parse_post / http_parse_cookie as
- * Http\Server. The engine's WebSocket server builds its HTTP server with
- * defaults: the other HTTP options (http_compression, the static handler,
- * upload_tmp_dir, the timeouts) are warned about and not applied.
+ * Options of set(): open_websocket_close_frame, open_websocket_ping_frame,
+ * open_websocket_pong_frame, websocket_subprotocol; and every option of
+ * Http\Server (php_http_options.c: websocket_compression, http_parse_*,
+ * http_compression*, the static handler, upload_*, the timeouts), read by
+ * the same code and handed to the engine's WebSocket server for its HTTP
+ * server (eddy_ws_server_opts_t.http), as a WebSocket\Server is an
+ * Http\Server in Swoole.
  */
 #include "php_swoole.h"
 #include "php_http.h"
@@ -48,7 +49,6 @@ static zend_class_entry *ws_server_ce;
 typedef struct {
     php_http_proto_t http; /* first: php_http.h's option readers see it */
     eddy_ws_server_t *ws;  /* from attach(), freed with the object */
-    bool compression;
     bool open_close_frame;
     bool open_ping_frame;
     bool open_pong_frame;
@@ -137,6 +137,7 @@ static void on_connect(eddy_server_t *srv, int fd, int reactor_id) {
 static bool attach(php_server_t *ps) {
     ws_proto_t *wp = proto_of(ps);
     eddy_ws_server_opts_t o = {0};
+    eddy_http_server_opts_t ho = {0}; /* pointers into wp->http.opts, copied by the engine */
     int rc;
 
     if (!HAS(PHP_SERVER_EV_MESSAGE)) {
@@ -155,7 +156,9 @@ static bool attach(php_server_t *ps) {
         wp->http.events.on_connect = on_connect;
     }
     o.events = &wp->http.events;
-    o.compression = wp->compression;
+    php_http_options_apply(&wp->http.opts, &ho);
+    o.http = &ho;
+    o.compression = wp->http.opts.websocket_compression;
     o.open_close_frame = wp->open_close_frame;
     o.open_ping_frame = wp->open_ping_frame;
     o.open_pong_frame = wp->open_pong_frame;
@@ -166,33 +169,21 @@ static bool attach(php_server_t *ps) {
         php_error_docref(NULL, E_WARNING,
                          "cannot start the WebSocket server: %s (PROCESS mode needs "
                          "dispatch_mode 2, 4 or 5; open_eof_check / open_length_check cannot "
-                         "be set)",
+                         "be set; enable_static_handler needs document_root to be a directory)",
                          eddy_strerror(rc));
         return false;
     }
+    /* Its HTTP server, for what Http\Server's code reads (Response::create). */
+    wp->http.hs = eddy_ws_server_http(wp->ws);
     return true;
 }
 
 #undef HAS
 
-/* HTTP options the WebSocket server's HTTP layer does not take (it is
- * built by the engine with its defaults): said once, not silently lost. */
-static bool http_option_unapplied(zend_string *key) {
-    static const char *const applied[] = {"http_parse_post", "http_parse_cookie"};
-    for (size_t i = 0; i < sizeof(applied) / sizeof(applied[0]); i++) {
-        if (zend_string_equals_cstr(key, applied[i], strlen(applied[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool set_option(php_server_t *ps, zend_string *key, zval *value) {
     ws_proto_t *wp = proto_of(ps);
 
-    if (zend_string_equals_literal(key, "websocket_compression")) {
-        wp->compression = zend_is_true(value);
-    } else if (zend_string_equals_literal(key, "open_websocket_close_frame")) {
+    if (zend_string_equals_literal(key, "open_websocket_close_frame")) {
         wp->open_close_frame = zend_is_true(value);
     } else if (zend_string_equals_literal(key, "open_websocket_ping_frame")) {
         wp->open_ping_frame = zend_is_true(value);
@@ -203,15 +194,9 @@ static bool set_option(php_server_t *ps, zend_string *key, zval *value) {
         efree(wp->subprotocol);
         wp->subprotocol = ZSTR_LEN(s) ? estrndup(ZSTR_VAL(s), ZSTR_LEN(s)) : NULL;
         zend_string_release(s);
-    } else if (php_http_option(&wp->http.opts, key, value)) {
-        if (http_option_unapplied(key)) {
-            php_error_docref(NULL, E_WARNING,
-                             "option '%s' is not supported by Swoole\\WebSocket\\Server and is "
-                             "ignored",
-                             ZSTR_VAL(key));
-        }
     } else {
-        return false;
+        /* The HTTP options, websocket_compression among them: Http\Server's code. */
+        return php_http_option(&wp->http.opts, key, value);
     }
     return true;
 }

@@ -1,5 +1,5 @@
 --TEST--
-websocket: start() without onMessage fails with a warning; HTTP options the WebSocket server does not apply are warned about; its own options land in $server->setting; a handshake callback that leaves the response unended answers 500 and the connection never upgrades
+websocket: start() without onMessage fails with a warning; HTTP options are taken without a warning (a WebSocket\Server is an Http\Server); its own options land in $server->setting; a handshake callback that leaves the response unended answers 500 and the connection never upgrades
 --FILE--
 <?php
 require __DIR__ . '/ws.inc';
@@ -24,7 +24,6 @@ fclose($c);
 echo ws_output($h), "\n";
 ?>
 --EXPECTF--
-Warning: Swoole\Server::set(): option 'http_compression' is not supported by Swoole\WebSocket\Server and is ignored in %s on line %d
 {"websocket_compression":true,"open_websocket_close_frame":1,"websocket_subprotocol":"chat"}
 
 Warning: Swoole\Server::start(): require onMessage callback in %s on line %d
