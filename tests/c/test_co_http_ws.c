@@ -148,6 +148,17 @@ static void h_plain(eddy_http_request_t *req, eddy_http_response_t *resp, void *
     eddy_http_response_end(resp, "hello", 5);
 }
 
+/* A 101 written by hand, without a session: nobody could read the
+ * connection afterwards, so it ends. */
+static void h_manual(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
+    (void)req;
+    (void)d;
+    eddy_http_response_status(resp, 101, NULL);
+    eddy_http_response_header(resp, "Upgrade", "websocket");
+    eddy_http_response_header(resp, "Connection", "Upgrade");
+    eddy_http_response_end(resp, NULL, 0);
+}
+
 static void h_stop(eddy_http_request_t *req, eddy_http_response_t *resp, void *d) {
     (void)req;
     (void)d;
@@ -170,6 +181,7 @@ static void serve(void *arg) {
     eddy_co_http_handle(co, "/", h_ws, NULL);
     eddy_co_http_handle(co, "/late", h_late, NULL);
     eddy_co_http_handle(co, "/plain", h_plain, NULL);
+    eddy_co_http_handle(co, "/manual", h_manual, NULL);
     eddy_co_http_handle(co, "/stop", h_stop, NULL);
     int port = eddy_co_http_port(co);
     if (write(harness_port_fd, &port, sizeof(port)) < 0) abort();
@@ -402,4 +414,19 @@ EDDY_TEST(co_http_ws, shutdown_ends_a_waiting_recv_and_start_returns, .timeout =
     stop(pid, port); /* the session's recv returns "closed", its handler ends */
     cr_assert(harness_peer_closed(fd));
     close(fd);
+}
+
+EDDY_TEST(co_http_ws, a_101_written_by_hand_without_a_session_ends_the_connection, .timeout = 60) {
+    int port;
+    char buf[4096];
+    pid_t pid = start(&port);
+    int fd = harness_dial(port);
+    cr_assert_eq(harness_send_str(fd, "GET /manual HTTP/1.1\r\nHost: x\r\n\r\n"
+                                      "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n"),
+                 0);
+    cr_assert_gt(harness_read_head(fd, buf, sizeof(buf)), 0);
+    cr_assert(strncmp(buf, "HTTP/1.1 101 ", 13) == 0, "%s", buf);
+    cr_assert(harness_peer_closed(fd), "the second request is not read as HTTP");
+    close(fd);
+    stop(pid, port);
 }
