@@ -12,6 +12,23 @@
  */
 const PHP_DB_ROWS = 1000;
 
+/*
+ * A Redis connection to $addr: "host:port" over TCP, or the path of a unix
+ * socket ("/..."). $persistent: pconnect() (php-fpm), else connect().
+ */
+function php_db_redis(string $addr, bool $persistent): Redis
+{
+    $redis = new Redis();
+    $connect = $persistent ? 'pconnect' : 'connect';
+    if ($addr[0] === '/') {
+        $redis->$connect($addr, 0, 2.0);
+    } else {
+        [$host, $port] = explode(':', $addr);
+        $redis->$connect($host, (int) $port, 2.0);
+    }
+    return $redis;
+}
+
 function php_db_handle(Redis $redis, PDO $db): string
 {
     $id = mt_rand(1, PHP_DB_ROWS);

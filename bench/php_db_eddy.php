@@ -7,7 +7,9 @@
  * its duration, so no connection is ever shared by two coroutines, and waits
  * on the channel when all are taken.
  *
- *   php -d extension=swoole.so ... php_db_eddy.php PORT MYSQL_DSN REDIS_HOST:PORT [POOL]
+ *   php -d extension=swoole.so ... php_db_eddy.php PORT MYSQL_DSN REDIS [POOL]
+ *
+ * REDIS is host:port or the path of redis-server's unix socket.
  *
  * Prints "READY <port>" once the pool is full.
  */
@@ -15,20 +17,17 @@ require __DIR__ . '/php_db_app.php';
 
 [$port, $dsn, $redisAddr] = [(int) $argv[1], $argv[2], $argv[3]];
 $poolSize = (int) ($argv[4] ?? 64);
-[$redisHost, $redisPort] = explode(':', $redisAddr);
 
 $http = new Swoole\Http\Server('127.0.0.1', $port, SWOOLE_BASE);
 $http->set(['worker_num' => 1, 'hook_flags' => SWOOLE_HOOK_ALL]);
 
 $pool = null; /* the worker's Channel of [Redis, PDO] pairs */
 
-$http->on('workerStart', function (Swoole\Http\Server $http) use ($dsn, $redisHost, $redisPort, $poolSize, &$pool) {
+$http->on('workerStart', function (Swoole\Http\Server $http) use ($dsn, $redisAddr, $poolSize, &$pool) {
     $pool = new Swoole\Coroutine\Channel($poolSize);
     for ($i = 0; $i < $poolSize; $i++) {
         $db = new PDO($dsn, 'root', '', [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
-        $redis = new Redis();
-        $redis->connect($redisHost, (int) $redisPort, 2.0);
-        $pool->push([$redis, $db]);
+        $pool->push([php_db_redis($redisAddr, false), $db]);
     }
     echo "READY {$http->port}\n";
 });

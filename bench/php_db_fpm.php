@@ -4,7 +4,7 @@
  * connections a php-fpm deployment keeps between requests, a persistent
  * PDO (PDO::ATTR_PERSISTENT) and phpredis pconnect(), one pair per child.
  * Where to connect comes from the pool's env[] (PHP_DB_MYSQL, a PDO DSN,
- * and PHP_DB_REDIS, host:port).
+ * and PHP_DB_REDIS, host:port or a unix socket's path).
  */
 require __DIR__ . '/php_db_app.php';
 
@@ -12,9 +12,7 @@ $db = new PDO(getenv('PHP_DB_MYSQL'), 'root', '', [
     PDO::ATTR_PERSISTENT => true,
     PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION,
 ]);
-[$host, $port] = explode(':', getenv('PHP_DB_REDIS'));
-$redis = new Redis();
-$redis->pconnect($host, (int) $port, 2.0);
+$redis = php_db_redis(getenv('PHP_DB_REDIS'), true);
 try {
     $body = php_db_handle($redis, $db);
 } catch (Throwable $e) {
