@@ -112,37 +112,57 @@ static inline void harness_events_open(const char *tag) {
     unlink(harness_events);
 }
 
-/* In the child: appends one printf-style line (best effort: a server
- * callback has no way to fail a test, the test sees the line missing). */
-__attribute__((format(printf, 1, 2))) static inline void harness_note(const char *fmt, ...) {
+/* Appends one printf-style line (cut at 255 bytes) to the file at path,
+ * creating it. Best effort: a server callback has no way to fail a test,
+ * the test sees the line missing. */
+__attribute__((format(printf, 2, 0))) static inline void harness_vappend(const char *path,
+                                                                          const char *fmt,
+                                                                          va_list ap) {
     char line[256];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
     if (n < 0) return;
     if ((size_t)n >= sizeof(line)) n = (int)sizeof(line) - 1;
-    int fd = open(harness_events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return;
     if (write(fd, line, (size_t)n) < 0) { /* best effort */
     }
     close(fd);
 }
 
-/* Whether `want` shows in the events file within 3 s (its first 8 KiB). */
-static inline int harness_events_have(const char *want) {
+/* The start of the file at path (cap - 1 bytes at most) into buf,
+ * NUL-terminated: how many bytes, or -1 (buf "") if it cannot be read. */
+static inline ssize_t harness_read_file(const char *path, char *buf, size_t cap) {
+    buf[0] = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, cap - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    return n;
+}
+
+/* Whether `want` shows in the first 8 KiB of the file at path, looking
+ * every 10 ms for up to wait_ms (0: look once). */
+static inline int harness_file_has(const char *path, const char *want, int wait_ms) {
     char buf[8192];
-    for (int i = 0; i < 300; i++) {
-        int fd = open(harness_events, O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            ssize_t n = read(fd, buf, sizeof(buf) - 1);
-            close(fd);
-            buf[n > 0 ? n : 0] = 0;
-            if (strstr(buf, want)) return 1;
-        }
+    for (int waited = 0;; waited += 10) {
+        if (harness_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want)) return 1;
+        if (waited >= wait_ms) return 0;
         usleep(10000);
     }
-    return 0;
+}
+
+/* In the child: appends one printf-style line to the events file. */
+__attribute__((format(printf, 1, 2))) static inline void harness_note(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    harness_vappend(harness_events, fmt, ap);
+    va_end(ap);
+}
+
+/* Whether `want` shows in the events file within 3 s (its first 8 KiB). */
+static inline int harness_events_have(const char *want) {
+    return harness_file_has(harness_events, want, 3000);
 }
 
 /* ---- processes ------------------------------------------------------------ */
@@ -161,32 +181,38 @@ static inline pid_t harness_fork(void) {
     return pid;
 }
 
-/* Forks a child that runs child(arg) and exits with its return value; the
- * child's server must call harness_on_start() (as its on_start, or from
- * it) once it listens. Waits up to 15 s for that; *port is its port. */
-static inline pid_t harness_start(int (*child)(const void *arg), const void *arg, int *port) {
+/* Forks a child (harness_fork) that runs child(arg) and exits with its
+ * return value, handing it the write end of a pipe as harness_port_fd; then
+ * waits up to 15 s for the child to write exactly len bytes there (its
+ * ports, once it listens) into report, asserted. The child's pid. */
+static inline pid_t harness_spawn(int (*child)(const void *arg), const void *arg, void *report,
+                                  size_t len) {
     int fds[2];
     cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
     pid_t pid = harness_fork();
     if (pid == 0) {
         close(fds[0]);
         harness_port_fd = fds[1];
-        _exit(child(arg));
+        _exit(child(arg)); /* _exit: Criterion's atexit handlers are the test's */
     }
     close(fds[1]);
     struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
     cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
-    cr_assert_eq(read(fds[0], port, sizeof(*port)), (ssize_t)sizeof(*port),
-                 "server exited before it listened");
+    cr_assert_eq(read(fds[0], report, len), (ssize_t)len, "server exited before it listened");
     close(fds[0]);
     return pid;
 }
 
-/* SIGTERM to pid, then up to 10 s for it to exit: its exit status (128 +
- * signal if a signal ended it), or -1 if it had to be SIGKILLed. */
-static inline int harness_stop(pid_t pid) {
+/* harness_spawn() for a server whose on_start is (or calls)
+ * harness_on_start(): *port is the port of its listener 0. */
+static inline pid_t harness_start(int (*child)(const void *arg), const void *arg, int *port) {
+    return harness_spawn(child, arg, port, sizeof(*port));
+}
+
+/* Up to 10 s for child pid to exit: its exit status (128 + signal if a
+ * signal ended it), or -1 if it had to be SIGKILLed. */
+static inline int harness_wait(pid_t pid) {
     int status = 0;
-    kill(pid, SIGTERM);
     for (int i = 0; i < 1000; i++) {
         if (waitpid(pid, &status, WNOHANG) == pid)
             return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -195,6 +221,12 @@ static inline int harness_stop(pid_t pid) {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     return -1;
+}
+
+/* SIGTERM to pid, then harness_wait(pid). */
+static inline int harness_stop(pid_t pid) {
+    kill(pid, SIGTERM);
+    return harness_wait(pid);
 }
 
 /* Runs a shell command (printf-style, up to 2 KiB), its stdout into out
@@ -214,18 +246,42 @@ static inline int harness_run(char *out, size_t cap, const char *fmt, ...) {
 
 /* ---- raw client ----------------------------------------------------------- */
 
-/* A TCP connection to 127.0.0.1:port (asserted), with 5 s send and receive
- * timeouts so that no read or write below blocks a test for long. */
-static inline int harness_dial(int port) {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    cr_assert_geq(fd, 0);
-    struct timeval tv = {.tv_sec = 5};
+/* Bounds every later send and receive on fd to ms milliseconds. */
+static inline void harness_set_timeout(int fd, int ms) {
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "connect to %d: %s", port,
-                 strerror(errno));
+}
+
+/* 127.0.0.1:port. */
+static inline struct sockaddr_in harness_loopback(int port) {
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return sa;
+}
+
+/* A socket of family and type (SOCK_STREAM, SOCK_DGRAM) connected to sa,
+ * with 5 s send and receive timeouts so that no read or write below blocks
+ * a test for long; -1 (errno set) if it cannot be made or connected. */
+static inline int harness_connect(int family, int type, const struct sockaddr *sa,
+                                  socklen_t len) {
+    int fd = socket(family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    harness_set_timeout(fd, 5000);
+    if (connect(fd, sa, len) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* A TCP connection to 127.0.0.1:port (asserted), as harness_connect(). */
+static inline int harness_dial(int port) {
+    struct sockaddr_in sa = harness_loopback(port);
+    int fd = harness_connect(AF_INET, SOCK_STREAM, (struct sockaddr *)&sa, sizeof(sa));
+    cr_assert_geq(fd, 0, "connect to %d: %s", port, strerror(errno));
     return fd;
 }
 
@@ -245,16 +301,22 @@ static inline int harness_send_str(int fd, const char *s) {
     return harness_send_all(fd, s, strlen(s));
 }
 
+/* Receives up to exactly n bytes: n, or as many as came before EOF, an
+ * error or the timeout. */
+static inline size_t harness_recv_n(int fd, void *p, size_t n) {
+    char *c = p;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, c + got, n - got, 0);
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
 /* Receives exactly n bytes; 0, or -1 on EOF, error or timeout. */
 static inline int harness_recv_all(int fd, void *p, size_t n) {
-    char *c = p;
-    while (n) {
-        ssize_t r = recv(fd, c, n, 0);
-        if (r <= 0) return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
+    return harness_recv_n(fd, p, n) == n ? 0 : -1;
 }
 
 /* Reads a head up to and including its "\r\n\r\n", byte by byte so that
@@ -269,12 +331,29 @@ static inline int harness_read_head(int fd, char *buf, size_t cap) {
     return (int)got;
 }
 
-/* Reads one line byte by byte up to its "\n" (not stored), EOF, timeout
- * or cap - 1 bytes; NUL-terminated. Returns buf. */
+/* Reads one line byte by byte (what follows stays in the socket) up to
+ * and including its "\n", or cap - 1 bytes; NUL-terminated. Its length, or
+ * -1 if EOF, an error or the timeout came first (buf holds what came). */
+static inline int harness_recv_line(int fd, char *buf, size_t cap) {
+    size_t got = 0;
+    buf[0] = 0;
+    while (got + 1 < cap) {
+        if (recv(fd, buf + got, 1, 0) != 1) {
+            buf[got] = 0;
+            return -1;
+        }
+        if (buf[got++] == '\n') break;
+    }
+    buf[got] = 0;
+    return (int)got;
+}
+
+/* harness_recv_line() without the "\n"; a line cut by EOF or the timeout
+ * as far as it came. Returns buf. */
 static inline char *harness_read_line(int fd, char *buf, size_t cap) {
-    size_t n = 0;
-    while (n + 1 < cap && recv(fd, buf + n, 1, 0) == 1 && buf[n] != '\n') n++;
-    buf[n] = '\0';
+    int n = harness_recv_line(fd, buf, cap);
+    size_t len = n >= 0 ? (size_t)n : strlen(buf);
+    if (len > 0 && buf[len - 1] == '\n') buf[len - 1] = '\0';
     return buf;
 }
 
@@ -328,14 +407,22 @@ static inline const char *harness_header(const char *head, const char *name, cha
     return out;
 }
 
-/* Whether the peer closed: EOF or reset before the receive timeout. */
-static inline int harness_peer_closed(int fd) {
+/* One receive: 1 if it sees EOF or a reset, 0 on the timeout or another
+ * error, -1 if data came instead (read, up to 256 bytes, and dropped). */
+static inline int harness_recv_eof(int fd) {
     char b[256];
-    for (;;) {
-        ssize_t r = recv(fd, b, sizeof(b), 0);
-        if (r == 0) return 1;
-        if (r < 0) return errno == ECONNRESET ? 1 : 0;
+    ssize_t r = recv(fd, b, sizeof(b), 0);
+    if (r > 0) return -1;
+    return r == 0 || errno == ECONNRESET;
+}
+
+/* Whether the peer closed: EOF or reset before the receive timeout, what
+ * it sent before that read and dropped. */
+static inline int harness_peer_closed(int fd) {
+    int r;
+    while ((r = harness_recv_eof(fd)) < 0) {
     }
+    return r;
 }
 
 #endif /* EDDY_LOOPBACK_HARNESS_H */
