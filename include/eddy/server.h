@@ -465,4 +465,36 @@ int eddy_server_send_message(eddy_server_t *srv, const void *data, size_t len,
 /* 1 in a task worker, else 0. */
 int eddy_server_is_task_worker(const eddy_server_t *srv);
 
+/* ---- user processes (user_process.c) -------------------------------------
+ *
+ * As Swoole's Server::addProcess: processes of the user's own that live
+ * as long as the server. The manager forks each one after the workers
+ * (BASE and PROCESS mode alike) and calls cb(srv, index, arg) in it; when
+ * cb returns the process exits with status 0. Whenever one exits (cb
+ * returned, exit, crash, kill) the manager forks it again, at once if it
+ * ran for a second or more, else one second after its previous start (no
+ * fork loop for a process that ends at once). On shutdown the manager
+ * sends it SIGTERM, SIGKILL after max_wait_time, and reaps it before it
+ * exits itself; a user process also gets SIGTERM if the manager dies.
+ *
+ * In the user process every signal is unblocked (SIGTERM ends it unless it
+ * watches SIGTERM itself), no loop is inherited (eddy_server_loop() is
+ * NULL, eddy_loop_default() is a fresh one) and eddy_server_worker_id() is
+ * -1. The worker-only calls (send, close, task, send_message...) must not be
+ * made there: they need a worker's state, which it does not have (the PHP
+ * layer refuses them). A user process talks to workers through what the
+ * caller set up before start (a socketpair both inherit), and may call
+ * eddy_server_shutdown() / eddy_server_reload(). */
+
+/* Called in the user process; the process exits when it returns. */
+typedef void (*eddy_server_process_cb)(eddy_server_t *srv, int index, void *arg);
+/* Adds a user process before eddy_server_start(). Returns its index (0, 1,
+ * ... in the order added), EDDY_EINVAL (cb NULL) or EDDY_EWRONG_OP once
+ * started. arg stays the caller's. */
+int eddy_server_add_process(eddy_server_t *srv, eddy_server_process_cb cb, void *arg);
+/* How many were added. */
+int eddy_server_process_count(const eddy_server_t *srv);
+/* In a user process its index, elsewhere -1. */
+int eddy_server_process_index(const eddy_server_t *srv);
+
 #endif /* EDDY_SERVER_H */

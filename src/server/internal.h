@@ -14,7 +14,8 @@
 #include "eddy/server.h"
 #include "eddy/timer.h"
 
-typedef enum { ROLE_MASTER = 0, ROLE_MANAGER, ROLE_WORKER } eddy__role_t;
+/* ROLE_USER: a user process of eddy_server_add_process (user_process.c). */
+typedef enum { ROLE_MASTER = 0, ROLE_MANAGER, ROLE_WORKER, ROLE_USER } eddy__role_t;
 
 typedef struct {
     eddy_sock_type_t type;
@@ -112,6 +113,11 @@ struct eddy_server_s {
     /* pids.c: atomic_int [slots] in MAP_SHARED memory, from start() on */
     void *pids;
     size_t pids_len;
+    /* user_process.c: eddy_server_add_process's [nuprocs], grown before
+     * start only; in a user process, the index of this one */
+    struct eddy__uproc_s *uprocs;
+    int nuprocs;
+    int uproc_index;
 };
 
 /* Workers and task workers: the manager's slot count. */
@@ -187,6 +193,17 @@ __attribute__((noreturn)) void eddy__server_exit(eddy_server_t *srv, int code);
 typedef size_t (*eddy__frames_cb)(void *ctx, void *conn, const char *data, size_t len);
 void eddy__feed(eddy_buf_t *in, const char *buf, size_t n, eddy__frames_cb frames, void *ctx,
                 void *conn);
+
+/* user_process.c, called by the manager: fork them all (after the
+ * workers); a reaped child that is one of them (1: restarted unless
+ * shutting down, 0: not one of them); SIGTERM them on shutdown (SIGKILL
+ * after max_wait_time); how many run. _free releases the list (server.c). */
+typedef struct eddy__uproc_s eddy__uproc_t;
+void eddy__uprocs_start(eddy_server_t *srv);
+int eddy__uprocs_reaped(eddy_server_t *srv, pid_t pid, int status);
+void eddy__uprocs_stop(eddy_server_t *srv);
+int eddy__uprocs_live(const eddy_server_t *srv);
+void eddy__uprocs_free(eddy_server_t *srv);
 
 /* manager.c: runs the manager process; never returns. */
 __attribute__((noreturn)) void eddy__manager_main(eddy_server_t *srv);

@@ -100,8 +100,9 @@ static void stop_slot(eddy__slot_t *slot) {
     eddy_timer_start(&slot->kill_timer, (uint64_t)slot->srv->cfg.max_wait_time * 1000, 0);
 }
 
+/* Workers, task workers and user processes (user_process.c). */
 static int live_workers(const eddy_server_t *srv) {
-    int n = 0;
+    int n = eddy__uprocs_live(srv);
     for (uint32_t i = 0; i < eddy__server_slots(srv); i++) n += srv->slots[i].pid != 0;
     return n;
 }
@@ -135,7 +136,10 @@ static void on_child(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
     (void)sig, (void)signo;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         eddy__slot_t *slot = find_slot(srv, pid);
-        if (!slot) continue;
+        if (!slot) {
+            eddy__uprocs_reaped(srv, pid, status); /* user_process.c, if one */
+            continue;
+        }
         eddy_timer_stop(&slot->kill_timer);
         slot->pid = 0;
         eddy__pids_set(srv, slot->id, 0);
@@ -154,6 +158,7 @@ static void on_term(eddy_loop_t *loop, eddy_signal_t *sig, int signo) {
     srv->shutting_down = 1;
     eddy_log_info("manager: shutting down %d worker(s)", live_workers(srv));
     for (uint32_t i = 0; i < eddy__server_slots(srv); i++) stop_slot(&srv->slots[i]);
+    eddy__uprocs_stop(srv);
     if (live_workers(srv) == 0) eddy_loop_stop(loop);
 }
 
@@ -212,6 +217,7 @@ void eddy__manager_main(eddy_server_t *srv) {
     }
     if (srv->ev.on_manager_start) srv->ev.on_manager_start(srv);
     for (uint32_t i = 0; i < eddy__server_slots(srv); i++) spawn(srv, &srv->slots[i]);
+    eddy__uprocs_start(srv); /* after the workers, as Swoole */
     eddy_loop_run(&srv->loop);
     if (srv->ev.on_manager_stop) srv->ev.on_manager_stop(srv);
     eddy__server_exit(srv, 0);

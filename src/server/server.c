@@ -56,6 +56,7 @@ void eddy_server_free(eddy_server_t *srv) {
     eddy__process_free(srv);
     if (srv->loop_live) eddy_loop_close(&srv->loop);
     eddy_free(srv->slots);
+    eddy__uprocs_free(srv); /* user_process.c */
     eddy__pids_free(srv);
     eddy_server_config_free(&srv->cfg);
     eddy_free(srv);
