@@ -81,6 +81,9 @@ namespace Swoole {
 
         public function sendMessage(mixed $message, int $dstWorkerId): bool {}
 
+        /** Before start(): a user process the manager runs with the server (php_server_process.c). */
+        public function addProcess(Process $process): int|false {}
+
         public function tick(int $ms, callable $callback, mixed ...$params): int|false {}
 
         public function after(int $ms, callable $callback, mixed ...$params): int|false {}

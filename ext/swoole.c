@@ -20,6 +20,7 @@
 #include "php_http_client.h"
 #include "php_co_http_server.h"
 #include "php_websocket.h"
+#include "php_process.h"
 #include "ext/standard/info.h"
 #include "swoole_arginfo.h"
 
@@ -74,6 +75,7 @@ static PHP_MINIT_FUNCTION(swoole) {
     php_swoole_timer_minit(module_number);
     php_swoole_event_minit(module_number);
     php_swoole_server_minit(module_number);
+    php_swoole_process_minit(module_number);
     php_swoole_http_minit(module_number); /* after Swoole\Server, its parent */
     php_swoole_co_http_server_minit(module_number); /* uses the Http\Request / Response classes */
     php_swoole_websocket_minit(module_number); /* after Swoole\Http\Server, its parent */
@@ -103,6 +105,7 @@ static PHP_RSHUTDOWN_FUNCTION(swoole) {
     php_swoole_coroutine_rshutdown();
     php_swoole_timer_rshutdown();
     php_swoole_event_rshutdown();
+    php_swoole_process_rshutdown(); /* Process::signal handlers, addProcess' objects */
     return SUCCESS;
 }
 
