@@ -42,6 +42,9 @@ void eddy__wss_co_gone(eddy_ws_session_t *s) {
 static void lock_abort(eddy_wait_t *w) { eddy_waitq_remove(w); }
 
 int eddy__wss_co_lock(eddy_ws_session_t *s) {
+    /* A socket send outside a coroutine fails before writing anything:
+     * say so here, rather than fail the send and close the connection. */
+    if (!eddy_coro_current()) return EDDY_ECO_OUT_OF_COROUTINE;
     while (s->writing) {
         eddy_wait_t w;
         memset(&w, 0, sizeof(w));

@@ -59,7 +59,8 @@ void eddy__wss_feed(eddy_ws_session_t *s, const char *p, size_t len);
 int eddy__wss_co_attach(eddy_ws_session_t *s, eddy_http_response_t *resp);
 /* The 101 went out (see eddy__co_http_ws_started). */
 void eddy__wss_co_started(eddy_ws_session_t *s);
-/* Holds `out` and the write side: 0, or the wait's error (canceled). */
+/* Holds `out` and the write side: 0, or EDDY_ECO_OUT_OF_COROUTINE, or
+ * the wait's error (canceled). */
 int eddy__wss_co_lock(eddy_ws_session_t *s);
 void eddy__wss_co_unlock(eddy_ws_session_t *s);
 /* Sends s->out (lock held). 0, or an error after which s is closed. */

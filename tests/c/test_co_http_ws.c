@@ -14,6 +14,8 @@
  *   "timeout"  -> recv with a 200 ms timeout, answers "timeout rc=<rc>"
  *   "join"     -> joins the room, answers "joined"
  *   "say:<t>"  -> pushes <t> to every room member, from this coroutine
+ *   "outside"  -> a push from a loop callback, outside any coroutine; its
+ *                 rc is noted, and then said from the handler
  * "/late" hands the response to another coroutine, which upgrades 50 ms
  * after the handler returned and echoes. What the handlers saw goes to
  * the events file.
@@ -74,6 +76,12 @@ static void room_say(const char *p, size_t n) {
     harness_note("said to %d\n", sent);
 }
 
+static int outside_rc = 1;
+
+static void push_outside(void *arg) {
+    outside_rc = eddy_ws_session_push(arg, EDDY_WS_OP_TEXT, "no", 2, EDDY_WS_FLAG_FIN);
+}
+
 static void serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
     if (m->opcode == EDDY_WS_OP_CLOSE) {
         harness_note("close frame code=%u reason=%.*s\n", m->close_code, (int)m->reason_len,
@@ -93,6 +101,10 @@ static void serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
         room_join(s);
     } else if (starts(m, "say:")) {
         room_say(m->data + 4, m->len - 4);
+    } else if (is(m, "outside")) {
+        eddy_loop_defer(eddy_loop_default(), push_outside, s);
+        eddy_coro_sleep(20); /* the deferred call runs meanwhile */
+        say(s, "outside rc=%d", outside_rc);
     } else if (is(m, "whoami")) {
         say(s, "fd=%d", eddy_ws_session_fd(s));
     } else {
@@ -109,7 +121,8 @@ static void session(eddy_http_request_t *req, eddy_http_response_t *resp) {
     harness_note("upgrade rc=%d\n", rc);
     if (rc < 0) return;
     eddy_ws_session_msg_t m;
-    while ((rc = eddy_ws_session_recv(s, &m, 10000)) == 0) {
+    /* Bounded, and generous: a loaded machine makes the client slow. */
+    while ((rc = eddy_ws_session_recv(s, &m, 30000)) == 0) {
         serve_one(s, &m);
         eddy_ws_session_msg_release(&m);
     }
@@ -279,6 +292,9 @@ EDDY_TEST(co_http_ws, raw_frames_pings_timeouts_and_closes_from_the_server, .tim
     ws_raw_expect_text(fd, "timeout rc=-110");
     ws_raw_send(fd, EDDY_WS_OP_TEXT, "still");
     ws_raw_expect_text(fd, "still");
+    /* a push outside any coroutine is refused, nothing sent, the session goes on */
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "outside");
+    ws_raw_expect_text(fd, "outside rc=-10001");
     /* a message in three frames, a ping between two of them */
     ws_raw_send_part(fd, EDDY_WS_OP_TEXT, 0, "frag1-");
     ws_raw_send(fd, EDDY_WS_OP_PING, "mid");
