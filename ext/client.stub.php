@@ -7,7 +7,10 @@
  *
  * The framing options of set() (open_eof_check, open_eof_split,
  * open_length_check and their package_* settings) make recv() return one
- * complete message. peek()/enableSSL() are not provided.
+ * complete message. peek() is not provided.
+ *
+ * SWOOLE_SSL in $type (or enableSSL() once connected) puts TLS on the
+ * connection, set up from set()'s ssl_* options.
  *
  * @generate-class-entries
  */
@@ -45,6 +48,9 @@ namespace Swoole\Coroutine {
          * @param int $port set to the sender's port
          */
         public function recvfrom(int $length, mixed &$address, mixed &$port = 0): string|false {}
+
+        /** TLS on a connected client (the handshake included). */
+        public function enableSSL(): bool {}
 
         public function exportSocket(): Socket|false {}
 

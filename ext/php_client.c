@@ -12,6 +12,11 @@
  * their package_* settings) go to the engine socket (eddy_socket_set_framing)
  * and recv() returns one complete message (eddy_socket_recv_packet), as
  * Swoole's client does; parsing them is the engine's option table's job.
+ *
+ * SSL (SWOOLE_SOCK_TCP | SWOOLE_SSL, or enableSSL() on a connected client)
+ * is the engine's TLS on the connection's socket, set up from the ssl_*
+ * settings (php_ssl_settings.h); every operation of the Socket then moves
+ * plaintext through it.
  */
 #include "php_swoole.h"
 #include "php_coroutine.h"
@@ -19,8 +24,10 @@
 #include "client_arginfo.h"
 #include "zend_exceptions.h"
 #include "ext/standard/php_array.h"
+#include "php_ssl_settings.h"
 
 #include "eddy/base.h"
+#include "eddy/tls.h"
 
 /* Swoole's socket kinds and flags (SWOOLE_SOCK_*, SWOOLE_SSL). */
 #define CLIENT_KIND_MASK 0xff
@@ -36,6 +43,8 @@ typedef struct {
     bool connected;
     int64_t timeout[T_KINDS]; /* from set(); EDDY_TIMEOUT_DEFAULT if not given */
     eddy_framing_t framing;   /* from set(); mode NONE: recv() returns what arrives */
+    bool ssl;                 /* SWOOLE_SSL: TLS right after connect */
+    char host[256];           /* connect()'s host: TLS's default peer name */
     zend_object std;
 } php_client_t;
 
@@ -138,6 +147,8 @@ static void apply_timeouts(php_client_t *c, eddy_socket_t *s) {
     eddy_socket_set_framing(s, &c->framing);
 }
 
+static bool is_dgram(eddy_sock_type_t kind);
+
 /* ---- methods -------------------------------------------------------------- */
 
 PHP_METHOD(Swoole_Coroutine_Client, __construct) {
@@ -150,22 +161,23 @@ PHP_METHOD(Swoole_Coroutine_Client, __construct) {
     ZEND_PARSE_PARAMETERS_END();
 
     kind = type & CLIENT_KIND_MASK;
-    if (type & CLIENT_FLAG_SSL) {
-        zend_throw_exception(php_swoole_exception_ce, "SSL is not supported by this build",
-                             EPROTONOSUPPORT);
-        RETURN_THROWS();
-    }
     if (kind < EDDY_SOCK_TCP || kind > EDDY_SOCK_UNIX_DGRAM) {
         zend_argument_value_error(1, "must be one of the SWOOLE_SOCK_* socket types");
         RETURN_THROWS();
     }
+    if ((type & CLIENT_FLAG_SSL) && is_dgram((eddy_sock_type_t) kind)) {
+        zend_throw_exception(php_swoole_exception_ce, "SSL over datagrams (DTLS) is not supported",
+                             EPROTONOSUPPORT);
+        RETURN_THROWS();
+    }
     c->kind = (eddy_sock_type_t) kind;
+    c->ssl = (type & CLIENT_FLAG_SSL) != 0;
     zend_update_property_long(client_ce, &c->std, ZEND_STRL("type"), type);
 }
 
 /* Protocols Swoole's client parses that this build does not. */
 static const char *const unsupported_options[] = {
-    "open_mqtt_protocol", "open_fastcgi_protocol", "open_ssl", NULL,
+    "open_mqtt_protocol", "open_fastcgi_protocol", NULL,
 };
 
 static void set_timeout_option(php_client_t *c, HashTable *opts, const char *key, int from,
@@ -200,6 +212,9 @@ PHP_METHOD(Swoole_Coroutine_Client, set) {
     set_timeout_option(c, opts, "connect_timeout", T_CONNECT, T_CONNECT);
     set_timeout_option(c, opts, "read_timeout", T_READ, T_READ);
     set_timeout_option(c, opts, "write_timeout", T_WRITE, T_WRITE);
+    if (zend_hash_str_find(opts, ZEND_STRL("open_ssl"))) {
+        c->ssl = zend_is_true(zend_hash_str_find(opts, ZEND_STRL("open_ssl")));
+    }
     for (int i = 0; unsupported_options[i]; i++) {
         zval *v = zend_hash_str_find(opts, unsupported_options[i], strlen(unsupported_options[i]));
         if (v && zend_is_true(v)) {
@@ -229,6 +244,56 @@ PHP_METHOD(Swoole_Coroutine_Client, set) {
             apply_timeouts(c, s);
         }
     }
+    RETURN_BOOL(ok);
+}
+
+/* TLS on the connection (ssl_* settings), handshake included; false with
+ * errCode/errMsg set (SWOOLE_ERROR_SSL_*, OpenSSL's reason) on failure. */
+static bool start_ssl(php_client_t *c) {
+    zval *setting = zend_read_property(client_ce, &c->std, ZEND_STRL("setting"), 1, NULL);
+    HashTable *ht = setting && Z_TYPE_P(setting) == IS_ARRAY ? Z_ARRVAL_P(setting) : NULL;
+    eddy_socket_t *s = php_cosocket_engine(php_cosocket_from_obj(Z_OBJ(c->socket)));
+    int rc;
+
+    if (!s) {
+        set_error(c, -EDDY_EBADF, eddy_strerror(EDDY_EBADF));
+        return false;
+    }
+    /* the Socket object stays alive across the wait: c holds it */
+    rc = php_ssl_client_start(s, ht, c->host, EDDY_TIMEOUT_DEFAULT);
+    if (!php_coro_after_switch()) {
+        return false;
+    }
+    if (rc < 0) {
+        set_error(c, -rc, eddy_socket_errmsg(s));
+        return false;
+    }
+    return true;
+}
+
+PHP_METHOD(Swoole_Coroutine_Client, enableSSL) {
+    php_client_t *c = THIS_CLIENT();
+    php_cosocket_t *ps;
+    bool ok;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!php_coro_require()) {
+        RETURN_THROWS();
+    }
+    if (!(ps = hold_socket(c))) {
+        RETURN_FALSE;
+    }
+    if (eddy_socket_tls_on(php_cosocket_engine(ps))) {
+        php_error_docref(NULL, E_WARNING, "SSL has already been enabled");
+        OBJ_RELEASE(php_cosocket_obj(ps));
+        RETURN_FALSE;
+    }
+    ok = start_ssl(c);
+    OBJ_RELEASE(php_cosocket_obj(ps));
+    if (EG(exception)) {
+        RETURN_THROWS();
+    }
+    c->ssl = c->ssl || ok;
     RETURN_BOOL(ok);
 }
 
@@ -284,6 +349,13 @@ PHP_METHOD(Swoole_Coroutine_Client, connect) {
     OBJ_RELEASE(php_cosocket_obj(ps));
     if (EG(exception)) {
         RETURN_THROWS();
+    }
+    snprintf(c->host, sizeof(c->host), "%s", ZSTR_VAL(host));
+    if (Z_TYPE_P(return_value) == IS_TRUE && c->ssl && !start_ssl(c)) {
+        if (EG(exception)) {
+            RETURN_THROWS();
+        }
+        ZVAL_FALSE(return_value);
     }
     if (Z_TYPE_P(return_value) == IS_TRUE) {
         set_connected(c, true);
@@ -543,6 +615,7 @@ void php_swoole_client_minit(int module_number) {
     register_constant("SWOOLE_SOCK_SYNC", 0, module_number);
     register_constant("SWOOLE_SOCK_ASYNC", 1, module_number);
     register_constant("SWOOLE_SSL", CLIENT_FLAG_SSL, module_number);
+    php_ssl_settings_register_constants(module_number);
 
     client_ce = register_class_Swoole_Coroutine_Client();
     client_ce->create_object = client_create_object;

@@ -14,8 +14,9 @@
  * at shutdown sending a goodbye): its ops then wait with poll(2) on the fd,
  * as PHP's own would.
  *
- * The stream's abstract data starts with PHP's php_netstream_data_t because
- * mysqlnd and phpredis read ->socket from it directly (for TCP_NODELAY).
+ * The stream's abstract data (hstream_t, php_hook_stream.h) starts with
+ * PHP's php_netstream_data_t because mysqlnd and phpredis read ->socket from
+ * it directly (for TCP_NODELAY). TLS on these streams is php_hook_ssl.c's.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -26,6 +27,7 @@
 #include "php_swoole.h"
 #include "php_runtime.h"
 #include "php_coroutine.h"
+#include "php_hook_stream.h"
 
 #include "php_network.h"
 #include "ext/standard/file.h"
@@ -33,14 +35,9 @@
 #include "eddy/base.h"
 #include "eddy/poll.h"
 #include "eddy/socket.h"
+#include "eddy/tls.h"
 
-#define HOST_MAX 256
-
-typedef struct {
-    php_netstream_data_t ns; /* first: see above. ns.socket is the engine fd */
-    eddy_socket_t *s;        /* NULL until bind/connect; owned, closed by hs_close */
-    eddy_sock_type_t kind;   /* the transport's kind (TCP becomes TCP6 per address) */
-} hstream_t;
+#define HOST_MAX PHP_HOOK_HOST_MAX
 
 static const php_stream_ops *ops_for(eddy_sock_type_t kind);
 
@@ -153,6 +150,14 @@ static int plain_wait(int fd, short events, int64_t ms) {
     return rc;
 }
 
+int php_hook_stream_poll(int fd, short events, int64_t ms) {
+    return plain_wait(fd, events, ms);
+}
+
+int64_t php_hook_stream_timeout_ms(const hstream_t *hs) {
+    return tv_ms(&hs->ns.timeout);
+}
+
 /* ---- read / write --------------------------------------------------------- */
 
 /* A failed engine read or write: the bound-socket message reaches PHP as a
@@ -169,6 +174,9 @@ static void report(hstream_t *hs, int rc, const char *op, size_t count) {
 static ssize_t plain_read(php_stream *stream, hstream_t *hs, char *buf, size_t count) {
     ssize_t n;
 
+    if (eddy_socket_tls_on(hs->s)) {
+        return php_hook_ssl_read_nowait(stream, hs, buf, count);
+    }
     if (hs->ns.is_blocked && plain_wait(hs->ns.socket, POLLIN, tv_ms(&hs->ns.timeout)) == 0) {
         hs->ns.timeout_event = 1;
         return 0;
@@ -228,6 +236,9 @@ static ssize_t hs_read(php_stream *stream, char *buf, size_t count) {
 static ssize_t plain_write(hstream_t *hs, const char *buf, size_t count) {
     size_t done = 0;
 
+    if (eddy_socket_tls_on(hs->s)) {
+        return php_hook_ssl_write_nowait(hs, buf, count);
+    }
     while (done < count) {
         ssize_t n = send(hs->ns.socket, buf + done, count - done, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n >= 0) {
@@ -290,6 +301,7 @@ static int hs_close(php_stream *stream, int close_handle) {
     if (hs->s && close_handle) {
         eddy_socket_close(hs->s);
     }
+    php_hook_ssl_free(hs, php_stream_is_persistent(stream));
     pefree(hs, php_stream_is_persistent(stream));
     return 0;
 }
@@ -346,7 +358,10 @@ static int xp_connect(php_stream *stream, hstream_t *hs, php_stream_xport_param 
         set_error(xp, rc, rc == EDDY_ETIMEDOUT ? "Connection timed out" : eddy_socket_errmsg(hs->s));
         return -1;
     }
-    (void) stream;
+    snprintf(hs->peer_host, sizeof(hs->peer_host), "%s", host);
+    if (hs->ssl && php_hook_ssl_connected(stream, hs, xp) < 0) {
+        return -1;
+    }
     xp->outputs.returncode = 0;
     return 0;
 }
@@ -415,6 +430,12 @@ static int xp_accept(php_stream *stream, hstream_t *hs, php_stream_xport_param *
     xp->outputs.client->ctx = stream->ctx;
     if (stream->ctx) {
         GC_ADDREF(stream->ctx);
+    }
+    if (hs->ssl && php_hook_ssl_accepted(hs, xp->outputs.client) < 0) {
+        php_stream_free(xp->outputs.client, PHP_STREAM_FREE_CLOSE);
+        xp->outputs.client = NULL;
+        set_error(xp, EDDY_ESSL_HANDSHAKE_FAILED, "Failed to enable crypto");
+        return -1;
     }
     xp->outputs.returncode = 0;
     return 0;
@@ -585,7 +606,10 @@ static int hs_set_option(php_stream *stream, int option, int value, void *ptrpar
         add_assoc_bool((zval *) ptrparam, "timed_out", hs->ns.timeout_event);
         add_assoc_bool((zval *) ptrparam, "blocked", hs->ns.is_blocked);
         add_assoc_bool((zval *) ptrparam, "eof", stream->eof);
+        php_hook_ssl_meta(hs, (zval *) ptrparam);
         return PHP_STREAM_OPTION_RETURN_OK;
+    case PHP_STREAM_OPTION_CRYPTO_API:
+        return php_hook_ssl_crypto(stream, hs, ptrparam);
     case PHP_STREAM_OPTION_CHECK_LIVENESS:
         return check_liveness(hs);
     case PHP_STREAM_OPTION_XPORT_API:
@@ -615,6 +639,16 @@ static const php_stream_ops *ops_for(eddy_sock_type_t kind) {
     default:
         return &tcp_ops;
     }
+}
+
+php_stream *php_hook_stream_new_tcp(const char *persistent_id) {
+    hstream_t *hs = hs_new(EDDY_SOCK_TCP, persistent_id != NULL);
+    php_stream *stream = php_stream_alloc(&tcp_ops, hs, persistent_id, "r+");
+
+    if (!stream) {
+        pefree(hs, persistent_id != NULL);
+    }
+    return stream;
 }
 
 /* ---- the transports ------------------------------------------------------- */

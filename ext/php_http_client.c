@@ -20,8 +20,11 @@
  *    means none; defaults from Coroutine::set() socket_*_timeout, else 2 s /
  *    60 s / 60 s), keep_alive (true), http_compression (true: gzip /
  *    deflate accepted and decoded), websocket_compression (false),
- *    body_max_size (bytes, 0 = no limit). Other keys are kept in $setting
- *    and ignored.
+ *    body_max_size (bytes, 0 = no limit), and the ssl_* options of
+ *    php_ssl_settings.h for HTTPS ($ssl, or an https:// URL). Other keys
+ *    are kept in $setting and ignored.
+ *  - HTTPS and wss: the engine client's TLS (eddy_http_client_set_tls), its
+ *    context made from $setting before the first request after a change.
  */
 #include <unistd.h>
 
@@ -35,12 +38,16 @@
 #include "ext/standard/base64.h"
 
 #include "eddy/http_client.h"
+#include "eddy/tls.h"
 #include "eddy/websocket.h"
+#include "php_ssl_settings.h"
 
 typedef struct {
     eddy_http_client_t *cli; /* owned; NULL only before __construct */
     eddy_http_client_opts_t opts;
     bool defer;
+    bool ssl;       /* HTTPS: TLS on each connection */
+    bool tls_stale; /* the ssl_* settings changed since the context was made */
     zend_object std;
 } php_hc_t;
 
@@ -386,12 +393,40 @@ static void set_connected(php_hc_t *h) {
                               eddy_http_client_connected(h->cli));
 }
 
+/* The TLS context from $setting's ssl_* options, handed to the engine
+ * client (which keeps its own reference). A setting OpenSSL refuses (an
+ * unreadable CA file...) fails the request as a connect failure would. */
+static bool refresh_tls(php_hc_t *h) {
+    zval *setting = prop(h, "setting");
+    zval *host = prop(h, "host");
+    const char *name = NULL;
+    char why[256];
+    int err = 0;
+    eddy_tls_ctx_t *ctx = php_ssl_client_ctx(
+        Z_TYPE_P(setting) == IS_ARRAY ? Z_ARRVAL_P(setting) : NULL,
+        Z_TYPE_P(host) == IS_STRING ? Z_STRVAL_P(host) : NULL, &name, &err, why, sizeof(why));
+
+    if (!ctx) {
+        zend_update_property_long(hc_ce, &h->std, ZEND_STRL("statusCode"),
+                                  EDDY_HTTP_CLIENT_CONNECT_FAILED);
+        set_error(h, -err, why);
+        return false;
+    }
+    eddy_http_client_set_tls(h->cli, ctx, name);
+    eddy_tls_ctx_free(ctx);
+    h->tls_stale = false;
+    return true;
+}
+
 /* The shared body of execute/get/post/download/upgrade. */
 static bool do_request(php_hc_t *h, zend_string *path, bool upgrade) {
     build_t b;
     int rc;
 
     if (!php_coro_require()) {
+        return false;
+    }
+    if (h->ssl && h->tls_stale && !refresh_tls(h)) {
         return false;
     }
     eddy_http_client_set_opts(h->cli, &h->opts);
@@ -435,6 +470,13 @@ static void timeout_opt(HashTable *o, const char *key, int64_t *slot, const char
 
 static void apply_options(php_hc_t *h, HashTable *o) {
     zval *v;
+    zend_string *key;
+
+    ZEND_HASH_FOREACH_STR_KEY(o, key) {
+        if (key && zend_string_starts_with_literal(key, "ssl_")) {
+            h->tls_stale = true;
+        }
+    } ZEND_HASH_FOREACH_END();
 
     timeout_opt(o, "timeout", &h->opts.connect_timeout_ms, "connect");
     timeout_opt(o, "timeout", &h->opts.read_timeout_ms, "read");
@@ -460,23 +502,20 @@ static void apply_options(php_hc_t *h, HashTable *o) {
 /* ---- Client methods ------------------------------------------------------------ */
 
 static bool init_client(php_hc_t *h, zend_string *host, zend_long port, bool ssl) {
-    if (ssl) {
-        zend_throw_exception(hc_exception_ce, "SSL is not supported by this build (no OpenSSL)",
-                             EPROTONOSUPPORT);
-        return false;
-    }
     if (ZSTR_LEN(host) == 0 || memchr(ZSTR_VAL(host), 0, ZSTR_LEN(host))) {
         zend_throw_exception(hc_exception_ce, "host is empty", EINVAL);
         return false;
     }
     if (port <= 0 || port > 65535) {
-        port = 80;
+        port = ssl ? 443 : 80;
     }
     zend_update_property_str(hc_ce, &h->std, ZEND_STRL("host"), host);
     zend_update_property_long(hc_ce, &h->std, ZEND_STRL("port"), port);
     zend_update_property_bool(hc_ce, &h->std, ZEND_STRL("ssl"), ssl);
     eddy_http_client_free(h->cli);
     h->cli = eddy_http_client_new(ZSTR_VAL(host), (int) port, &h->opts);
+    h->ssl = ssl;
+    h->tls_stale = ssl;
     return true;
 }
 
@@ -1009,6 +1048,11 @@ static void one_shot(zval *return_value, zend_string *url, const char *method, z
     if (ok) {
         if (options) {
             apply_options(h, options);
+            /* $setting as set() would leave it: refresh_tls reads it */
+            zval zo;
+            ZVAL_ARR(&zo, zend_array_dup(options));
+            zend_update_property(hc_ce, &h->std, ZEND_STRL("setting"), &zo);
+            zval_ptr_dtor(&zo);
         }
         if (headers) {
             zend_update_property(hc_ce, &h->std, ZEND_STRL("requestHeaders"), headers);

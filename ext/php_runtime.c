@@ -14,14 +14,9 @@
 
 #define RUNTIME_FAMILIES_MAX 16
 
-/* Flags eddy accepts but does not hook (the report and the warning say so).
- * CURL / NATIVE_CURL are left to the family that implements them. */
-#define RUNTIME_UNSUPPORTED (PHP_HOOK_SSL | PHP_HOOK_TLS)
-
 /* This file's per-process state: the flags in force and who acts on them. */
 static struct {
     uint32_t flags;
-    bool warned; /* the "not supported" warning is given once per process */
     size_t nfamilies;
     struct {
         uint32_t mask;
@@ -44,40 +39,9 @@ bool php_runtime_active(uint32_t bits) {
     return (RT.flags & bits) && php_coro_in();
 }
 
-static void warn_unsupported(uint32_t flags) {
-    static const struct {
-        uint32_t bit;
-        const char *name;
-    } names[] = {
-        {PHP_HOOK_SSL, "SSL"},
-        {PHP_HOOK_TLS, "TLS"},
-    };
-    char list[128] = "";
-
-    /* SWOOLE_HOOK_ALL is "everything there is", the usual setting: only a
-     * flag asked for by name is worth a warning (README says what ALL
-     * leaves out). */
-    if (RT.warned || !(flags & RUNTIME_UNSUPPORTED) || (flags & PHP_HOOK_ALL) == PHP_HOOK_ALL) {
-        return;
-    }
-    RT.warned = true;
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (flags & names[i].bit) {
-            if (list[0]) {
-                strcat(list, ", ");
-            }
-            strcat(list, "SWOOLE_HOOK_");
-            strcat(list, names[i].name);
-        }
-    }
-    php_error_docref(NULL, E_WARNING,
-                     "%s not supported by eddy yet: these functions keep blocking the worker", list);
-}
-
 void php_runtime_set_flags(uint32_t flags) {
     uint32_t old = RT.flags;
 
-    warn_unsupported(flags);
     RT.flags = flags;
     for (size_t i = 0; i < RT.nfamilies; i++) {
         if ((old ^ flags) & RT.families[i].mask) {
@@ -189,6 +153,7 @@ void php_swoole_runtime_minit(int module_number) {
     php_hook_proc_minit();
     php_hook_sockets_minit();
     php_hook_curl_minit();
+    php_hook_ssl_minit();
 }
 
 void php_swoole_runtime_mshutdown(void) {

@@ -53,7 +53,7 @@ void php_swoole_runtime_mshutdown(void);
  * flags whenever a bit of `mask` changes (all start off). MINIT only. */
 void php_runtime_register(uint32_t mask, php_hook_apply_fn apply);
 /* Sets the process's hook flags; bits no family implements are kept (so
- * getHookFlags() returns them) and warned about once per process. */
+ * getHookFlags() returns them). */
 void php_runtime_set_flags(uint32_t flags);
 uint32_t php_runtime_flags(void);
 /* True when a hook of `bits` should act now: a flag is on and the caller
@@ -76,5 +76,6 @@ void php_hook_stdio_mshutdown(void);
 void php_hook_proc_minit(void);    /* php_hook_proc.c: PROC (proc_open, shell_exec) */
 void php_hook_sockets_minit(void); /* php_hook_sockets.c: SOCKETS */
 void php_hook_curl_minit(void);    /* php_hook_curl.c: CURL NATIVE_CURL */
+void php_hook_ssl_minit(void);     /* php_hook_ssl.c: SSL TLS */
 
 #endif /* PHP_RUNTIME_H */

@@ -1,5 +1,5 @@
 --TEST--
-client: misuse — outside a coroutine, unknown type, SSL, use before connect, wrong argument types
+client: misuse — outside a coroutine, unknown type, SSL over UDP, use before connect, wrong argument types
 --FILE--
 <?php
 use Swoole\Coroutine\Client;
@@ -16,7 +16,7 @@ try {
     echo get_class($e), ": ", $e->getMessage(), "\n";
 }
 try {
-    new Client(SWOOLE_SOCK_TCP | SWOOLE_SSL);
+    new Client(SWOOLE_SOCK_UDP | SWOOLE_SSL);
 } catch (Swoole\Exception $e) {
     echo get_class($e), ": ", $e->getMessage(), "\n";
 }
@@ -35,7 +35,7 @@ Co\run(function () use ($c) {
 --EXPECTF--
 Swoole\Error: API must be called in the coroutine
 ValueError: Swoole\Coroutine\Client::__construct(): Argument #1 ($type) must be one of the SWOOLE_SOCK_* socket types
-Swoole\Exception: SSL is not supported by this build
+Swoole\Exception: SSL over datagrams (DTLS) is not supported
 TypeError: Swoole\Coroutine\Client::set(): Argument #1 ($settings) must be of type array, string given
 bool(false)
 int(5001)
