@@ -1,7 +1,9 @@
 /*
  * The options of Swoole\Http\Server::set() that belong to the HTTP layer
  * (php_server.h's proto->set_option): checked when set() is called, kept in
- * php_http_options_t, and handed to eddy_http_server_new() at start().
+ * php_http_options_t, and handed to eddy_http_server_new() at start()
+ * (Swoole\WebSocket\Server's set() reads them here too and hands them to
+ * eddy_ws_server_new() for its HTTP server).
  * Options not listed here go on to Swoole\Server's table, which warns about
  * unknown ones.
  *

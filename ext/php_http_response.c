@@ -13,6 +13,12 @@
  * ended as Swoole does: status 500 unless status() set one, empty body; a
  * body already being streamed by write() gets its last chunk. A detached
  * one is not: detach() gave its answer to someone else (create()).
+ *
+ * create() makes a Response for a session id of the running Http\Server or
+ * WebSocket\Server, in a worker or a task worker (eddy_http_response_create
+ * in include/eddy/http.h tells what its head can know); it has no Request,
+ * and is released like any other (500 if never ended). trailer() fields
+ * follow the last chunk (the response goes chunked to carry them).
  */
 #include "php_swoole.h"
 #include "php_http.h"
@@ -456,13 +462,18 @@ PHP_METHOD(Swoole_Http_Response, detach) {
  * arrays, with RFC 9112 9.3's keep-alive rule. */
 static unsigned request_flags(zval *zreq) {
     zval rv, *server, *header, *v;
-    bool http10 = false, close = false;
+    bool http10 = false, close = false, head = false;
 
     server = zend_read_property(php_http_request_ce, Z_OBJ_P(zreq), ZEND_STRL("server"), 1, &rv);
     if (Z_TYPE_P(server) == IS_ARRAY &&
         (v = zend_hash_str_find(Z_ARRVAL_P(server), ZEND_STRL("server_protocol"))) &&
         Z_TYPE_P(v) == IS_STRING) {
         http10 = zend_string_equals_literal(Z_STR_P(v), "HTTP/1.0");
+    }
+    if (Z_TYPE_P(server) == IS_ARRAY &&
+        (v = zend_hash_str_find(Z_ARRVAL_P(server), ZEND_STRL("request_method"))) &&
+        Z_TYPE_P(v) == IS_STRING) {
+        head = zend_string_equals_literal(Z_STR_P(v), "HEAD");
     }
     header = zend_read_property(php_http_request_ce, Z_OBJ_P(zreq), ZEND_STRL("header"), 1, &rv);
     v = Z_TYPE_P(header) == IS_ARRAY
@@ -476,7 +487,8 @@ static unsigned request_flags(zval *zreq) {
     } else {
         close = http10;
     }
-    return (http10 ? EDDY_HTTP_CREATE_HTTP10 : 0) | (close ? EDDY_HTTP_CREATE_CLOSE : 0);
+    return (http10 ? EDDY_HTTP_CREATE_HTTP10 : 0) | (close ? EDDY_HTTP_CREATE_CLOSE : 0) |
+           (head ? EDDY_HTTP_CREATE_HEAD : 0);
 }
 
 /* create()'s first argument: the server (NULL: the running one), the

@@ -731,10 +731,12 @@ int eddy_http_response_trailer(eddy_http_response_t *resp, const char *name, con
  * eddy_http_response_detach() lets go of resp without sending anything:
  * resp and its request are released (as by end(); temp files of an upload
  * are unlinked), and the connection goes on as after a response on a
- * persistent connection: the next request is read and handled, and the
- * keep-alive timeout runs while it is idle. The answer to the detached
- * request is written later by whoever holds the session id (a created
- * response below, or eddy_server_send), from this process or another one.
+ * persistent connection: the next request is read and handled; the
+ * keep-alive timeout does not run while it waits for that answer (it
+ * starts again once a response created in this worker for it ends, or
+ * after the next request's response otherwise). The answer is written
+ * later by whoever holds the session id (a created response below, or
+ * eddy_server_send), from this process or another one.
  * Nothing orders that answer with those of later (pipelined) requests;
  * neither does Swoole. A request that asked to close keeps its connection
  * open: the taker's response closes it if it says "Connection: close".
@@ -745,6 +747,7 @@ int eddy_http_response_detach(eddy_http_response_t *resp);
 /* eddy_http_response_create() flags: what is known of the request. */
 #define EDDY_HTTP_CREATE_HTTP10 0x01 /* an HTTP/1.0 request: no chunks, close after write() */
 #define EDDY_HTTP_CREATE_CLOSE 0x02  /* close the connection after the response */
+#define EDDY_HTTP_CREATE_HEAD 0x04   /* a HEAD request: the head only */
 
 /* A response to session fd not parsed by this process: in any worker or
  * task worker of a running server, for a connection of any worker, usually
@@ -753,9 +756,9 @@ int eddy_http_response_detach(eddy_http_response_t *resp);
  * Content-Type (text/html unless set), "Connection: keep-alive" (said
  * explicitly, since the client's version is unknown), and Content-Length
  * from end() or chunked coding from write(). Nothing of the request is
- * known: no compression (no Accept-Encoding), HEAD is not recognised (the
- * body is sent). Every eddy_http_response_* call works on it as on a
- * handler's response and end() releases it; sendfile() hands the whole
+ * known: no compression (no Accept-Encoding), and a HEAD request gets a
+ * body unless flags say HEAD. Every eddy_http_response_* call works on it
+ * as on a handler's response and end() releases it; sendfile() hands the whole
  * file to eddy_server_send_path() (so it is bounded by
  * socket_buffer_size). Sends to a session that has gone fail with
  * EDDY_ESESSION_CLOSED / _NOT_EXIST, and writable() is 0 from then on.

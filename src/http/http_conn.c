@@ -89,6 +89,7 @@ static int parse_head(eddy_http_server_t *hs, hs_conn_t *c) {
     c->x = x;
     c->head_len = (size_t)n;
     c->continue_sent = 0;
+    c->detached = 0; /* a new request: the detached one's wait is over */
     if (req.flags & EDDY_HTTP_CHUNKED) {
         eddy_http_chunked_init(&c->dec);
         c->dec.body_max_size = hs->popts.body_max_size;

@@ -104,6 +104,9 @@ struct hs_conn_s {
     int phase;         /* what the deadline is for (http_timeout.c) */
     unsigned gone : 1;
     unsigned continue_sent : 1;
+    /* response_detach.c: a request's answer is pending elsewhere, so the
+     * idle keep-alive deadline does not run until the next request. */
+    unsigned detached : 1;
     void *tp_data; /* the transport's per-connection state (co_http.c: its socket) */
 };
 

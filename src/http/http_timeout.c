@@ -75,7 +75,9 @@ static int phase_of(const hs_conn_t *c) {
     switch (c->state) {
     /* A new connection waiting for its first byte counts against the head
      * timeout (from the accept, as nginx's client_header_timeout). */
-    case S_HEAD: return c->in.len || c->phase == P_NEW ? P_HEAD : P_IDLE;
+    case S_HEAD:
+        if (c->in.len || c->phase == P_NEW) return P_HEAD;
+        return c->detached ? P_NONE : P_IDLE; /* not idle: an answer is pending */
     case S_BODY: return P_BODY;
     default: return P_NONE; /* handled by on_request, closing, upgraded */
     }

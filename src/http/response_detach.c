@@ -28,6 +28,13 @@ void eddy__hs_response_done(eddy_http_response_t *r, int keep) {
     hs_conn_t *c = r->conn;
     if (r->created) {
         if (c && !keep) eddy__hs_close(hs, NULL, r->fd);
+        /* Answered from the worker that reads the connection: it is idle
+         * again (another process's answer cannot tell it so). */
+        hs_conn_t *own = hs->nbuckets ? eddy__hs_conn_find(hs, r->fd) : NULL;
+        if (own && own->detached && !own->gone) {
+            own->detached = 0;
+            eddy__hs_timeout_update(hs, own, 0);
+        }
         eddy__hs_exchange_put(hs, x);
         return;
     }
@@ -48,8 +55,11 @@ int eddy_http_response_detach(eddy_http_response_t *r) {
     }
     /* As if the response had ended on a persistent connection, minus the
      * bytes: the next request is read, the taker writes this one's answer.
-     * A 101 must not hand the connection to a WebSocket owner here. */
+     * A 101 must not hand the connection to a WebSocket owner here. No
+     * keep-alive deadline meanwhile: the client waits for its answer,
+     * which may take the taker longer than keepalive_timeout. */
     r->status = 200;
+    r->conn->detached = 1;
     eddy__hs_finish(r->hs, r->conn, 1);
     return 0;
 }
@@ -69,7 +79,7 @@ int eddy_http_response_create(eddy_http_response_t **out, eddy_http_server_t *hs
     x->resp.conn = &created_placeholder;
     x->resp.fd = fd;
     x->resp.created = 1;
-    x->resp.is_head = 0;
+    x->resp.is_head = (flags & EDDY_HTTP_CREATE_HEAD) != 0;
     x->resp.compress = 0;
     *out = &x->resp;
     return 0;

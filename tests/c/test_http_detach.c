@@ -8,6 +8,9 @@
  *    with trailers, which arrive after the last chunk;
  *  - trailers on a streamed body, on end() alone (sent chunked), refused
  *    for HTTP/1.0 and for framing fields;
+ *  - a detached request waits longer than keepalive_timeout for its
+ *    answer without its connection being closed as idle; once answered,
+ *    the idle timeout applies again;
  *  - create() for a session that does not exist;
  *  - the cookie attributes Priority and Partitioned.
  */
@@ -33,9 +36,11 @@ static int path_is(const eddy_http_request_t *req, const char *p) {
 static void on_task(eddy_server_t *srv, int task_id, int src, const char *data, size_t len) {
     eddy_http_server_t *hs = eddy_server_data(srv);
     eddy_http_response_t *resp;
-    int fd = 0;
+    int fd = 0, slow = 0;
     (void)task_id, (void)src;
-    if (len == sizeof(fd)) memcpy(&fd, data, sizeof(fd));
+    if (len >= sizeof(fd)) memcpy(&fd, data, sizeof(fd));
+    if (len == 2 * sizeof(fd)) memcpy(&slow, data + sizeof(fd), sizeof(slow));
+    if (slow) usleep((useconds_t)slow * 1000); /* a task worker may block */
     int rc = eddy_http_response_create(&resp, hs, fd, 0);
     harness_note("task create=%d\n", rc);
     if (rc < 0) return;
@@ -92,6 +97,10 @@ static void on_request(eddy_http_request_t *req, eddy_http_response_t *resp, voi
     if (path_is(req, "/task")) {
         harness_note("detach=%d\n", eddy_http_response_detach(resp));
         eddy_server_task(srv, &fd, sizeof(fd), -1);
+    } else if (path_is(req, "/slow")) {
+        int job[2] = {fd, 1500}; /* three times keepalive_timeout */
+        eddy_http_response_detach(resp);
+        eddy_server_task(srv, job, sizeof(job), -1);
     } else if (path_is(req, "/later")) {
         eddy_http_response_detach(resp);
         later_t *l = calloc(1, sizeof(*l));
@@ -129,7 +138,8 @@ static int child_main(const void *arg) {
     eddy_server_t *srv = harness_server_new(mode, mode == EDDY_SERVER_PROCESS ? 2 : 1, extra);
     if (!srv) return 1;
     eddy_server_events_t ev = {.on_start = harness_on_start, .on_task = on_task};
-    eddy_http_server_opts_t o = {.on_request = on_request, .data = srv, .events = &ev};
+    eddy_http_server_opts_t o = {.on_request = on_request, .data = srv, .events = &ev,
+                                 .keepalive_timeout = 0.5};
     return harness_serve_http(srv, &o);
 }
 
@@ -203,6 +213,34 @@ EDDY_TEST(http_detach, task_worker_answers_a_detached_request_process, .timeout 
     t_task(EDDY_SERVER_PROCESS);
 }
 
+static void t_slow(int mode) {
+    int port;
+    pid_t pid = start(mode, &port);
+    int fd = harness_dial(port);
+    char buf[4096];
+    harness_send_str(fd, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0, "closed while waiting");
+    cr_assert_str_eq(harness_body_of(buf), "from task");
+    /* The task's answer cannot tell the worker; the next request's can. */
+    harness_send_str(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
+    cr_assert_str_eq(harness_body_of(buf), "hello");
+    /* Idle again: the 0.5 s keep-alive timeout closes it. */
+    struct timeval tv = {.tv_sec = 3};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    cr_assert(harness_peer_closed(fd), "not closed after the keep-alive timeout");
+    close(fd);
+    stop(pid);
+}
+
+EDDY_TEST(http_detach, detached_request_outlives_the_keepalive_timeout_base, .timeout = 60) {
+    t_slow(EDDY_SERVER_BASE);
+}
+
+EDDY_TEST(http_detach, detached_request_outlives_the_keepalive_timeout_process, .timeout = 60) {
+    t_slow(EDDY_SERVER_PROCESS);
+}
+
 static void t_later(int mode) {
     int port;
     pid_t pid = start(mode, &port);
@@ -214,9 +252,10 @@ static void t_later(int mode) {
     cr_assert_str_eq(harness_header(buf, "Trailer", v, sizeof(v)), "");
     cr_assert(strstr(buf, "\r\n\r\n5\r\nlate-\r\n4\r\nbody\r\n0\r\nx-done: yes\r\n\r\n"),
               "%s", buf);
-    harness_send_str(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-    cr_assert_gt(harness_read_response(fd, buf, sizeof(buf), 0), 0);
-    cr_assert_str_eq(harness_body_of(buf), "hello");
+    /* Answered in this worker: idle again at once, closed by the timeout. */
+    struct timeval tv = {.tv_sec = 3};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    cr_assert(harness_peer_closed(fd), "not closed after the keep-alive timeout");
     close(fd);
     stop(pid);
 }

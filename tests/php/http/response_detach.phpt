@@ -1,5 +1,5 @@
 --TEST--
-http: Response::detach() then Response::create(): a task worker answers the request (create($fd)), the owning worker answers after a timer (create($server, $fd), streamed with a trailer), create([$server, $request]) follows an HTTP/1.0 request; the keep-alive connection serves the next request; a detached response is unusable and not answered 500; bad arguments warn; BASE and PROCESS
+http: Response::detach() then Response::create(): a task worker answers the request (create($fd)), the owning worker answers after a timer (create($server, $fd), streamed with a trailer), create([$server, $request]) follows an HTTP/1.0 request and a HEAD request; the keep-alive connection serves the next request; a detached response is unusable and not answered 500; bad arguments warn; BASE and PROCESS
 --FILE--
 <?php
 require __DIR__ . '/http.inc';
@@ -76,6 +76,11 @@ foreach (['SWOOLE_BASE', 'SWOOLE_PROCESS'] as $mode) {
     show(http_read($c));
     fclose($c);
     show(http_request($h['port'], "GET /array HTTP/1.0\r\n\r\n"));
+    $c = client($h['port']); /* HEAD: the array form knows it, the head only */
+    fwrite($c, "HEAD /array HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    show(http_read($c, true));
+    echo json_encode(stream_get_contents($c)), "\n";
+    fclose($c);
     $c = client($h['port']);
     fwrite($c, "GET /dropped HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n");
     show(http_read($c)); /* the pipelined one's: nothing (no 500) for the dropped one */
@@ -91,6 +96,8 @@ var_dump(Swoole\Http\Response::create(1));
 200 "[false,false,false,false,false,false,false,false] 1006" conn=keep-alive len=54 te=- from=- server=swoole-http-server date=yes
 200 "next" conn=- len=4 te=- from=- server=swoole-http-server date=yes
 200 "array" conn=close len=5 te=- from=- server=swoole-http-server date=yes
+200 "" conn=close len=5 te=- from=- server=swoole-http-server date=yes
+""
 200 "next" conn=- len=4 te=- from=- server=swoole-http-server date=yes
 READY %d
 bool(true)
@@ -115,6 +122,8 @@ Warning: Swoole\Http\Response::create(): parameter $1.second must be instanceof 
 200 "[false,false,false,false,false,false,false,false] 1006" conn=keep-alive len=54 te=- from=- server=swoole-http-server date=yes
 200 "next" conn=- len=4 te=- from=- server=swoole-http-server date=yes
 200 "array" conn=close len=5 te=- from=- server=swoole-http-server date=yes
+200 "" conn=close len=5 te=- from=- server=swoole-http-server date=yes
+""
 200 "next" conn=- len=4 te=- from=- server=swoole-http-server date=yes
 READY %d
 bool(true)
