@@ -36,6 +36,12 @@
 
 zend_class_entry *php_process_ce;
 static zend_object_handlers process_handlers;
+/* This process is the child of a start() or a server's user process. */
+static bool in_child;
+
+bool php_process_in_child(void) {
+    return in_child;
+}
 
 #define THIS_PROCESS() php_process_from_obj(Z_OBJ_P(ZEND_THIS))
 
@@ -194,6 +200,7 @@ static void call_callback(php_process_t *p) {
 ZEND_NORETURN void php_process_run_child(php_process_t *p) {
     volatile int status = 0; /* read after a bailout's longjmp */
 
+    in_child = true;
     p->in_child = true;
     p->started = true;
     p->pid = getpid();

@@ -65,6 +65,10 @@ void php_swoole_process_rshutdown(void);
  * or a fatal error. Never returns. */
 ZEND_NORETURN void php_process_run_child(php_process_t *p);
 
+/* True in the child of a start(), or a server's user process, since it
+ * began: whatever server state it inherited is not its own. */
+bool php_process_in_child(void);
+
 /* php_process_static.c: forget the signal handlers inherited over fork
  * (their loop is gone) without touching any loop. */
 void php_process_signals_forget(void);

@@ -140,12 +140,13 @@ void php_process_signals_clear(void) {
 
 /* In a running server only workers (and task workers) and user processes
  * may take signals, and not SIGTERM in a worker, which the server uses to
- * stop it: a second signalfd would take it away from the server's. */
+ * stop it: a second signalfd would take it away from the server's. A
+ * child that start() forked from a worker is not a worker. */
 static bool signal_allowed(zend_long signo) {
     php_server_t *ps = php_server_current();
     eddy_server_t *srv = ps ? ps->srv : NULL;
 
-    if (!srv || eddy_server_process_index(srv) >= 0) {
+    if (!srv || php_process_in_child()) {
         return true;
     }
     if (eddy_server_worker_id(srv) < 0) {
