@@ -6,17 +6,16 @@
  *
  *   php -n tls_server.php MODE CERT KEY
  *
- * Listens on a free port of 127.0.0.1, prints it on stdout, and serves each
- * connection in a forked child (so slow answers overlap), until SIGTERM.
- * Children exit when their connection ends, or after 20 s at the latest.
- * The parent accepts plain TCP and the child runs the TLS handshake: a
- * parent closing its copy of a TLS stream would send close_notify on the
- * child's connection.
+ * Listens on a free port of 127.0.0.1 and prints it on stdout once 24
+ * pre-forked workers wait on it (so 20 slow answers overlap, with no fork
+ * in the way); each worker accepts plain TCP and runs the TLS handshake
+ * itself. Until SIGTERM: the workers notice their parent is gone (a pipe
+ * from it reaches EOF) and exit; 60 s is the limit in any case.
  *
  * MODE: echo     lines back upper-cased until EOF
  *       slow     one line in, 0.2 s pause, "pong\n" out, close
  *       starttls plain text "STARTTLS\n" -> "GO\n", then TLS and echo
- *       http     HTTP/1.1 keep-alive; answers JSON {method, uri, body, host}
+ *       http     HTTP/1.1 keep-alive; answers JSON {method, uri, body, host, peer}
  *       ws       HTTP upgrade to WebSocket, echoes text frames upper-cased
  */
 [, $mode, $cert, $key] = $argv;
@@ -27,41 +26,58 @@ if (!$srv) {
     fwrite(STDERR, "listen: $errstr\n");
     exit(1);
 }
-echo substr(strrchr(stream_socket_get_name($srv, false), ':'), 1), "\n";
-fflush(STDOUT);
 
-$stop = false;
-pcntl_async_signals(true);
-pcntl_signal(SIGTERM, function () use (&$stop) { $stop = true; });
-
-while (!$stop) {
-    while (pcntl_waitpid(-1, $status, WNOHANG) > 0) {
-    }
-    $conn = @stream_socket_accept($srv, 0.2);
-    if (!$conn) {
-        continue;
-    }
-    $pid = pcntl_fork();
-    if ($pid === 0) {
-        fclose($srv);
-        pcntl_signal(SIGTERM, SIG_DFL);
-        pcntl_alarm(20);
-        /* a failed handshake (a client that rejected us) is the client's business */
-        if ($mode === 'starttls' || @stream_socket_enable_crypto($conn, true, STREAM_CRYPTO_METHOD_TLS_SERVER)) {
-            serve($mode, $conn);
-        }
+[$keep, $watch] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+for ($i = 0; $i < 24; $i++) {
+    if (pcntl_fork() === 0) {
+        fclose($keep);
+        worker($mode, $srv, $watch);
         exit(0);
     }
-    fclose($conn);
 }
-exit(0);
+fclose($watch);
+echo substr(strrchr(stream_socket_get_name($srv, false), ':'), 1), "\n";
+fflush(STDOUT);
+pcntl_async_signals(true);
+pcntl_signal(SIGTERM, function () {
+    exit(0); /* $keep closes: the workers see EOF */
+});
+while (true) {
+    sleep(1);
+    while (pcntl_waitpid(-1, $status, WNOHANG) > 0) {
+    }
+}
+
+function worker(string $mode, $srv, $watch): void {
+    pcntl_alarm(60);
+    while (true) {
+        $r = [$srv, $watch];
+        $w = $e = null;
+        if (@stream_select($r, $w, $e, 1) < 1) {
+            continue;
+        }
+        if (in_array($watch, $r, true)) {
+            return; /* the parent is gone */
+        }
+        /* another worker may have taken it: accept without waiting */
+        $conn = @stream_socket_accept($srv, 0);
+        if (!$conn) {
+            continue;
+        }
+        /* a failed handshake (a client that rejected us) is the client's business */
+        if ($mode === 'starttls' ||
+            @stream_socket_enable_crypto($conn, true, STREAM_CRYPTO_METHOD_TLS_SERVER)) {
+            serve($mode, $conn);
+        } else {
+            fclose($conn);
+        }
+    }
+}
 
 function serve(string $mode, $conn): void {
     switch ($mode) {
     case 'echo':
-        while (($line = fgets($conn)) !== false) {
-            fwrite($conn, strtoupper($line));
-        }
+        echo_lines($conn);
         break;
     case 'slow':
         if (fgets($conn) !== false) {
@@ -73,7 +89,7 @@ function serve(string $mode, $conn): void {
         if (fgets($conn) === "STARTTLS\n") {
             fwrite($conn, "GO\n");
             if (stream_socket_enable_crypto($conn, true, STREAM_CRYPTO_METHOD_TLS_SERVER)) {
-                serve('echo', $conn);
+                echo_lines($conn);
             }
         }
         break;
@@ -85,6 +101,12 @@ function serve(string $mode, $conn): void {
         break;
     }
     fclose($conn);
+}
+
+function echo_lines($conn): void {
+    while (($line = fgets($conn)) !== false) {
+        fwrite($conn, strtoupper($line));
+    }
 }
 
 /* The head as [request line, [lower-case name => value]], or null at EOF. */
@@ -111,7 +133,8 @@ function serve_http($conn): void {
             $body .= fread($conn, $len - strlen($body));
         }
         $out = json_encode(['method' => $method, 'uri' => $uri, 'body' => $body,
-                            'host' => $headers['host'] ?? null]);
+                            'host' => $headers['host'] ?? null,
+                            'peer' => stream_socket_get_name($conn, true)]);
         fwrite($conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     . "Content-Length: " . strlen($out) . "\r\n\r\n" . $out);
     }
