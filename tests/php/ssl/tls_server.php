@@ -10,7 +10,9 @@
  * pre-forked workers wait on it (so 20 slow answers overlap, with no fork
  * in the way); each worker accepts plain TCP and runs the TLS handshake
  * itself. Until SIGTERM: the workers notice their parent is gone (a pipe
- * from it reaches EOF) and exit; 60 s is the limit in any case.
+ * from it reaches EOF) and exit. A test that dies before stopping it
+ * leaves nothing behind for long: the parent ends after 120 s, the
+ * workers after 60 s.
  *
  * MODE: echo     lines back upper-cased until EOF
  *       slow     one line in, 0.2 s pause, "pong\n" out, close
@@ -38,6 +40,7 @@ for ($i = 0; $i < 24; $i++) {
 fclose($watch);
 echo substr(strrchr(stream_socket_get_name($srv, false), ':'), 1), "\n";
 fflush(STDOUT);
+pcntl_alarm(120);
 pcntl_async_signals(true);
 pcntl_signal(SIGTERM, function () {
     exit(0); /* $keep closes: the workers see EOF */
@@ -50,6 +53,8 @@ while (true) {
 
 function worker(string $mode, $srv, $watch): void {
     pcntl_alarm(60);
+    /* the workers race for each connection: the losers must not block */
+    stream_set_blocking($srv, false);
     while (true) {
         $r = [$srv, $watch];
         $w = $e = null;
