@@ -3,9 +3,12 @@
  * test_server_base.c and test_server_process.c, whose harness (the same
  * shape in both, a server in the file's mode) provides spec_t, proc_t,
  * start_server(), stop_server(), dial(), send_all(), recv_n(),
- * peer_closed() and events_have(). Each file names the tests in its own
- * suite (server_base::..., server_process::...), one line per scenario,
- * so both modes' results stay visible.
+ * peer_closed() and events_have(), and whose echo server (server_echo.h)
+ * answers "SLOW", "BIG" (BIG_TOTAL bytes, defined by the includer) and
+ * "SEND-UNKNOWN". Each file names the tests in its own suite
+ * (server_base::..., server_process::...), one line per scenario, so both
+ * modes' results stay visible; a scenario takes as arguments what the
+ * modes answer differently.
  */
 #ifndef EDDY_TEST_SERVER_SCENARIOS_H
 #define EDDY_TEST_SERVER_SCENARIOS_H
@@ -17,6 +20,19 @@ static size_t length_packet(char *out, const char *body) {
     memcpy(out, &n, 4);
     memcpy(out + 4, body, strlen(body));
     return 4 + strlen(body);
+}
+
+/* What the server answers to two framed messages of a and b bytes that
+ * stand one after the other at pkt: each in brackets. Into want; its
+ * length. */
+static size_t bracketed_pair(char *want, const char *pkt, size_t a, size_t b) {
+    size_t wl = 0;
+    want[wl++] = '[';
+    memcpy(want + wl, pkt, a), wl += a;
+    want[wl++] = ']', want[wl++] = '[';
+    memcpy(want + wl, pkt + a, b), wl += b;
+    want[wl++] = ']';
+    return wl;
 }
 
 static void scenario_echo_many_concurrent_connections_byte_exact(void) {
@@ -84,12 +100,7 @@ static void scenario_length_framing_coalesced_and_split(void) {
     size_t a = length_packet(pkt, "one");
     size_t b = length_packet(pkt + a, "second");
     send_all(fd, pkt, a + b); /* two messages in one write */
-    size_t wl = 0;
-    want[wl++] = '[';
-    memcpy(want + wl, pkt, a), wl += a;
-    want[wl++] = ']', want[wl++] = '[';
-    memcpy(want + wl, pkt + a, b), wl += b;
-    want[wl++] = ']';
+    size_t wl = bracketed_pair(want, pkt, a, b);
     cr_assert_eq(recv_n(fd, got, wl), wl);
     cr_assert_eq(memcmp(got, want, wl), 0);
     for (size_t i = 0; i < a; i++) { /* one message, a byte at a time */
@@ -120,12 +131,7 @@ static void scenario_listeners_frame_with_their_own_options(void) {
     size_t a = length_packet(pkt, "one");
     size_t b = length_packet(pkt + a, "second");
     send_all(len, pkt, a + b);
-    size_t wl = 0;
-    want[wl++] = '[';
-    memcpy(want + wl, pkt, a), wl += a;
-    want[wl++] = ']', want[wl++] = '[';
-    memcpy(want + wl, pkt + a, b), wl += b;
-    want[wl++] = ']';
+    size_t wl = bracketed_pair(want, pkt, a, b);
     cr_assert_eq(recv_n(len, got, wl), wl);
     cr_assert_eq(memcmp(got, want, wl), 0);
     memset(got, 0, sizeof(got));
@@ -173,6 +179,75 @@ static void scenario_heartbeat_closes_idle_connection(void) {
     cr_assert(events_have(&proc, "send=-1004", 2000), "on_close did not fire");
     close(fd);
     cr_assert_eq(stop_server(&proc), 0);
+}
+
+/* A unix datagram listener: on_packet gets each datagram with the
+ * sender's (bound) address and the reply, starting with want, goes back
+ * to it; the socket file goes with the server. */
+static void scenario_unix_dgram_listener(const char *want) {
+    spec_t spec = {.types = {EDDY_SOCK_TCP, EDDY_SOCK_UNIX_DGRAM}, .ntypes = 2};
+    proc_t proc;
+    start_server(&spec, &proc);
+    struct sockaddr_un me = {.sun_family = AF_UNIX}, srv = {.sun_family = AF_UNIX};
+    snprintf(me.sun_path, sizeof(me.sun_path), "/tmp/eddy-" SERVER_TEST_TAG "-%d.cli", getpid());
+    snprintf(srv.sun_path, sizeof(srv.sun_path), "%s", proc.unix_path);
+    unlink(me.sun_path);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    set_timeout(fd, 5000);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&srv, sizeof(srv)), 0);
+    for (int i = 0; i < 3; i++) {
+        char got[64] = {0};
+        cr_assert_eq(send(fd, "unix datagram", 13, 0), 13);
+        cr_assert_gt(recv(fd, got, sizeof(got) - 1, 0), 0);
+        cr_assert(strncmp(got, want, strlen(want)) == 0, "%s", got);
+    }
+    close(fd);
+    unlink(me.sun_path);
+    cr_assert_eq(stop_server(&proc), 0);
+    cr_assert_neq(access(proc.unix_path, F_OK), 0, "socket file left behind");
+}
+
+/* "BIG": BIG_TOTAL bytes sent at once with socket_buffer_size room for
+ * them all arrive intact and in order, and every send succeeded. With
+ * queued_first, the whole reply is accepted (queued) before the client
+ * reads a byte; otherwise the client reads first (PROCESS: the bytes
+ * cross the worker's channel as the master writes them out). */
+static void scenario_large_reply_arrives_intact(const char *socket_buffer_size,
+                                                int queued_first) {
+    spec_t spec = {.opts = {"socket_buffer_size", socket_buffer_size, NULL},
+                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    proc_t proc;
+    start_server(&spec, &proc);
+    int fd = dial(SOCK_STREAM, proc.ports[0]);
+    send_all(fd, "BIG", 3);
+    if (!queued_first) read_big(fd, BIG_TOTAL);
+    cr_assert_eq(events_value(&proc, "big sent=", 5000), BIG_TOTAL);
+    cr_assert(events_have(&proc, "rc=0", 0));
+    if (queued_first) read_big(fd, BIG_TOTAL);
+    close(fd);
+    cr_assert_eq(stop_server(&proc), 0);
+}
+
+/* A send to a session that does not exist fails with 1005 (Swoole's
+ * SW_ERROR_SESSION_NOT_EXIST), and exists() tells it from the asker's. */
+static void assert_unknown_session_refused_with_1005(int port) {
+    char line[64];
+    cr_assert_gt(ask(port, "SEND-UNKNOWN", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, "rc=-1005 exists=0 self=1\n");
+}
+
+/* SIGTERM while "SLOW" is in flight on a new connection: the reply still
+ * arrives (asserted). The connection, for the caller's own checks. */
+static int sigterm_with_a_request_in_flight(const proc_t *proc) {
+    int fd = dial(SOCK_STREAM, proc->ports[0]);
+    send_all(fd, "SLOW", 4);
+    usleep(100000);
+    kill(proc->pid, SIGTERM);
+    char line[32];
+    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0, "in-flight reply lost");
+    cr_assert_str_eq(line, "slow-done\n");
+    return fd;
 }
 
 #endif /* EDDY_TEST_SERVER_SCENARIOS_H */

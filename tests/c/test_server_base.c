@@ -39,6 +39,9 @@
 
 #define SERVER_TEST_TAG "sb"
 #include "server_harness.h"
+#define BIG_TOTAL (32 << 20) /* "BIG": queued at once, see send_big() */
+#define BIG_CHUNK (64 << 10)
+#include "server_echo.h" /* the echo server both mode suites run */
 
 /* ---- the server side (runs in the forked child) ------------------------ */
 
@@ -46,45 +49,6 @@ static void ev_worker_start(eddy_server_t *srv, int id) { note(srv, "wstart %d %
 static void ev_manager_start(eddy_server_t *srv) { note(srv, "mstart %d\n", getpid()); }
 static void ev_before_reload(eddy_server_t *srv) { note(srv, "before-reload %d\n", getpid()); }
 static void ev_after_reload(eddy_server_t *srv) { note(srv, "after-reload %d\n", getpid()); }
-
-static void ev_worker_error(eddy_server_t *srv, int id, int pid, int code, int signo) {
-    note(srv, "werror %d %d code=%d signal=%d\n", id, pid, code, signo);
-}
-
-static void ev_close(eddy_server_t *srv, int fd, int reactor_id) {
-    (void)reactor_id;
-    int rc = eddy_server_send(srv, fd, "x", 1); /* closed: must be refused */
-    note(srv, "close %d send=%d\n", fd, rc);
-}
-
-typedef struct {
-    eddy_timer_t t;
-    eddy_server_t *srv;
-    int fd;
-} slow_t;
-
-static void slow_done(eddy_timer_t *t) {
-    slow_t *s = t->data;
-    eddy_server_send(s->srv, s->fd, "slow-done\n", 10);
-    free(s);
-}
-
-#define BIG_TOTAL (32 << 20)
-#define BIG_CHUNK (64 << 10)
-
-/* Queues far more than the socket takes at once: exercises the output
- * queue, and with a small socket_buffer_size its overflow error. */
-static int send_big(eddy_server_t *srv, int fd) {
-    static char chunk[BIG_CHUNK];
-    int sent = 0, rc = 0;
-    while (sent < BIG_TOTAL) {
-        for (int i = 0; i < BIG_CHUNK; i++) chunk[i] = (char)((sent + i) % 251);
-        if ((rc = eddy_server_send(srv, fd, chunk, BIG_CHUNK)) < 0) break;
-        sent += BIG_CHUNK;
-    }
-    note(srv, "big sent=%d rc=%d\n", sent, rc);
-    return 1;
-}
 
 static void hang_done(eddy_timer_t *t) { free(t); }
 
@@ -100,53 +64,25 @@ static int hang(eddy_server_t *srv, int fd) {
 static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
     char out[96];
     int n = -1;
-    if (len == 4 && memcmp(data, "PID?", 4) == 0) {
+    if (is_command(data, len, "PID?")) {
         n = snprintf(out, sizeof(out), "pid=%d\n", getpid());
-    } else if (len == 12 && memcmp(data, "SEND-UNKNOWN", 12) == 0) {
+    } else if (is_command(data, len, "SEND-UNKNOWN")) {
         int other = (eddy_server_worker_id(srv) << EDDY_SERVER_FD_BITS) | 9999;
-        n = snprintf(out, sizeof(out), "rc=%d exists=%d self=%d\n",
-                     eddy_server_send(srv, other, "x", 1), eddy_server_exists(srv, other),
-                     eddy_server_exists(srv, fd));
-    } else if (len == 4 && memcmp(data, "SLOW", 4) == 0) {
-        slow_t *s = calloc(1, sizeof(*s));
-        s->srv = srv;
-        s->fd = fd;
-        eddy_timer_init(eddy_server_loop(srv), &s->t, slow_done);
-        s->t.data = s;
-        eddy_timer_start(&s->t, 300, 0);
-        return 1;
-    }
-    else if (len == 4 && memcmp(data, "INFO", 4) == 0) {
+        n = unknown_session_reply(srv, fd, other, out, sizeof(out));
+    } else if (is_command(data, len, "INFO")) {
         eddy_server_client_info_t ci;
         int rc = eddy_server_client_info(srv, fd, &ci);
         n = snprintf(out, sizeof(out), "rc=%d ip=%s port=%d worker=%d recent=%d\n", rc,
                      ci.remote_ip, ci.remote_port, ci.worker_id,
                      ci.connect_time > 0 && ci.last_time >= ci.connect_time);
-    } else if (len == 3 && memcmp(data, "BIG", 3) == 0) {
-        return send_big(srv, fd);
-    } else if (len == 8 && memcmp(data, "SHUTDOWN", 8) == 0) {
+    } else if (is_command(data, len, "SHUTDOWN")) {
         n = snprintf(out, sizeof(out), "rc=%d\n", eddy_server_shutdown(srv));
-    } else if (len == 4 && memcmp(data, "HANG", 4) == 0) {
+    } else if (is_command(data, len, "HANG")) {
         return hang(srv, fd); /* a pending timer: the worker cannot drain */
     }
     if (n < 0) return 0;
     eddy_server_send(srv, fd, out, (size_t)n);
     return 1;
-}
-
-/* Per-listener framing in use ("portN:" options): every reply is bracketed. */
-static int bracket_all;
-
-static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
-    const eddy_server_config_t *cfg = eddy_server_config(srv);
-    (void)reactor_id;
-    if (!(cfg->open_eof_check || cfg->open_length_check || bracket_all)) {
-        if (!command(srv, fd, data, len)) eddy_server_send(srv, fd, data, len);
-        return;
-    }
-    eddy_server_send(srv, fd, "[", 1);
-    eddy_server_send(srv, fd, data, len);
-    eddy_server_send(srv, fd, "]", 1);
 }
 
 static void ev_packet(eddy_server_t *srv, int listener, const char *data, size_t len,
@@ -155,44 +91,13 @@ static void ev_packet(eddy_server_t *srv, int listener, const char *data, size_t
 }
 
 static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "3", err, sizeof(err));
-    for (int i = 0; spec->opts[i]; i += 2)
-        if (strncmp(spec->opts[i], "port", 4) != 0 && /* portN:name: listener N's, below */
-            eddy_server_config_set(&cfg, spec->opts[i], spec->opts[i + 1], err, sizeof(err)) < 0)
-            return 2;
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    child_ctx_t ctx = {.port_pipe = port_pipe};
-    snprintf(ctx.events, sizeof(ctx.events), "%s", proc->events);
-    eddy_server_events_t ev = {.data = &ctx, .on_start = ev_start, .on_shutdown = ev_shutdown,
-                               .on_worker_start = ev_worker_start, .on_receive = ev_receive,
+    static const char *const defaults[] = {"worker_num", "1", "log_level", "3", NULL};
+    eddy_server_events_t ev = {.on_worker_start = ev_worker_start, .on_receive = ev_receive,
                                .on_manager_start = ev_manager_start,
-                               .on_worker_error = ev_worker_error,
-                               .on_packet = ev_packet, .on_close = ev_close,
-                               .on_before_reload = ev_before_reload,
+                               .on_worker_error = ev_worker_error, .on_packet = ev_packet,
+                               .on_close = ev_close, .on_before_reload = ev_before_reload,
                                .on_after_reload = ev_after_reload};
-    eddy_server_set_events(srv, &ev);
-    for (int i = 0; i < spec->ntypes; i++) {
-        int unix_kind = spec->types[i] == EDDY_SOCK_UNIX_STREAM ||
-                        spec->types[i] == EDDY_SOCK_UNIX_DGRAM;
-        const char *host = unix_kind ? proc->unix_path
-                           : spec->types[i] == EDDY_SOCK_TCP6 ? "::1" : "127.0.0.1";
-        if (eddy_server_listen(srv, spec->types[i], host, 0) < 0) return 3;
-    }
-    for (int i = 0; spec->opts[i]; i += 2) {
-        if (strncmp(spec->opts[i], "port", 4) != 0) continue;
-        bracket_all = 1;
-        if (eddy_server_listener_config_set(srv, spec->opts[i][4] - '0', spec->opts[i] + 6,
-                                            spec->opts[i + 1], err, sizeof(err)) < 0)
-            return 6;
-    }
-    int rc = eddy_server_start(srv);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return echo_child_main(spec, proc, port_pipe, EDDY_SERVER_BASE, defaults, ev);
 }
 
 /* ---- the test side ----------------------------------------------------- */
@@ -261,27 +166,7 @@ EDDY_TEST(server_base, udp_packet_event) {
 /* A unix datagram listener: on_packet gets each datagram with the
  * sender's (bound) address and the reply goes back to it. */
 EDDY_TEST(server_base, unix_dgram_listener) {
-    spec_t spec = {.types = {EDDY_SOCK_TCP, EDDY_SOCK_UNIX_DGRAM}, .ntypes = 2};
-    proc_t proc;
-    start_server(&spec, &proc);
-    struct sockaddr_un me = {.sun_family = AF_UNIX}, srv = {.sun_family = AF_UNIX};
-    snprintf(me.sun_path, sizeof(me.sun_path), "/tmp/eddy-sb-%d.cli", getpid());
-    snprintf(srv.sun_path, sizeof(srv.sun_path), "%s", proc.unix_path);
-    unlink(me.sun_path);
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    set_timeout(fd, 5000);
-    cr_assert_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&srv, sizeof(srv)), 0);
-    for (int i = 0; i < 3; i++) {
-        char got[64] = {0};
-        cr_assert_eq(send(fd, "unix datagram", 13, 0), 13);
-        cr_assert_gt(recv(fd, got, sizeof(got) - 1, 0), 0);
-        cr_assert(strncmp(got, "unix datagram", strlen("unix datagram")) == 0, "%s", got);
-    }
-    close(fd);
-    unlink(me.sun_path);
-    cr_assert_eq(stop_server(&proc), 0);
-    cr_assert_neq(access(proc.unix_path, F_OK), 0, "socket file left behind");
+    scenario_unix_dgram_listener("unix datagram");
 }
 
 EDDY_TEST(server_base, unix_stream_listener) {
@@ -524,14 +409,7 @@ EDDY_TEST(server_base, graceful_shutdown_fires_on_shutdown_and_removes_pid_file)
     fclose(f);
     cr_assert_eq(atoi(buf), proc.pid);
     /* A request in flight when SIGTERM arrives is still answered. */
-    int fd = dial(SOCK_STREAM, proc.ports[0]);
-    send_all(fd, "SLOW", 4);
-    usleep(100000);
-    kill(proc.pid, SIGTERM);
-    char line[32];
-    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0, "in-flight reply lost");
-    cr_assert_str_eq(line, "slow-done\n");
-    close(fd);
+    close(sigterm_with_a_request_in_flight(&proc));
     cr_assert(events_have(&proc, "shutdown", 5000), "on_shutdown did not fire");
     cr_assert_eq(stop_server(&proc), 0);
     cr_assert_neq(access(pidf, F_OK), 0, "pid_file not removed");
@@ -541,9 +419,7 @@ EDDY_TEST(server_base, send_to_unknown_session_returns_1005) {
     spec_t spec = {.types = {EDDY_SOCK_TCP}, .ntypes = 1};
     proc_t proc;
     start_server(&spec, &proc);
-    char line[64];
-    cr_assert_gt(ask(proc.ports[0], "SEND-UNKNOWN", line, sizeof(line)), 0);
-    cr_assert_str_eq(line, "rc=-1005 exists=0 self=1\n");
+    assert_unknown_session_refused_with_1005(proc.ports[0]);
     cr_assert_eq(stop_server(&proc), 0);
 }
 
@@ -607,31 +483,8 @@ EDDY_TEST(server_base, ipv6_listener_and_client_info) {
     cr_assert_eq(stop_server(&proc), 0);
 }
 
-static void read_big(int fd, long total) {
-    static char buf[BIG_CHUNK];
-    long got = 0, bad = -1;
-    while (got < total) {
-        ssize_t r = recv(fd, buf, sizeof(buf), 0);
-        cr_assert_gt(r, 0, "stream ended after %ld of %ld bytes", got, total);
-        for (ssize_t i = 0; i < r && bad < 0; i++)
-            if (buf[i] != (char)((got + i) % 251)) bad = got + i;
-        got += r;
-    }
-    cr_assert_eq(bad, -1, "byte %ld differs", bad);
-}
-
 EDDY_TEST(server_base, large_reply_is_queued_and_written_in_order) {
-    spec_t spec = {.opts = {"socket_buffer_size", "67108864", NULL},
-                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
-    proc_t proc;
-    start_server(&spec, &proc);
-    int fd = dial(SOCK_STREAM, proc.ports[0]);
-    send_all(fd, "BIG", 3);
-    cr_assert_eq(events_value(&proc, "big sent=", 5000), BIG_TOTAL);
-    cr_assert(events_have(&proc, "rc=0", 0));
-    read_big(fd, BIG_TOTAL);
-    close(fd);
-    cr_assert_eq(stop_server(&proc), 0);
+    scenario_large_reply_arrives_intact("67108864", 1);
 }
 
 EDDY_TEST(server_base, output_queue_over_socket_buffer_size_fails) {

@@ -36,49 +36,14 @@
 
 #define SERVER_TEST_TAG "sp"
 #include "server_harness.h"
+#define BIG_TOTAL (8 << 20) /* "BIG", see send_big() */
+#define BIG_CHUNK (256 << 10)
+#include "server_echo.h" /* the echo server both mode suites run */
 
 /* ---- the server side (runs in the forked child) ------------------------ */
 
-
-static void ev_worker_error(eddy_server_t *srv, int id, int pid, int code, int signo) {
-    note(srv, "werror %d %d code=%d signal=%d\n", id, pid, code, signo);
-}
-
 static void ev_connect(eddy_server_t *srv, int fd, int reactor_id) {
     note(srv, "connect %d reactor=%d worker=%d\n", fd, reactor_id, eddy_server_worker_id(srv));
-}
-
-static void ev_close(eddy_server_t *srv, int fd, int reactor_id) {
-    (void)reactor_id;
-    int rc = eddy_server_send(srv, fd, "x", 1); /* closed: must be refused */
-    note(srv, "close %d send=%d\n", fd, rc);
-}
-
-typedef struct {
-    eddy_timer_t t;
-    eddy_server_t *srv;
-    int fd;
-} slow_t;
-
-static void slow_done(eddy_timer_t *t) {
-    slow_t *s = t->data;
-    eddy_server_send(s->srv, s->fd, "slow-done\n", 10);
-    free(s);
-}
-
-#define BIG_TOTAL (8 << 20)
-#define BIG_CHUNK (256 << 10)
-
-static int send_big(eddy_server_t *srv, int fd) {
-    static char chunk[BIG_CHUNK];
-    int sent = 0, rc = 0;
-    while (sent < BIG_TOTAL) {
-        for (int i = 0; i < BIG_CHUNK; i++) chunk[i] = (char)((sent + i) % 251);
-        if ((rc = eddy_server_send(srv, fd, chunk, BIG_CHUNK)) < 0) break;
-        sent += BIG_CHUNK;
-    }
-    note(srv, "big sent=%d rc=%d\n", sent, rc);
-    return 1;
 }
 
 
@@ -97,31 +62,19 @@ static int conns_cb(eddy_server_t *srv, int session, void *arg) {
 static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
     char out[160];
     int n = -1;
-    if (len == 4 && memcmp(data, "PID?", 4) == 0) {
+    if (is_command(data, len, "PID?")) {
         n = snprintf(out, sizeof(out), "pid=%d worker=%d\n", getpid(),
                      eddy_server_worker_id(srv));
-    } else if (len == 12 && memcmp(data, "SEND-UNKNOWN", 12) == 0) {
+    } else if (is_command(data, len, "SEND-UNKNOWN")) {
         int other = fd + 100000;
-        n = snprintf(out, sizeof(out), "rc=%d exists=%d self=%d\n",
-                     eddy_server_send(srv, other, "x", 1), eddy_server_exists(srv, other),
-                     eddy_server_exists(srv, fd));
-    } else if (len == 4 && memcmp(data, "SLOW", 4) == 0) {
-        slow_t *s = calloc(1, sizeof(*s));
-        s->srv = srv;
-        s->fd = fd;
-        eddy_timer_init(eddy_server_loop(srv), &s->t, slow_done);
-        s->t.data = s;
-        eddy_timer_start(&s->t, 300, 0);
-        return 1;
-    } else if (len == 4 && memcmp(data, "INFO", 4) == 0) {
+        n = unknown_session_reply(srv, fd, other, out, sizeof(out));
+    } else if (is_command(data, len, "INFO")) {
         eddy_server_client_info_t ci;
         int rc = eddy_server_client_info(srv, fd, &ci);
         n = snprintf(out, sizeof(out), "rc=%d ip=%s port=%d reactor=%d recent=%d\n", rc,
                      ci.remote_ip, ci.remote_port, ci.reactor_id,
                      ci.connect_time > 0 && ci.last_time >= ci.connect_time);
-    } else if (len == 3 && memcmp(data, "BIG", 3) == 0) {
-        return send_big(srv, fd);
-    } else if (len == 5 && memcmp(data, "CONNS", 5) == 0) {
+    } else if (is_command(data, len, "CONNS")) {
         conns_t c = {.want = fd};
         int rc = eddy_server_connections(srv, conns_cb, &c);
         n = snprintf(out, sizeof(out), "conns n=%d self=%d\n", rc, c.seen);
@@ -130,14 +83,14 @@ static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
         memcpy(num, data + 5, len - 5);
         n = snprintf(out, sizeof(out), "bind rc=%d\n",
                      eddy_server_bind(srv, fd, (uint32_t)strtoul(num, NULL, 10)));
-    } else if (len == 4 && memcmp(data, "TASK", 4) == 0) {
+    } else if (is_command(data, len, "TASK")) {
         int rc = eddy_server_task(srv, &fd, sizeof(fd), -1); /* on_finish answers */
         if (rc < 0) n = snprintf(out, sizeof(out), "task rc=%d\n", rc);
         else return 1;
-    } else if (len == 5 && memcmp(data, "SLEEP", 5) == 0) {
+    } else if (is_command(data, len, "SLEEP")) {
         usleep(1500000); /* a worker stuck in blocking work */
         n = snprintf(out, sizeof(out), "awake\n");
-    } else if (len == 5 && memcmp(data, "CLOSE", 5) == 0) {
+    } else if (is_command(data, len, "CLOSE")) {
         eddy_server_send(srv, fd, "bye\n", 4);
         note(srv, "close-call rc=%d\n", eddy_server_close(srv, fd));
         return 1;
@@ -145,27 +98,6 @@ static int command(eddy_server_t *srv, int fd, const char *data, size_t len) {
     if (n < 0) return 0;
     eddy_server_send(srv, fd, out, (size_t)n);
     return 1;
-}
-
-/* Per-listener framing in use ("portN:" options): every reply is bracketed. */
-static int bracket_all;
-
-static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
-    const eddy_server_config_t *cfg = eddy_server_config(srv);
-    (void)reactor_id;
-    if (len > 5 && len < 64 && memcmp(data, "NOTE-", 5) == 0) /* seen by the test */
-        note(srv, "recv %.*s\n", (int)(data[len - 1] == '\n' ? len - 1 : len), data);
-    if (!(cfg->open_eof_check || cfg->open_length_check || bracket_all)) {
-        if (!command(srv, fd, data, len)) eddy_server_send(srv, fd, data, len);
-        return;
-    }
-    if (len == 6 && memcmp(data, "CLOSE\n", 6) == 0) { /* framed: close, keep reading */
-        note(srv, "close-call rc=%d\n", eddy_server_close(srv, fd));
-        return;
-    }
-    eddy_server_send(srv, fd, "[", 1);
-    eddy_server_send(srv, fd, data, len);
-    eddy_server_send(srv, fd, "]", 1);
 }
 
 static void ev_packet(eddy_server_t *srv, int listener, const char *data, size_t len,
@@ -193,45 +125,13 @@ static void ev_finish(eddy_server_t *srv, int task_id, const char *data, size_t 
 }
 
 static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "reactor_num", "2", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    for (int i = 0; spec->opts[i]; i += 2)
-        if (strncmp(spec->opts[i], "port", 4) != 0 && /* portN:name: listener N's, below */
-            eddy_server_config_set(&cfg, spec->opts[i], spec->opts[i + 1], err, sizeof(err)) < 0)
-            return 2;
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    if (eddy_server_set_mode(srv, EDDY_SERVER_PROCESS) < 0) return 5;
-    child_ctx_t ctx = {.port_pipe = port_pipe};
-    snprintf(ctx.events, sizeof(ctx.events), "%s", proc->events);
-    eddy_server_events_t ev = {.data = &ctx, .on_start = ev_start, .on_shutdown = ev_shutdown,
-                               .on_receive = ev_receive, .on_connect = ev_connect,
+    static const char *const defaults[] = {"worker_num", "1", "reactor_num", "2",
+                                           "log_level", "4", NULL};
+    eddy_server_events_t ev = {.on_receive = ev_receive, .on_connect = ev_connect,
                                .on_worker_error = ev_worker_error, .on_close = ev_close,
                                .on_packet = ev_packet, .on_task = ev_task,
                                .on_finish = ev_finish};
-    eddy_server_set_events(srv, &ev);
-    for (int i = 0; i < spec->ntypes; i++) {
-        const char *host = spec->types[i] == EDDY_SOCK_UNIX_STREAM ||
-                                   spec->types[i] == EDDY_SOCK_UNIX_DGRAM
-                               ? proc->unix_path
-                           : spec->types[i] == EDDY_SOCK_TCP6      ? "::1"
-                                                                   : "127.0.0.1";
-        if (eddy_server_listen(srv, spec->types[i], host, 0) < 0) return 3;
-    }
-    for (int i = 0; spec->opts[i]; i += 2) {
-        if (strncmp(spec->opts[i], "port", 4) != 0) continue;
-        bracket_all = 1;
-        if (eddy_server_listener_config_set(srv, spec->opts[i][4] - '0', spec->opts[i] + 6,
-                                            spec->opts[i + 1], err, sizeof(err)) < 0)
-            return 6;
-    }
-    int rc = eddy_server_start(srv);
-    eddy_server_free(srv);
-    return rc == 0 ? 0 : 4;
+    return echo_child_main(spec, proc, port_pipe, EDDY_SERVER_PROCESS, defaults, ev);
 }
 
 /* ---- the test side ----------------------------------------------------- */
@@ -278,31 +178,8 @@ EDDY_TEST(server_process, oversize_packet_closes_only_that_connection) {
     scenario_oversize_packet_closes_only_that_connection();
 }
 
-static void read_big(int fd, long total) {
-    static char buf[1 << 16];
-    long got = 0, bad = -1;
-    while (got < total) {
-        ssize_t r = recv(fd, buf, sizeof(buf), 0);
-        cr_assert_gt(r, 0, "stream ended after %ld of %ld bytes", got, total);
-        for (ssize_t i = 0; i < r && bad < 0; i++)
-            if (buf[i] != (char)((got + i) % 251)) bad = got + i;
-        got += r;
-    }
-    cr_assert_eq(bad, -1, "byte %ld differs", bad);
-}
-
 EDDY_TEST(server_process, large_reply_arrives_intact) {
-    spec_t spec = {.opts = {"socket_buffer_size", "33554432", NULL},
-                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
-    proc_t proc;
-    start_server(&spec, &proc);
-    int fd = dial(SOCK_STREAM, proc.ports[0]);
-    send_all(fd, "BIG", 3);
-    read_big(fd, BIG_TOTAL);
-    cr_assert_eq(events_value(&proc, "big sent=", 5000), BIG_TOTAL);
-    cr_assert(events_have(&proc, "rc=0", 0));
-    close(fd);
-    cr_assert_eq(stop_server(&proc), 0);
+    scenario_large_reply_arrives_intact("33554432", 0);
 }
 
 /* A 3 MiB message crosses the channel in many records each way. */
@@ -330,11 +207,28 @@ EDDY_TEST(server_process, large_message_is_reassembled_in_the_worker) {
 
 #define NPLACE 6
 
-EDDY_TEST(server_process, dispatch_fdmod_keeps_a_connection_on_one_worker) {
-    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", "2", NULL},
+/* A server of three workers dispatching with dispatch_mode. */
+static void start_dispatch(proc_t *proc, const char *dispatch_mode) {
+    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", dispatch_mode, NULL},
                    .types = {EDDY_SOCK_TCP}, .ntypes = 1};
+    start_server(&spec, proc);
+}
+
+/* The worker pid that answers each of NPLACE new connections, asked asks
+ * times on each (the same answer, asserted) before it is closed. */
+static void pids_of_new_connections(const proc_t *proc, int pids[NPLACE], int asks) {
+    for (int i = 0; i < NPLACE; i++) {
+        int fd = dial(SOCK_STREAM, proc->ports[0]);
+        pids[i] = conn_pid(fd);
+        cr_assert_gt(pids[i], 0);
+        for (int k = 1; k < asks; k++) cr_assert_eq(conn_pid(fd), pids[i]);
+        close(fd);
+    }
+}
+
+EDDY_TEST(server_process, dispatch_fdmod_keeps_a_connection_on_one_worker) {
     proc_t proc;
-    start_server(&spec, &proc);
+    start_dispatch(&proc, "2");
     int fds[NPLACE], pids[NPLACE];
     for (int i = 0; i < NPLACE; i++) {
         fds[i] = dial(SOCK_STREAM, proc.ports[0]);
@@ -352,34 +246,19 @@ EDDY_TEST(server_process, dispatch_fdmod_keeps_a_connection_on_one_worker) {
 }
 
 EDDY_TEST(server_process, dispatch_ipmod_sends_one_client_to_one_worker) {
-    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", "4", NULL},
-                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
     proc_t proc;
-    start_server(&spec, &proc);
+    start_dispatch(&proc, "4");
     int pids[NPLACE];
-    for (int i = 0; i < NPLACE; i++) {
-        int fd = dial(SOCK_STREAM, proc.ports[0]);
-        pids[i] = conn_pid(fd);
-        cr_assert_gt(pids[i], 0);
-        cr_assert_eq(conn_pid(fd), pids[i]);
-        close(fd);
-    }
+    pids_of_new_connections(&proc, pids, 2);
     cr_assert_eq(count_distinct(pids, NPLACE), 1, "one client address reached several workers");
     cr_assert_eq(stop_server(&proc), 0);
 }
 
 EDDY_TEST(server_process, dispatch_round_robin_spreads_and_masks_connect_close) {
-    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", "1", NULL},
-                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
     proc_t proc;
-    start_server(&spec, &proc);
+    start_dispatch(&proc, "1");
     int pids[NPLACE];
-    for (int i = 0; i < NPLACE; i++) {
-        int fd = dial(SOCK_STREAM, proc.ports[0]);
-        pids[i] = conn_pid(fd);
-        cr_assert_gt(pids[i], 0);
-        close(fd);
-    }
+    pids_of_new_connections(&proc, pids, 1);
     cr_assert_eq(count_distinct(pids, NPLACE), 3, "round robin did not use every worker");
     usleep(100000);
     cr_assert_not(events_have(&proc, "connect ", 0), "stateless mode fired on_connect");
@@ -436,13 +315,7 @@ EDDY_TEST(server_process, graceful_shutdown_finishes_in_flight_request) {
     spec_t spec = {.types = {EDDY_SOCK_TCP}, .ntypes = 1};
     proc_t proc;
     start_server(&spec, &proc);
-    int fd = dial(SOCK_STREAM, proc.ports[0]);
-    send_all(fd, "SLOW", 4);
-    usleep(100000);
-    kill(proc.pid, SIGTERM);
-    char line[32];
-    cr_assert_gt(recv_line(fd, line, sizeof(line)), 0, "in-flight reply lost");
-    cr_assert_str_eq(line, "slow-done\n");
+    int fd = sigterm_with_a_request_in_flight(&proc);
     cr_assert(peer_closed(fd), "connection not closed at shutdown");
     close(fd);
     cr_assert(events_have(&proc, "shutdown", 5000), "on_shutdown did not fire");
@@ -454,8 +327,7 @@ EDDY_TEST(server_process, session_errors_and_client_info) {
     proc_t proc;
     start_server(&spec, &proc);
     char line[128], want[128];
-    cr_assert_gt(ask(proc.ports[0], "SEND-UNKNOWN", line, sizeof(line)), 0);
-    cr_assert_str_eq(line, "rc=-1005 exists=0 self=1\n");
+    assert_unknown_session_refused_with_1005(proc.ports[0]);
     int fd = dial(SOCK_STREAM, proc.ports[0]);
     struct sockaddr_in me;
     socklen_t len = sizeof(me);
@@ -510,10 +382,8 @@ static void bind_expect(int fd, const char *uid, const char *want) {
 }
 
 EDDY_TEST(server_process, dispatch_uid_follows_bind) {
-    spec_t spec = {.opts = {"worker_num", "3", "dispatch_mode", "5", NULL},
-                   .types = {EDDY_SOCK_TCP}, .ntypes = 1};
     proc_t proc;
-    start_server(&spec, &proc);
+    start_dispatch(&proc, "5");
     static const char *uids[3] = {"7", "8", "9"}; /* workers 1, 2, 0 */
     int fds[3];
     for (int i = 0; i < 3; i++) {
@@ -608,7 +478,7 @@ EDDY_TEST(server_process, slow_worker_pauses_input_without_losing_data) {
     if (writer == 0) {
         static char chunk[1 << 16];
         for (long sent = 0; sent < FLOOD_TOTAL; sent += (long)sizeof(chunk)) {
-            for (size_t i = 0; i < sizeof(chunk); i++) chunk[i] = (char)((sent + (long)i) % 251);
+            for (size_t i = 0; i < sizeof(chunk); i++) chunk[i] = big_byte(sent + (long)i);
             if (send_all(fd, chunk, sizeof(chunk)) < 0) _exit(1);
         }
         _exit(0);
@@ -729,27 +599,7 @@ EDDY_TEST(server_process, discard_timeout_request_off_delivers_data_of_closed_se
 /* A unix datagram listener: on_packet gets each datagram with the
  * sender's (bound) address and the reply goes back to it. */
 EDDY_TEST(server_process, unix_dgram_listener) {
-    spec_t spec = {.types = {EDDY_SOCK_TCP, EDDY_SOCK_UNIX_DGRAM}, .ntypes = 2};
-    proc_t proc;
-    start_server(&spec, &proc);
-    struct sockaddr_un me = {.sun_family = AF_UNIX}, srv = {.sun_family = AF_UNIX};
-    snprintf(me.sun_path, sizeof(me.sun_path), "/tmp/eddy-sp-%d.cli", getpid());
-    snprintf(srv.sun_path, sizeof(srv.sun_path), "%s", proc.unix_path);
-    unlink(me.sun_path);
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    set_timeout(fd, 5000);
-    cr_assert_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&srv, sizeof(srv)), 0);
-    for (int i = 0; i < 3; i++) {
-        char got[64] = {0};
-        cr_assert_eq(send(fd, "unix datagram", 13, 0), 13);
-        cr_assert_gt(recv(fd, got, sizeof(got) - 1, 0), 0);
-        cr_assert(strncmp(got, "unix datagram worker=0", strlen("unix datagram worker=0")) == 0, "%s", got);
-    }
-    close(fd);
-    unlink(me.sun_path);
-    cr_assert_eq(stop_server(&proc), 0);
-    cr_assert_neq(access(proc.unix_path, F_OK), 0, "socket file left behind");
+    scenario_unix_dgram_listener("unix datagram worker=0");
 }
 
 /* Several stream listeners of every family feed the same reactors. */
