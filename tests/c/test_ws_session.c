@@ -30,9 +30,9 @@
 #include "eddy/websocket.h"
 #include "eddy_test.h"
 #include "loopback_harness.h"
+#include "ws_raw_client.h"
 
 #define PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
-#define KEY "dGhlIHNhbXBsZSBub25jZQ==" /* RFC 6455 section 1.3's example */
 
 typedef struct {
     pid_t pid;
@@ -93,7 +93,7 @@ static void handler_main(void *arg) {
     free(j);
     if (rc < 0) return;
     eddy_ws_session_msg_t m;
-    while ((rc = eddy_ws_session_recv(s, &m, 10000)) == 0) {
+    while ((rc = eddy_ws_session_recv(s, &m, 30000)) == 0) {
         serve_one(s, &m);
         eddy_ws_session_msg_release(&m);
     }
@@ -159,58 +159,6 @@ static void expect_client(int port, const char *scenario, const char *want) {
     cr_assert_not_null(strstr(out, want), "%s: wanted '%s' in:\n%s", scenario, want, out);
 }
 
-#define HANDSHAKE                                                                              \
-    "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"         \
-    "Sec-WebSocket-Key: " KEY "\r\nSec-WebSocket-Version: 13\r\n\r\n"
-
-/* A client frame (masked), appended to b. */
-static void frame(eddy_buf_t *b, int opcode, const char *payload) {
-    static const uint8_t mask[4] = {0x12, 0x34, 0x56, 0x78};
-    eddy_ws_frame_write(b, EDDY_WS_FIN, (uint8_t)opcode, payload, strlen(payload), mask);
-}
-
-static void send_frame(int fd, int opcode, const char *payload) {
-    eddy_buf_t b;
-    eddy_buf_init(&b);
-    frame(&b, opcode, payload);
-    cr_assert_eq(harness_send_all(fd, b.data, b.len), 0);
-    eddy_buf_free(&b);
-}
-
-/* Opens a raw WebSocket; `early` frames go in the same write as the
- * handshake (a client that does not wait for the 101). */
-static int dial_ws(int port, const eddy_buf_t *early) {
-    char head[2048];
-    int fd = harness_dial(port);
-    cr_assert_eq(harness_send_all(fd, HANDSHAKE, strlen(HANDSHAKE)), 0);
-    if (early) cr_assert_eq(harness_send_all(fd, early->data, early->len), 0);
-    cr_assert_gt(harness_read_head(fd, head, sizeof(head)), 0);
-    cr_assert(strncmp(head, "HTTP/1.1 101 ", 13) == 0, "%s", head);
-    cr_assert_not_null(strstr(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
-                       "%s", head);
-    return fd;
-}
-
-/* Reads one server frame (unmasked, payload < 126); its opcode, or -1. */
-static int read_frame(int fd, char *payload, size_t *len) {
-    uint8_t h[2];
-    if (harness_recv_all(fd, h, 2) < 0) return -1;
-    cr_assert_eq(h[1] & 0x80, 0, "server frames are never masked");
-    size_t n = h[1] & 0x7f;
-    cr_assert_lt(n, 126u);
-    if (n && harness_recv_all(fd, payload, n) < 0) return -1;
-    payload[n] = '\0';
-    *len = n;
-    return h[0] & 0x0f;
-}
-
-static void expect_text(int fd, const char *want) {
-    char p[128];
-    size_t n = 0;
-    cr_assert_eq(read_frame(fd, p, &n), EDDY_WS_OP_TEXT);
-    cr_assert_str_eq(p, want);
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void t_client_library(int mode) {
@@ -234,22 +182,22 @@ static void t_server_side(int mode) {
     /* frames sent along with the handshake are read after the 101 */
     eddy_buf_t early;
     eddy_buf_init(&early);
-    frame(&early, EDDY_WS_OP_TEXT, "early");
-    int fd = dial_ws(p.port, &early);
+    ws_raw_frame(&early, EDDY_WS_OP_TEXT, "early");
+    int fd = ws_raw_dial(p.port, "/chat", &early);
     eddy_buf_free(&early);
-    expect_text(fd, "early");
+    ws_raw_expect_text(fd, "early");
     /* the handler pings; the server pings */
-    send_frame(fd, EDDY_WS_OP_TEXT, "ping:abc");
-    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_PING);
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "ping:abc");
+    cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_PING);
     cr_assert_str_eq(pl, "abc");
     /* a recv timeout is an error the handler sees, the session goes on */
-    send_frame(fd, EDDY_WS_OP_TEXT, "timeout");
-    expect_text(fd, "timeout rc=-110");
-    send_frame(fd, EDDY_WS_OP_TEXT, "still");
-    expect_text(fd, "still");
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "timeout");
+    ws_raw_expect_text(fd, "timeout rc=-110");
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "still");
+    ws_raw_expect_text(fd, "still");
     /* close from the server: a close frame 4000 "bye", then the end */
-    send_frame(fd, EDDY_WS_OP_TEXT, "bye");
-    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_CLOSE);
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "bye");
+    cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_CLOSE);
     cr_assert_eq(n, 5u);
     cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 4000);
     cr_assert(memcmp(pl + 2, "bye", 3) == 0);
@@ -257,8 +205,8 @@ static void t_server_side(int mode) {
     close(fd);
     cr_assert(await_note("close rc=0\n"));
     /* close without a frame */
-    fd = dial_ws(p.port, NULL);
-    send_frame(fd, EDDY_WS_OP_TEXT, "drop");
+    fd = ws_raw_dial(p.port, "/chat", NULL);
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "drop");
     cr_assert(harness_peer_closed(fd), "the connection ends without a close frame");
     close(fd);
     /* a request that is no handshake: 400, and the handler learns it */
@@ -283,31 +231,31 @@ static void t_peer_gone_and_errors(int mode) {
     size_t n;
     start(mode, &p);
     /* the client vanishes: the waiting recv wakes with "closed" */
-    int fd = dial_ws(p.port, NULL);
-    send_frame(fd, EDDY_WS_OP_TEXT, "hi");
-    expect_text(fd, "hi");
+    int fd = ws_raw_dial(p.port, "/chat", NULL);
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "hi");
+    ws_raw_expect_text(fd, "hi");
     close(fd);
     cr_assert(await_note("recv ended rc=-1004\n"), "recv woke when the connection closed");
     /* an unmasked client frame is a protocol error: close 1002 */
-    fd = dial_ws(p.port, NULL);
+    fd = ws_raw_dial(p.port, "/chat", NULL);
     static const char unmasked[] = "\x81\x02hi";
     cr_assert_eq(harness_send_all(fd, unmasked, 4), 0);
-    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_CLOSE);
+    cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_CLOSE);
     cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 1002);
     cr_assert(harness_peer_closed(fd));
     close(fd);
     /* a frame over package_max_length (1 MiB here): 1009, said from its header */
-    fd = dial_ws(p.port, NULL);
+    fd = ws_raw_dial(p.port, "/chat", NULL);
     static const char big[] = "\x82\xff\0\0\0\0\0\x20\0\0" "abcd"; /* 2 MiB, masked */
     cr_assert_eq(harness_send_all(fd, big, sizeof(big) - 1), 0);
-    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_CLOSE);
+    cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_CLOSE);
     cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 1009);
     cr_assert(harness_peer_closed(fd));
     close(fd);
     /* text that is not UTF-8: 1007 */
-    fd = dial_ws(p.port, NULL);
-    send_frame(fd, EDDY_WS_OP_TEXT, "\xc3\x28");
-    cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_CLOSE);
+    fd = ws_raw_dial(p.port, "/chat", NULL);
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "\xc3\x28");
+    cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_CLOSE);
     cr_assert_eq((uint8_t)pl[0] << 8 | (uint8_t)pl[1], 1007);
     cr_assert(harness_peer_closed(fd));
     close(fd);
@@ -322,20 +270,20 @@ static void t_backlog(int mode) {
     char pl[128], want[128];
     size_t n;
     start(mode, &p);
-    int fd = dial_ws(p.port, NULL);
-    send_frame(fd, EDDY_WS_OP_TEXT, "nap");
+    int fd = ws_raw_dial(p.port, "/chat", NULL);
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "nap");
     enum { N = 20000 };
     eddy_buf_t b;
     eddy_buf_init(&b);
     for (int i = 0; i < N; i++) {
         snprintf(want, sizeof(want), "%05d-%090d", i, 0);
-        frame(&b, EDDY_WS_OP_TEXT, want);
+        ws_raw_frame(&b, EDDY_WS_OP_TEXT, want);
     }
     cr_assert_eq(harness_send_all(fd, b.data, b.len), 0);
     eddy_buf_free(&b);
     for (int i = 0; i < N; i++) {
         snprintf(want, sizeof(want), "%05d-%090d", i, 0);
-        cr_assert_eq(read_frame(fd, pl, &n), EDDY_WS_OP_TEXT, "message %d", i);
+        cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_TEXT, "message %d", i);
         cr_assert_str_eq(pl, want);
     }
     close(fd);
