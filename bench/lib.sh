@@ -51,6 +51,22 @@ stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 hello_page() {
   mkdir -p "$TMP/html" "$TMP/logs"
   printf '<h1>\nHello Swoole.\n</h1>' >"$TMP/html/index.html"
+  # nginx started by root serves from a worker running as nobody, which
+  # cannot enter mktemp's 0700 directory: every request got a 403 (and an
+  # error.log line) instead of the page, and that is what was measured.
+  chmod 755 "$TMP"
+}
+
+# check_page PORT: exits unless GET / on PORT answers 200 with the hello
+# page's 24 bytes. Run it before measuring a server: wrk counts an error
+# page as a request served.
+check_page() {
+  local got want
+  got=$(curl -s -w '%{http_code}' "http://127.0.0.1:$1/" || true)
+  want="$(printf '<h1>\nHello Swoole.\n</h1>')200"
+  [ "$got" = "$want" ] && return 0
+  echo "$BENCH_NAME: port $1 does not answer 200 with the hello page (got: ${got: -3})" >&2
+  exit 1
 }
 
 # nginx_conf PORT [HTTP_DIRECTIVES]: writes $TMP/nginx.conf, one worker in the
@@ -119,3 +135,9 @@ cpu_ticks() {
   done
   echo "$t"
 }
+
+# busy_ticks: CLK_TCK ticks the machine's CPUs have spent out of idle
+# (user, nice, system, irq, softirq, steal) since boot. Over a run, minus
+# what the server and the client used (cpu_ticks), it is what everything
+# else took: the share that makes a figure untrustworthy.
+busy_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
