@@ -209,11 +209,11 @@ static inline pid_t harness_start(int (*child)(const void *arg), const void *arg
     return harness_spawn(child, arg, port, sizeof(*port));
 }
 
-/* Up to 10 s for child pid to exit: its exit status (128 + signal if a
- * signal ended it), or -1 if it had to be SIGKILLed. */
-static inline int harness_wait(pid_t pid) {
+/* Up to ms milliseconds for child pid to exit: its exit status (128 +
+ * signal if a signal ended it), or -1 if it had to be SIGKILLed. */
+static inline int harness_wait_ms(pid_t pid, int ms) {
     int status = 0;
-    for (int i = 0; i < 1000; i++) {
+    for (int waited = 0; waited < ms; waited += 10) {
         if (waitpid(pid, &status, WNOHANG) == pid)
             return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         usleep(10000);
@@ -222,6 +222,9 @@ static inline int harness_wait(pid_t pid) {
     waitpid(pid, &status, 0);
     return -1;
 }
+
+/* harness_wait_ms() with the suites' usual 10 s. */
+static inline int harness_wait(pid_t pid) { return harness_wait_ms(pid, 10000); }
 
 /* SIGTERM to pid, then harness_wait(pid). */
 static inline int harness_stop(pid_t pid) {

@@ -3,8 +3,9 @@
  * cross-worker sends of the BASE-mode server, as real processes.
  *
  * As in test_server_base.c, each test forks a child that runs a server on
- * port 0 and reports the port through a pipe from on_start; the test speaks
- * to it with blocking sockets whose reads are bounded by SO_RCVTIMEO.
+ * port 0 and reports the port through a pipe from on_start (loopback_harness.h's
+ * harness_start/harness_on_start); the test speaks to it with blocking sockets
+ * whose reads are bounded by SO_RCVTIMEO.
  *
  * The server understands one command per packet (no framing), and answers
  * one line:
@@ -42,6 +43,7 @@
 #include "eddy/coro.h"
 #include "eddy/server.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 #define BIG_LEN (4u << 20)
 
@@ -55,14 +57,6 @@ typedef struct {
 } proc_t;
 
 /* ---- the server side (runs in the forked child) ------------------------ */
-
-static int port_pipe = -1;
-
-static void ev_start(eddy_server_t *srv) {
-    int port = eddy_server_port(srv, 0);
-    if (write(port_pipe, &port, sizeof(port)) < 0) abort();
-    close(port_pipe);
-}
 
 static void reply(eddy_server_t *srv, int fd, const char *fmt, ...) {
     char line[512];
@@ -297,7 +291,9 @@ static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *d
     }
 }
 
-static int child_main(const spec_t *spec) {
+/* The server of spec (a const spec_t *), run by harness_start(). */
+static int child_main(const void *arg) {
+    const spec_t *spec = arg;
     eddy_server_config_t cfg;
     char err[EDDY_SERVER_ERRLEN];
     eddy_server_config_init(&cfg);
@@ -309,7 +305,7 @@ static int child_main(const spec_t *spec) {
             return 2;
     eddy_server_t *srv = eddy_server_new(&cfg);
     eddy_server_config_free(&cfg);
-    eddy_server_events_t ev = {.on_start = ev_start, .on_receive = ev_receive,
+    eddy_server_events_t ev = {.on_start = harness_on_start, .on_receive = ev_receive,
                                .on_task = ev_task, .on_finish = ev_finish_all,
                                .on_pipe_message = ev_pipe};
     eddy_server_set_events(srv, &ev);
@@ -322,62 +318,26 @@ static int child_main(const spec_t *spec) {
 /* ---- the test side ----------------------------------------------------- */
 
 static void start_server(const spec_t *spec, proc_t *proc) {
-    int p[2];
     memset(proc, 0, sizeof(*proc));
-    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
-    proc->pid = fork();
-    cr_assert_geq(proc->pid, 0);
-    if (proc->pid == 0) {
-        close(p[0]);
-        /* A failed assertion ends the test process: take the server along. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        port_pipe = p[1];
-        _exit(child_main(spec)); /* Criterion's atexit handlers are the test's */
-    }
-    close(p[1]);
-    struct pollfd pfd = {.fd = p[0], .events = POLLIN};
-    cr_assert_eq(poll(&pfd, 1, 15000), 1, "server did not start");
-    cr_assert_eq(read(p[0], &proc->port, sizeof(proc->port)), (ssize_t)sizeof(proc->port));
-    close(p[0]);
+    proc->pid = harness_start(child_main, spec, &proc->port);
 }
 
+/* SIGTERM, then up to 15 s (a task worker may be finishing a task). */
 static int stop_server(proc_t *proc) {
-    int status = 0;
     kill(proc->pid, SIGTERM);
-    for (int i = 0; i < 1500; i++) { /* 15 s */
-        if (waitpid(proc->pid, &status, WNOHANG) == proc->pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        usleep(10000);
-    }
-    kill(proc->pid, SIGKILL);
-    waitpid(proc->pid, &status, 0);
-    return -1;
+    return harness_wait_ms(proc->pid, 15000);
 }
 
+/* A connection to the server on 127.0.0.1:port with 10 s send and receive
+ * bounds (a taskwait may take seconds), or -1. */
 static int dial(int port) {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct timeval tv = {.tv_sec = 10};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        close(fd);
-        return -1;
-    }
+    struct sockaddr_in sa = harness_loopback(port);
+    int fd = harness_connect(AF_INET, SOCK_STREAM, (struct sockaddr *)&sa, sizeof(sa));
+    if (fd >= 0) harness_set_timeout(fd, 10000);
     return fd;
 }
 
-static int recv_line(int fd, char *buf, size_t cap) {
-    size_t got = 0;
-    while (got + 1 < cap) {
-        ssize_t r = recv(fd, buf + got, 1, 0);
-        if (r <= 0) return -1;
-        if (buf[got++] == '\n') break;
-    }
-    buf[got] = 0;
-    return (int)got;
-}
+static int recv_line(int fd, char *buf, size_t cap) { return harness_recv_line(fd, buf, cap); }
 
 /* One command, one line back. */
 static int cmd(int fd, const char *c, char *out, size_t cap) {
