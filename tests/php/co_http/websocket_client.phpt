@@ -1,5 +1,5 @@
 --TEST--
-co_http: the coroutine WebSocket server with python3-websockets: echo, automatic pong, the client's close (CloseFrame, answered, then recv() returns ''), permessage-deflate with websocket_compression (a compressed push with SWOOLE_WEBSOCKET_FLAG_COMPRESS, a deflated client message inflated); with open_websocket_ping_frame / open_websocket_pong_frame recv() returns the client's ping (unanswered) and pong frames
+co_http: the coroutine WebSocket server with python3-websockets: echo, automatic pong, the client's close (CloseFrame, answered, then recv() returns ''), permessage-deflate with websocket_compression (a compressed push with SWOOLE_WEBSOCKET_FLAG_COMPRESS, a deflated client message inflated); a subprotocol named by the handler's header() before upgrade(); with open_websocket_ping_frame / open_websocket_pong_frame recv() returns the client's ping (unanswered) and pong frames
 --FILE--
 <?php
 require __DIR__ . '/co_http.inc';
@@ -20,14 +20,24 @@ function ($req, $ws) {
     echo "peer closed ", swoole_last_error(), "\n";
 }
 PHP;
+/* A subprotocol: the handler names it in the 101's headers, set before upgrade(). */
+$sub = <<<'PHP'
+$server->handle('/sub', function ($req, $ws) {
+    $ws->header('Sec-WebSocket-Protocol', 'chat');
+    $ws->upgrade();
+    $ws->push($ws->recv()->data);
+});
+PHP;
 foreach ([['websocket_compression' => true], ['open_websocket_ping_frame' => true,
           'open_websocket_pong_frame' => true]] as $set) {
     echo "== ", json_encode($set), "\n";
-    $h = co_http_start('$server->set(' . var_export($set, true) . '); $server->handle("/", ' . $loop . ');');
+    $h = co_http_start('$server->set(' . var_export($set, true) . '); $server->handle("/", ' . $loop . ');' .
+                       $sub);
     echo ws_python('connect', $h['port'], ['/chat']), "\n";
     if (isset($set['websocket_compression'])) {
         echo ws_python('compression', $h['port'], ['zip me']), "\n";
         echo ws_python('ping', $h['port']), "\n";
+        echo ws_python('connect', $h['port'], ['/sub', 'superchat,chat']), "\n";
         /* raw: a deflated frame in, a deflated frame (RSV1) back */
         $text = str_repeat('compress me ', 50);
         [$c, $r] = ws_connect($h['port'], '/', ['Sec-WebSocket-Extensions' => 'permessage-deflate']);
@@ -60,6 +70,8 @@ reply: text 'hi'
 extensions: permessage-deflate
 reply: text 'zip me'
 pong received
+connected, subprotocol: chat
+reply: text 'hi'
 permessage-deflate
 rsv1 smaller same
 closed: 1000 'done'
