@@ -26,6 +26,7 @@
 #include "eddy/http.h"
 #include "eddy/server.h"
 #include "eddy_test.h"
+#include "loopback_harness.h"
 
 #define BODY (256u << 20)
 #define CHUNK (256u << 10)
@@ -105,10 +106,8 @@ static pid_t start(int *port, int *worker) {
     mkdir(g_dir, 0700);
     int fds[2];
     cr_assert_eq(pipe2(fds, O_CLOEXEC), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
+    pid_t pid = harness_fork(); /* a failed assertion leaves no server behind */
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion leaves no server behind */
         close(fds[0]);
         g_pipe = fds[1];
         _exit(child_main());
@@ -118,19 +117,6 @@ static pid_t start(int *port, int *worker) {
     *worker = read_int(fds[0]);
     close(fds[0]);
     return pid;
-}
-
-static int stop(pid_t pid) {
-    int status = 0;
-    kill(pid, SIGTERM);
-    for (int i = 0; i < 1000; i++) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        usleep(10000);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -1;
 }
 
 /* kB from a "Key:   N kB" line of /proc/<pid>/status, -1 if missing. */
@@ -147,38 +133,16 @@ static long status_kb(pid_t pid, const char *key) {
     return v;
 }
 
+/* A connection whose sends and receives may each take 30 s: the master
+ * stops reading while the worker catches up. */
 static int dial(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    struct timeval tv = {.tv_sec = 30};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    int fd = harness_dial(port);
+    harness_set_timeout(fd, 30000);
     return fd;
 }
 
 static void send_all(int fd, const void *p, size_t n) {
-    const char *c = p;
-    while (n) {
-        ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
-        cr_assert_gt(k, 0, "send: %s", strerror(errno));
-        c += k, n -= (size_t)k;
-    }
-}
-
-/* The whole response (the server closes nothing: read up to the body). */
-static void read_reply(int fd, char *buf, size_t cap) {
-    size_t len = 0;
-    while (len + 1 < cap) {
-        ssize_t k = recv(fd, buf + len, cap - 1 - len, 0);
-        cr_assert_gt(k, 0, "no reply");
-        len += (size_t)k;
-        buf[len] = '\0';
-        const char *b = strstr(buf, "\r\n\r\n");
-        const char *cl = strcasestr(buf, "content-length:");
-        if (b && cl && len >= (size_t)(b + 4 - buf) + strtoul(cl + 15, NULL, 10)) return;
-    }
+    cr_assert_eq(harness_send_all(fd, p, n), 0, "send: %s", strerror(errno));
 }
 
 EDDY_TEST(process_upload, master_memory_stays_bounded_while_a_256_mib_file_uploads,
@@ -204,7 +168,7 @@ EDDY_TEST(process_upload, master_memory_stays_bounded_while_a_256_mib_file_uploa
     send_all(fd, post, strlen(post));
     free(chunk);
     char reply[1024];
-    read_reply(fd, reply, sizeof(reply));
+    cr_assert_gt(harness_read_response(fd, reply, sizeof(reply), 0), 0, "no reply");
     close(fd);
     long after = status_kb(pid, "VmHWM");
     cr_log_info("master VmHWM: %ld kB before, %ld kB after the upload", before, after);
@@ -214,6 +178,6 @@ EDDY_TEST(process_upload, master_memory_stays_bounded_while_a_256_mib_file_uploa
     cr_assert_lt((after - before) * 1024, GROWTH_LIMIT,
                  "master's peak RSS grew by %ld kB for a %u-byte upload (from %ld kB)",
                  after - before, BODY, before);
-    cr_assert_eq(stop(pid), 0);
+    cr_assert_eq(harness_stop(pid), 0);
     rmdir(g_dir);
 }
