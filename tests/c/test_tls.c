@@ -573,3 +573,89 @@ EDDY_TEST(tls, http_client_speaks_https_and_checks_the_certificate) {
     cr_assert(strstr(bad.err, "certificate verify failed"), "%s", bad.err);
     certs_remove(&p.certs);
 }
+
+/* ---- renegotiation: reads that must write, writes that must read ------- */
+
+#include <openssl/ssl.h>
+
+#include "net/tls_int.h"
+
+static void reneg_serve(pair_t *p, eddy_socket_t *conn) {
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.cert_file = p->certs.cert;
+    o.key_file = p->certs.key;
+    o.max_version = EDDY_TLS_V1_2; /* TLS 1.3 has no renegotiation */
+    int rc = eddy_socket_tls_enable(conn, &o, 1, NULL);
+    if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
+    if (rc < 0) {
+        p->srv_rc = rc;
+        return;
+    }
+    size_t half = p->big / 2;
+    p->sent_down = eddy_socket_send_all(conn, p->down, half, 10000);
+    /* HelloRequest: the client must answer with a ClientHello from inside
+     * its reads (and its writes then wait for the server's reply) */
+    SSL *ssl = conn->tls->ssl;
+    p->srv_rc = SSL_renegotiate(ssl) == 1 ? 0 : -1;
+    /* sends the HelloRequest (or leaves it for the next write to flush) */
+    (void)SSL_do_handshake(ssl);
+    ssize_t n = eddy_socket_send_all(conn, p->down + half, p->big - half, 10000);
+    if (n > 0) p->sent_down += n;
+    p->up_n = eddy_socket_recv_all(conn, p->up_got, p->big, 10000);
+    /* The client's ClientHello came after its data: "done" / "ack" get the
+     * server to read it (and answer from inside that read); "bye" then has
+     * to wait for the client's side of the new handshake (a write that must
+     * read), which the client sends from inside its read of "bye". */
+    char ack[4];
+    if (eddy_socket_send_all(conn, "done", 4, 5000) != 4 ||
+        eddy_socket_recv_all(conn, ack, 3, 5000) != 3 ||
+        eddy_socket_send_all(conn, "bye", 3, 5000) != 3)
+        p->srv_rc = -2;
+    /* 1 while the renegotiation is still under way: it must have finished */
+    p->down_n = SSL_renegotiate_pending(ssl);
+
+}
+
+static void reneg_client(pair_t *p, eddy_socket_t *s) {
+    if (client_tls(p, s, p->certs.ca, "localhost", 3000) < 0) return;
+    big_both(p, s, 0);
+    if (eddy_socket_recv_all(s, p->got, 4, 5000) != 4 ||
+        eddy_socket_send_all(s, "ack", 3, 5000) != 3 ||
+        eddy_socket_recv_all(s, p->got + 4, 3, 5000) != 3)
+        p->cli_rc = -2;
+
+}
+
+EDDY_TEST(tls, server_renegotiation_in_the_middle_of_transfers_both_ways) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.big = 4 * MiB;
+    p.up = malloc(p.big);
+    p.down = malloc(p.big);
+    p.up_got = malloc(p.big);
+    p.down_got = malloc(p.big);
+    unsigned seed = 11;
+    for (size_t i = 0; i < p.big; i++) {
+        p.up[i] = (unsigned char)rand_r(&seed);
+        p.down[i] = (unsigned char)rand_r(&seed);
+    }
+    p.serve = reneg_serve;
+    p.client = reneg_client;
+    run_pair(&p);
+    cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
+    cr_assert_eq(p.srv_rc, 0, "the server could not renegotiate (%d)", p.srv_rc);
+    cr_assert_eq(p.sent_up, (ssize_t)p.big, "client sent %zd", p.sent_up);
+    cr_assert_eq(p.sent_down, (ssize_t)p.big, "server sent %zd", p.sent_down);
+    cr_assert_eq(p.up_n, (ssize_t)p.big, "server got %zd", p.up_n);
+    cr_assert(memcmp(p.up, p.up_got, p.big) == 0, "client to server bytes differ");
+    cr_assert(memcmp(p.down, p.down_got, p.big) == 0, "server to client bytes differ");
+    cr_assert_str_eq(p.got, "donebye");
+    cr_assert_eq(p.down_n, 0, "the renegotiation did not complete");
+    free(p.up);
+    free(p.down);
+    free(p.up_got);
+    free(p.down_got);
+    certs_remove(&p.certs);
+}
