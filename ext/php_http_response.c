@@ -555,9 +555,14 @@ PHP_METHOD(Swoole_Http_Response, create) {
     if (!create_target(zserver, fd, &ps, &sid, &flags)) {
         RETURN_FALSE;
     }
-    hs = ps && ps == php_server_current() ? php_http_server_hs(ps) : NULL;
-    if (!hs) {
+    if (!ps || ps != php_server_current()) {
         php_error_docref(NULL, E_WARNING, "server is not running");
+        RETURN_FALSE;
+    }
+    if (!(hs = php_http_server_hs(ps))) { /* a plain Swoole\Server: no HTTP layer to write with */
+        php_error_docref(NULL, E_WARNING,
+                         "Response::create() needs a Swoole\\Http\\Server or "
+                         "Swoole\\WebSocket\\Server");
         RETURN_FALSE;
     }
     rc = sid > 0 && sid <= INT_MAX ? eddy_http_response_create(&resp, hs, (int) sid, flags)

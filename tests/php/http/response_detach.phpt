@@ -88,6 +88,19 @@ foreach (['SWOOLE_BASE', 'SWOOLE_PROCESS'] as $mode) {
     echo server_stop($h);
 }
 var_dump(Swoole\Http\Response::create(1));
+/* A plain Swoole\Server has no HTTP layer to write a response with. */
+$h = server_start(<<<'PHP'
+<?php
+$s = new Swoole\Server('127.0.0.1', 0, SWOOLE_BASE);
+$s->set(['worker_num' => 1, 'log_level' => 4]);
+$s->on('workerStart', function ($s) { echo "READY {$s->port}\n"; });
+$s->on('receive', function ($s, $fd, $rid, $data) {
+    $s->send($fd, json_encode(Swoole\Http\Response::create($fd)) . "\n");
+});
+$s->start();
+PHP);
+echo ask($h['port'], 'x'), "\n";
+echo preg_replace('/ in \S+ on line \d+/', '', server_stop($h));
 ?>
 --EXPECTF--
 -- SWOOLE_BASE
@@ -145,3 +158,7 @@ Warning: Swoole\Http\Response::create(): parameter $1.second must be instanceof 
 
 Warning: Swoole\Http\Response::create(): server is not running in %s on line %d
 bool(false)
+false
+READY %d
+
+Warning: Swoole\Http\Response::create(): Response::create() needs a Swoole\Http\Server or Swoole\WebSocket\Server
