@@ -216,16 +216,6 @@ static int child(const void *arg) {
 
 /* ---- test side ------------------------------------------------------------ */
 
-/* Waits up to 10 s for pid to exit by itself: its exit code, -1 if not. */
-static int wait_exit(pid_t pid) {
-    int status;
-    for (int i = 0; i < 1000; i++) {
-        if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        usleep(10000);
-    }
-    return harness_stop(pid) == 0 ? 0 : -1;
-}
-
 static pid_t start(int *port) {
     harness_events_open("cows");
     return harness_start(child, NULL, port);
@@ -235,7 +225,7 @@ static void stop(pid_t pid, int port) {
     char out[256];
     harness_run(out, sizeof(out), "curl -s -m 5 http://127.0.0.1:%d/stop", port);
     cr_assert_str_eq(out, "bye");
-    cr_assert_eq(wait_exit(pid), 0, "start() did not return 0 after shutdown(), or leaked");
+    cr_assert_eq(harness_wait(pid), 0, "start() did not return 0 after shutdown(), or leaked");
     unlink(harness_events);
 }
 
