@@ -19,6 +19,15 @@ static void set_ok(eddy_server_config_t *cfg, const char *name, const char *valu
     cr_assert_eq(rc, 0, "%s=%s refused: %s", name, value, err);
 }
 
+/* c from the defaults, then each name, value pair of the NULL-terminated
+ * list set in its order, each one accepted. */
+static void config_with(eddy_server_config_t *c, const char *const *pairs) {
+    eddy_server_config_init(c);
+    for (size_t i = 0; pairs[i]; i += 2) set_ok(c, pairs[i], pairs[i + 1]);
+}
+
+#define OPTS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 static void set_bad(eddy_server_config_t *cfg, const char *name, const char *value) {
     eddy_server_config_t before;
     memcpy(&before, cfg, sizeof(before));
@@ -170,10 +179,8 @@ EDDY_TEST(server_config, error_buffer_is_optional) {
 
 EDDY_TEST(server_config, swoole_aliases_set_the_same_field) {
     eddy_server_config_t c;
-    eddy_server_config_init(&c);
-    set_ok(&c, "max_conn", "5000");
-    set_ok(&c, "output_buffer_size", "1048576");
-    set_ok(&c, "package_body_start", "12");
+    config_with(&c, OPTS("max_conn", "5000", "output_buffer_size", "1048576",
+                         "package_body_start", "12"));
     cr_assert_eq(c.max_connection, 5000);
     cr_assert_eq(c.buffer_output_size, 1048576);
     cr_assert_eq(c.package_body_offset, 12);
@@ -190,12 +197,8 @@ EDDY_TEST(server_config, max_request_grace_defaults_to_half_of_max_request) {
 
 EDDY_TEST(server_config, explicit_max_request_grace_wins_in_either_order) {
     eddy_server_config_t a, b;
-    eddy_server_config_init(&a);
-    eddy_server_config_init(&b);
-    set_ok(&a, "max_request", "1000");
-    set_ok(&a, "max_request_grace", "7");
-    set_ok(&b, "max_request_grace", "7");
-    set_ok(&b, "max_request", "1000");
+    config_with(&a, OPTS("max_request", "1000", "max_request_grace", "7"));
+    config_with(&b, OPTS("max_request_grace", "7", "max_request", "1000"));
     cr_assert_eq(a.max_request_grace, 7);
     cr_assert_eq(b.max_request_grace, 7);
     set_ok(&a, "max_request_grace", "0");
@@ -203,21 +206,16 @@ EDDY_TEST(server_config, explicit_max_request_grace_wins_in_either_order) {
 }
 
 EDDY_TEST(server_config, heartbeat_idle_time_defaults_to_twice_the_interval) {
-    eddy_server_config_t c;
-    eddy_server_config_init(&c);
-    set_ok(&c, "heartbeat_check_interval", "60");
+    eddy_server_config_t c, d;
+    config_with(&c, OPTS("heartbeat_check_interval", "60"));
     cr_assert_eq(c.heartbeat_idle_time, 120);
-    eddy_server_config_t d;
-    eddy_server_config_init(&d);
-    set_ok(&d, "heartbeat_idle_time", "600");
-    set_ok(&d, "heartbeat_check_interval", "60");
+    config_with(&d, OPTS("heartbeat_idle_time", "600", "heartbeat_check_interval", "60"));
     cr_assert_eq(d.heartbeat_idle_time, 600, "explicit idle time kept");
 }
 
 EDDY_TEST(server_config, open_eof_split_turns_on_eof_check) {
     eddy_server_config_t c;
-    eddy_server_config_init(&c);
-    set_ok(&c, "open_eof_split", "1");
+    config_with(&c, OPTS("open_eof_split", "1"));
     cr_assert_eq(c.open_eof_check, 1);
     cr_assert_eq(c.open_eof_split, 1);
 }
@@ -273,8 +271,7 @@ typedef struct {
 
 static void validate_refuses(const refusal_t *r) {
     eddy_server_config_t c;
-    eddy_server_config_init(&c);
-    for (size_t i = 0; r->set[i]; i += 2) set_ok(&c, r->set[i], r->set[i + 1]);
+    config_with(&c, r->set);
     cr_assert_eq(eddy_server_config_validate(&c, err, sizeof(err)), EDDY_EINVAL);
     for (size_t i = 0; r->named[i]; i++)
         cr_assert(strstr(err, r->named[i]) != NULL, "does not name %s: %s", r->named[i], err);
@@ -306,10 +303,7 @@ EDDY_TEST(server_config, validate_refuses_length_header_beyond_max_length) {
 
 EDDY_TEST(server_config, eof_and_length_checks_together_are_accepted_and_eof_wins) {
     eddy_server_config_t c;
-    eddy_server_config_init(&c);
-    set_ok(&c, "open_length_check", "1");
-    set_ok(&c, "open_eof_check", "1");
-    set_ok(&c, "package_eof", "\n");
+    config_with(&c, OPTS("open_length_check", "1", "open_eof_check", "1", "package_eof", "\n"));
     cr_assert_eq(eddy_server_config_validate(&c, err, sizeof(err)), 0, "%s", err);
     eddy_framing_t f;
     eddy_server_config_framing(&c, &f);
@@ -367,9 +361,7 @@ EDDY_TEST(server_config, listener_options_are_framing_only_and_checked) {
 EDDY_TEST(server_config, framing_raises_max_length_to_swoole_floor_of_64k) {
     eddy_server_config_t c;
     eddy_framing_t f;
-    eddy_server_config_init(&c);
-    set_ok(&c, "open_eof_check", "1");
-    set_ok(&c, "package_max_length", "8192");
+    config_with(&c, OPTS("open_eof_check", "1", "package_max_length", "8192"));
     cr_assert_eq(c.package_max_length, 8192, "the option keeps what was set");
     eddy_server_config_framing(&c, &f);
     cr_assert_eq(f.package_max_length, 65536);
