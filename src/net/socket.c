@@ -95,6 +95,7 @@ static void on_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events);
 
 static void forget_dead_loop(eddy_socket_t *s) {
     if (s->io.events && s->io_loop != eddy_loop_default_id()) {
+        s->rd_drained = 0; /* nothing watches the socket any more */
         eddy_io_init(&s->io, s->fd, on_io);
         s->io.data = s;
     }
@@ -137,6 +138,7 @@ static void on_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     /* The woken reader may close the socket and drop the last other ref;
      * hold one so `s` outlives this callback's second look at it. */
     s->refs++;
+    if (events & (EDDY_READ | EDDY_ERROR)) s->rd_drained = 0; /* something came */
     if (events & (rw | EDDY_ERROR)) wake_slot(&s->reader, 0);
     if (events & (ww | EDDY_ERROR)) wake_slot(&s->writer, 0);
     if (unread && !s->closed && !(waiters_want(s) & EDDY_READ)) {
@@ -155,6 +157,21 @@ static void on_wait_abort(eddy_wait_t *w) {
     if (s->reader == w) s->reader = NULL;
     if (s->writer == w) s->writer = NULL;
     if (!s->closed) update_interest(s);
+}
+
+/* A request/reply connection (a pool's database connection) reads right
+ * after sending its request: a recv then is all but bound to return
+ * EAGAIN, a system call for nothing on every reply. When the last read
+ * emptied the queue and the level-triggered read interest that lingers
+ * since has reported nothing, the read waits first: if the reply did come
+ * in the meantime, the loop's next epoll_wait reports it at once, so
+ * nothing is lost, only that one recv saved. Not without a registration
+ * in the current loop (nothing would report), outside a coroutine (no
+ * waiting) or with no time left (a zero timeout must still try). */
+bool eddy__sock_read_quiet(const eddy_socket_t *s, const eddy__deadline_t *dl) {
+    return s->rd_drained && !s->tls && (s->io.events & EDDY_READ) &&
+           s->io_loop == eddy_loop_default_id() && eddy_coro_current() &&
+           eddy__deadline_left(dl) != 0;
 }
 
 eddy__deadline_t eddy__deadline(int64_t timeout_ms, int64_t dflt) {

@@ -11,6 +11,8 @@
 #ifndef EDDY_SOCKET_INT_H
 #define EDDY_SOCKET_INT_H
 
+#include <stdbool.h>
+
 #include "eddy/coro.h"
 #include "eddy/loop.h"
 #include "eddy/socket.h"
@@ -43,6 +45,11 @@ struct eddy_socket_s {
     struct eddy__tls_s *tls;
     unsigned tls_want;       /* EDDY_READ/EDDY_WRITE: what the last TLS attempt
                                 that returned EDDY_EAGAIN waits for */
+    unsigned rd_drained;     /* the last plain stream read emptied the receive
+                                queue (EAGAIN, or fewer bytes than asked) and
+                                the loop has reported no read readiness since:
+                                the next read waits before trying (read_first
+                                in socket_io.c) */
 };
 
 /* An absolute point in time (eddy_now_ms), or forever (-1), so that
@@ -72,6 +79,11 @@ int eddy__sock_set_err(eddy_socket_t *s, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* New handle for an open non-blocking fd (owner ref only). */
 eddy_socket_t *eddy__sock_alloc(int fd, eddy_sock_type_t type);
+
+/* Whether a read should wait for readiness before its first attempt:
+ * s->rd_drained with the read interest still registered in the current
+ * default loop, in a coroutine, with time left (socket.c). */
+bool eddy__sock_read_quiet(const eddy_socket_t *s, const eddy__deadline_t *dl);
 
 /* One non-blocking attempt: >= 0 done, EDDY_EAGAIN to wait, < 0 error. */
 typedef ssize_t (*eddy__attempt_fn)(eddy_socket_t *s, void *ctx);

@@ -19,6 +19,10 @@ typedef eddy__attempt_fn attempt_fn;
 
 ssize_t eddy__sock_io_retry(eddy_socket_t *s, unsigned ev, const eddy__deadline_t *dl,
                             attempt_fn attempt, void *ctx) {
+    if (ev == EDDY_READ && eddy__sock_read_quiet(s, dl)) {
+        int rc = eddy__sock_wait(s, ev, dl);
+        if (rc < 0) return rc;
+    }
     for (;;) {
         ssize_t n = attempt(s, ctx);
         if (n != EDDY_EAGAIN) return n;
@@ -41,11 +45,22 @@ typedef struct {
     eddy_addr_t *addr; /* recvfrom: the sender; sendto: the destination */
 } xfer_t;
 
+/* Stream sockets only: a datagram shorter than the buffer says nothing
+ * about the queue, and TLS may hold decrypted bytes the fd does not show. */
+static bool is_stream(const eddy_socket_t *s) {
+    return !s->tls && (s->type == EDDY_SOCK_TCP || s->type == EDDY_SOCK_TCP6 ||
+                       s->type == EDDY_SOCK_UNIX_STREAM);
+}
+
 static ssize_t try_recv(eddy_socket_t *s, void *ctx) {
     xfer_t *x = ctx;
     if (s->tls) return eddy__tls_read(s, x->buf, x->len);
     ssize_t n = EDDY__NO_EINTR(recv(s->fd, x->buf, x->len, 0));
-    return n >= 0 ? n : sys_err();
+    ssize_t rc = n >= 0 ? n : sys_err();
+    /* Drained: nothing was there, or less than asked, so the kernel had no
+     * more. End of stream (0) stays readable: the next read tries at once. */
+    s->rd_drained = is_stream(s) && (rc == EDDY_EAGAIN || (rc > 0 && (size_t)rc < x->len));
+    return rc;
 }
 
 /* MSG_NOSIGNAL: a peer that went away must give EPIPE, not kill the
