@@ -210,6 +210,10 @@ ZEND_NORETURN void php_process_run_child(php_process_t *p) {
     ZVAL_UNDEF(&p->socket);
     update_long(p, "pid", p->pid);
     update_long(p, "pipe", p->fds[1] >= 0 ? p->fds[1] : 0);
+    /* What the parent had in ob_start() buffers is the parent's to print. */
+    zend_try {
+        php_output_discard_all();
+    } zend_end_try();
     if (p->redirect && p->fds[1] >= 0) {
         dup2(p->fds[1], STDIN_FILENO);
         dup2(p->fds[1], STDOUT_FILENO);
@@ -249,11 +253,8 @@ PHP_METHOD(Swoole_Process, start) {
         php_error_docref(NULL, E_WARNING, "must be forked outside the coroutine");
         RETURN_FALSE;
     }
-    zend_try {
-        php_output_flush_all(); /* or the child prints it again */
-    } zend_end_try();
     sapi_flush();
-    fflush(NULL);
+    fflush(NULL); /* stdio buffers would be written by both processes */
     pid = fork();
     if (pid < 0) {
         php_swoole_set_error(errno);

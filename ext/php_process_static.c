@@ -22,7 +22,6 @@
 #include "php_timer.h"
 #include "php_server.h"
 #include "php_process.h"
-#include "main/php_output.h"
 #include "SAPI.h"
 
 #include "eddy/loop.h"
@@ -264,11 +263,9 @@ PHP_METHOD(Swoole_Process, daemon) {
         Z_PARAM_BOOL(noclose)
     ZEND_PARSE_PARAMETERS_END();
 
-    /* daemon(3) forks and the parent _exits: what is buffered goes first,
-     * or it would be lost (or printed twice). */
-    zend_try {
-        php_output_flush_all();
-    } zend_end_try();
+    /* daemon(3) forks and the parent _exits: the script goes on in the
+     * child with PHP's output buffers as they are; what the SAPI and stdio
+     * hold is written now, before the fork. */
     sapi_flush();
     fflush(NULL);
     if (daemon(nochdir ? 1 : 0, noclose ? 1 : 0) < 0) {
