@@ -46,15 +46,17 @@ static bool collect(zval *arr, short events, struct pollfd *fds, size_t *n, size
         if (!stream || *n == max) {
             continue;
         }
-        if (events == POLLIN && stream->writepos - stream->readpos > 0) {
-            buffered = true;
-        }
+        /* The cast first: a TLS stream moves the plaintext its TLS layer
+         * holds (which poll cannot see) into PHP's buffer there. */
         if (php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL,
                             (void *) &fd, 1) == SUCCESS && fd >= 0) {
             fds[*n].fd = fd;
             fds[*n].events = events;
             fds[*n].revents = 0;
             (*n)++;
+        }
+        if (events == POLLIN && stream->writepos - stream->readpos > 0) {
+            buffered = true;
         }
     } ZEND_HASH_FOREACH_END();
     return buffered;

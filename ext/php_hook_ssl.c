@@ -296,6 +296,17 @@ ssize_t php_hook_ssl_write_nowait(hstream_t *hs, const char *buf, size_t count) 
     return (ssize_t) done;
 }
 
+void php_hook_ssl_before_select(php_stream *stream, hstream_t *hs) {
+    size_t pending;
+
+    if (!hs->s || stream->writepos != stream->readpos ||
+        (pending = eddy_socket_tls_pending(hs->s)) == 0) {
+        return;
+    }
+    /* served from TLS's buffer: this read does not wait */
+    php_stream_fill_read_buffer(stream, pending < stream->chunk_size ? pending : stream->chunk_size);
+}
+
 void php_hook_ssl_meta(hstream_t *hs, zval *meta) {
     eddy_tls_info_t info;
     zval crypto;

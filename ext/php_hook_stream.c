@@ -321,6 +321,9 @@ static int hs_cast(php_stream *stream, int castas, void **ret) {
         if (hs->ns.socket < 0) {
             return FAILURE;
         }
+        if (ret && castas == PHP_STREAM_AS_FD_FOR_SELECT) {
+            php_hook_ssl_before_select(stream, hs);
+        }
         if (ret) {
             *(php_socket_t *) ret = hs->ns.socket;
         }
@@ -571,12 +574,20 @@ static int hs_xport(php_stream *stream, hstream_t *hs, php_stream_xport_param *x
     return PHP_STREAM_OPTION_RETURN_OK;
 }
 
+/* php_stream_eof() asks this before every phpredis command and before
+ * its reply: streams go to the engine, which answers without a system call
+ * while the loop has reported nothing since a read found the socket empty.
+ * Datagram sockets keep the PEEK: an empty datagram is no hang-up. */
 static int check_liveness(hstream_t *hs) {
     char c;
     ssize_t n;
 
     if (hs->ns.socket < 0) {
         return PHP_STREAM_OPTION_RETURN_ERR;
+    }
+    if (hs->s && !is_dgram(hs->kind)) {
+        return eddy_socket_check_liveness(hs->s) ? PHP_STREAM_OPTION_RETURN_OK
+                                                 : PHP_STREAM_OPTION_RETURN_ERR;
     }
     n = recv(hs->ns.socket, &c, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n == 0 && !is_dgram(hs->kind)) {

@@ -46,6 +46,10 @@ int php_hook_ssl_accepted(hstream_t *lhs, php_stream *client);
  * or outside a coroutine): as PHP's own, 0 for "nothing now". */
 ssize_t php_hook_ssl_read_nowait(php_stream *stream, hstream_t *hs, char *buf, size_t count);
 ssize_t php_hook_ssl_write_nowait(hstream_t *hs, const char *buf, size_t count);
+/* Before select/poll on a TLS stream's fd: plaintext TLS already holds
+ * (poll cannot see it) goes into PHP's read buffer, where stream_select
+ * looks, as PHP's openssl transport does. */
+void php_hook_ssl_before_select(php_stream *stream, hstream_t *hs);
 /* stream_get_meta_data()'s "crypto" entry, once TLS is up. */
 void php_hook_ssl_meta(hstream_t *hs, zval *meta);
 /* Frees hs->ssl (hs_close). */
