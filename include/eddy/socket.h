@@ -19,6 +19,9 @@
  * Ownership: eddy_socket_new()/eddy_socket_close(). Closing a socket that
  * other coroutines wait on wakes them with EDDY_EBADF; its memory is freed
  * when the last of them has returned, so no one touches freed memory.
+ *
+ * TLS (eddy/tls.h) goes on a connected stream socket; from then on every
+ * I/O call below moves plaintext through it, with the same rules.
  */
 #ifndef EDDY_SOCKET_H
 #define EDDY_SOCKET_H
@@ -144,7 +147,10 @@ ssize_t eddy_socket_recv_packet(eddy_socket_t *s, const char **msg, int64_t time
  * ones first); 0 when the peer closed, EDDY_EAGAIN when nothing is there. */
 ssize_t eddy_socket_peek(eddy_socket_t *s, void *buf, size_t len);
 /* 1 if the connection looks usable, 0 if the peer closed it (errcode
- * EDDY_ECONNRESET), it failed, or the socket is closed. Never waits. */
+ * EDDY_ECONNRESET), it failed, or the socket is closed. Never waits. Makes
+ * no system call when the last read found the socket empty and the loop
+ * has reported nothing on it since (the answer is then as of the loop's
+ * last poll, as a recv(MSG_PEEK) races with a hang-up arriving after it). */
 int eddy_socket_check_liveness(eddy_socket_t *s);
 
 /* ---- vectored I/O and files --------------------------------------------- */
