@@ -5,11 +5,11 @@ process: exportSocket() gives both sides a Coroutine\Socket on the pipe; the chi
 use Swoole\Process;
 
 $p = new Process(function (Process $proc) {
-    var_dump(Swoole\Coroutine::getCid() > 0);   /* printed by the child */
+    $in = Swoole\Coroutine::getCid() > 0 ? 'in a coroutine' : 'NOT in a coroutine';
     $s = $proc->exportSocket();
     $got = $s->recv(1024, 5);
     Swoole\Coroutine::sleep(0.01);              /* a coroutine API works here */
-    $s->send("child got: $got");
+    $s->send("child $in got: $got");
 }, false, SOCK_STREAM, true);
 $pid = $p->start();
 Co\run(function () use ($p) {
@@ -31,8 +31,7 @@ Process::wait();
 --EXPECT--
 bool(true)
 bool(true)
-bool(true)
 int(4)
-string(15) "child got: ping"
+string(30) "child in a coroutine got: ping"
 int(0)
 string(11) "plain write"

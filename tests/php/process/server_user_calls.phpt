@@ -1,5 +1,5 @@
 --TEST--
-process: in a server's user process the worker-only calls (send, sendMessage) warn and return false, and $server->shutdown() stops the whole server, BASE and PROCESS
+process: in a server's user process the worker-only calls (send, sendMessage) warn and return false, and $server->shutdown() stops the whole server (a SIGTERM handler of its own runs), BASE and PROCESS
 --FILE--
 <?php
 require __DIR__ . '/../server_tcp/server.inc';
@@ -10,15 +10,19 @@ use Swoole\Process;
 $s = new Swoole\Server('127.0.0.1', 0, (int) $argv[1]);
 $s->set(['worker_num' => 1, 'log_level' => 4 /* warnings and up */]);
 $s->addProcess(new Process(function (Process $p) use ($s) {
-    usleep(100000);
+    /* Watched, so that the server's SIGTERM waits for the lines below. */
+    Process::signal(SIGTERM, function () {
+        echo "USER got SIGTERM\n";
+        Process::signal(SIGTERM, null);
+    });
+    Co::sleep(0.1);
     $r = $s->send(1, 'x');
     echo "SEND ", json_encode($r), " ", swoole_last_error(), "\n";
     $r = $s->sendMessage('x', 0);
     echo "MSG ", json_encode($r), " ", swoole_last_error(), "\n";
     $r = $s->shutdown();
     echo "SHUTDOWN ", json_encode($r), "\n";
-    sleep(5); /* SIGTERM ends it before this does */
-}));
+}, false, 0, true));
 $s->on('receive', function () {});
 $s->on('shutdown', function () { echo "ON SHUTDOWN\n"; });
 $s->start();
@@ -42,6 +46,7 @@ SEND false 9009
 Warning: Swoole\Server::sendMessage(): can only be used in a worker process
 MSG false 509
 SHUTDOWN true
+USER got SIGTERM
 ON SHUTDOWN
 start() returned
 stopped in time
@@ -52,6 +57,7 @@ SEND false 9009
 Warning: Swoole\Server::sendMessage(): can only be used in a worker process
 MSG false 509
 SHUTDOWN true
+USER got SIGTERM
 ON SHUTDOWN
 start() returned
 stopped in time
