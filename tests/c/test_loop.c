@@ -554,13 +554,31 @@ EDDY_TEST(work, pool_shutdown_waits_for_running_work_and_pool_restarts, .timeout
     eddy_loop_default_close();
 }
 
+/* Holds each of the pool's 4 threads in a job until all 4 are in one
+ * (bounded: 5 s), so every thread has finished starting. */
+static atomic_int rendezvous_in;
+
+static void rendezvous_work(eddy_work_t *w) {
+    (void)w;
+    atomic_fetch_add(&rendezvous_in, 1);
+    for (int i = 0; i < 5000 && atomic_load(&rendezvous_in) < 4; i++) usleep(1000);
+}
+
 EDDY_TEST(work, pool_restarts_in_a_forked_child, .timeout = 20) {
     eddy_loop_t loop;
-    job_t j = {0};
+    job_t j[4] = {0};
     cr_assert_eq(eddy_loop_init(&loop), 0);
-    j.w.data = &j;
-    eddy_work_submit(&loop, &j.w, job_work, job_done); /* pool now running */
+    /* All pool threads must be past their start-up before fork(): under
+     * ASan a thread still starting may hold the sanitizer's allocator lock,
+     * and the child, which allocates to start its own pool, would then
+     * wait on it for ever (glibc's malloc is fork-safe; that allocator is
+     * not). Once each thread has run a job it only waits on a condition. */
+    for (int i = 0; i < 4; i++) {
+        j[i].w.data = &j[i];
+        eddy_work_submit(&loop, &j[i].w, rendezvous_work, job_done);
+    }
     cr_assert_eq(eddy_loop_run(&loop), 0);
+    cr_assert_eq(atomic_load(&rendezvous_in), 4, "all four pool threads ran a job");
     eddy_loop_close(&loop);
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
