@@ -95,9 +95,10 @@ void eddy_tls_ctx_free(eddy_tls_ctx_t *ctx);
 
 /* Puts TLS on a connected (or accepted) stream socket, without I/O: the
  * next call should be eddy_socket_tls_handshake(). host_name (copied; may
- * be NULL) is the client's SNI and the name verify_host checks. Bytes the
- * socket already buffered for a plain read are discarded from TLS's view:
- * attach before reading anything the peer sends encrypted.
+ * be NULL) is the client's SNI and the name verify_host checks. Bytes a
+ * buffered read (recv_line, recv_packet...) took ahead of what it returned
+ * go to TLS first: a peer may pipeline its handshake behind a STARTTLS
+ * line.
  * EDDY_EWRONG_OP if TLS is already on, EDDY_EINVAL for a datagram socket. */
 int eddy_socket_tls_attach(eddy_socket_t *s, eddy_tls_ctx_t *ctx, const char *host_name);
 /* eddy_tls_ctx_new + attach for one socket; the error and OpenSSL's text

@@ -21,17 +21,23 @@
 /* ---- the fd BIO ---------------------------------------------------------- */
 
 static int bio_write(BIO *b, const char *buf, int len) {
-    int fd = (int)(intptr_t)BIO_get_data(b);
+    struct eddy__tls_s *t = BIO_get_data(b);
     BIO_clear_retry_flags(b);
-    ssize_t n = EDDY__NO_EINTR(send(fd, buf, (size_t)len, MSG_NOSIGNAL));
+    ssize_t n = EDDY__NO_EINTR(send(t->fd, buf, (size_t)len, MSG_NOSIGNAL));
     if (n < 0 && errno == EAGAIN) BIO_set_retry_write(b);
     return (int)n;
 }
 
 static int bio_read(BIO *b, char *buf, int len) {
-    int fd = (int)(intptr_t)BIO_get_data(b);
+    struct eddy__tls_s *t = BIO_get_data(b);
     BIO_clear_retry_flags(b);
-    ssize_t n = EDDY__NO_EINTR(recv(fd, buf, (size_t)len, 0));
+    if (t->pre_off < t->pre_len) {
+        size_t n = t->pre_len - t->pre_off < (size_t)len ? t->pre_len - t->pre_off : (size_t)len;
+        memcpy(buf, t->pre + t->pre_off, n);
+        t->pre_off += n;
+        return (int)n;
+    }
+    ssize_t n = EDDY__NO_EINTR(recv(t->fd, buf, (size_t)len, 0));
     if (n < 0 && errno == EAGAIN) BIO_set_retry_read(b);
     return (int)n;
 }
@@ -61,11 +67,23 @@ static void make_fd_bio_method(void) {
     fd_bio_method = m;
 }
 
-static BIO *fd_bio_new(int fd) {
+/* A BIO over t's fd (and its read-ahead); t outlives it (freed after
+ * SSL_free, which frees the BIO). */
+static BIO *fd_bio_new(struct eddy__tls_s *t) {
     pthread_once(&fd_bio_once, make_fd_bio_method);
     BIO *b = fd_bio_method ? BIO_new(fd_bio_method) : NULL;
-    if (b) BIO_set_data(b, (void *)(intptr_t)fd);
+    if (b) BIO_set_data(b, t);
     return b;
+}
+
+/* Bytes a buffered plain read took ahead (a STARTTLS line and, pipelined
+ * behind it, the peer's first TLS bytes) belong to TLS now. */
+static void take_read_ahead(eddy_socket_t *s, struct eddy__tls_s *t) {
+    eddy__sock_rbuf_take(s, NULL, 0); /* settles a recv_packet loan */
+    if (s->rbuf.len == 0) return;
+    t->pre_len = s->rbuf.len;
+    t->pre = eddy_malloc(t->pre_len);
+    eddy__sock_rbuf_take(s, t->pre, t->pre_len);
 }
 
 /* ---- contexts ------------------------------------------------------------ */
@@ -249,10 +267,13 @@ static int attach(eddy_socket_t *s, eddy_tls_ctx_t *c, const char *host) {
     if (s->type == EDDY_SOCK_UDP || s->type == EDDY_SOCK_UDP6 || s->type == EDDY_SOCK_UNIX_DGRAM)
         return eddy__sock_set_err(s, EDDY_EINVAL, "TLS needs a stream socket");
     ERR_clear_error();
+    struct eddy__tls_s *t = eddy_calloc(1, sizeof(*t)); /* owned by s, see eddy__tls_free */
+    t->fd = s->fd;
     SSL *ssl = SSL_new(c->ssl_ctx);
-    BIO *bio = ssl ? fd_bio_new(s->fd) : NULL;
+    BIO *bio = ssl ? fd_bio_new(t) : NULL;
     if (!bio) {
         SSL_free(ssl);
+        eddy_free(t);
         return set_err_ssl_new(s);
     }
     SSL_set_bio(ssl, bio, bio); /* the SSL owns the BIO from here */
@@ -260,7 +281,7 @@ static int attach(eddy_socket_t *s, eddy_tls_ctx_t *c, const char *host) {
     else SSL_set_connect_state(ssl);
     if (!c->server && c->sni && host && host[0] && !is_ip(host))
         SSL_set_tlsext_host_name(ssl, host);
-    struct eddy__tls_s *t = eddy_calloc(1, sizeof(*t)); /* owned by s, see eddy__tls_free */
+    take_read_ahead(s, t);
     t->ssl = ssl;
     t->ctx = c;
     c->refs++;
@@ -370,6 +391,7 @@ void eddy__tls_free(eddy_socket_t *s) {
     if (!t) return;
     SSL_free(t->ssl); /* and its BIO */
     eddy_tls_ctx_free(t->ctx);
+    eddy_free(t->pre);
     eddy_free(t->host_name);
     eddy_free(t);
     s->tls = NULL;

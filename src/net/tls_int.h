@@ -32,6 +32,10 @@ struct eddy__tls_s {
     SSL *ssl;            /* owned */
     eddy_tls_ctx_t *ctx; /* one reference, dropped at free */
     char *host_name;     /* owned copy, or NULL */
+    int fd;              /* the socket's, for the BIO */
+    char *pre;           /* read ahead before TLS came on (owned), served to
+                            OpenSSL before the fd: a pipelined ClientHello */
+    size_t pre_len, pre_off;
     int ready;           /* handshake completed */
     int broken;          /* a fatal error happened: no close_notify then */
 };

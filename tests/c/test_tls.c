@@ -495,6 +495,40 @@ EDDY_TEST(tls, bad_settings_fail_with_openssl_reasons) {
     eddy_tls_ctx_free(c);
 }
 
+/* ---- STARTTLS with the handshake pipelined behind the command ---------- */
+
+static void starttls_serve(pair_t *p, eddy_socket_t *conn) {
+    char line[64];
+    /* late, so that the line and the ClientHello behind it arrive together
+     * and the buffered line read takes both */
+    eddy_coro_sleep(100);
+    ssize_t n = eddy_socket_recv_line(conn, line, sizeof(line) - 1, 3000);
+    if (n != 9 || memcmp(line, "STARTTLS\n", 9) != 0) {
+        p->srv_rc = -2;
+        return;
+    }
+    echo_serve(p, conn);
+}
+
+static void starttls_client(pair_t *p, eddy_socket_t *s) {
+    /* no wait for an answer: the handshake follows the command at once */
+    if (eddy_socket_send_all(s, "STARTTLS\n", 9, 3000) != 9) return;
+    echo_client(p, s);
+}
+
+EDDY_TEST(tls, starttls_keeps_handshake_bytes_a_buffered_read_took_ahead) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = starttls_serve;
+    p.client = starttls_client;
+    run_pair(&p);
+    cr_assert_eq(p.srv_rc, 0, "server: %d %s", p.srv_rc, p.srv_msg);
+    cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
+    cr_assert_str_eq(p.got, "hello tls");
+    certs_remove(&p.certs);
+}
+
 /* ---- HTTPS through the HTTP client ------------------------------------- */
 
 static void https_serve(pair_t *p, eddy_socket_t *conn) {
