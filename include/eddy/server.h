@@ -480,11 +480,18 @@ int eddy_server_is_task_worker(const eddy_server_t *srv);
  * In the user process every signal is unblocked (SIGTERM ends it unless it
  * watches SIGTERM itself), no loop is inherited (eddy_server_loop() is
  * NULL, eddy_loop_default() is a fresh one) and eddy_server_worker_id() is
- * -1. The worker-only calls (send, close, task, send_message...) must not be
- * made there: they need a worker's state, which it does not have (the PHP
- * layer refuses them). A user process talks to workers through what the
- * caller set up before start (a socketpair both inherit), and may call
- * eddy_server_shutdown() / eddy_server_reload(). */
+ * -1. It may call eddy_server_send() and eddy_server_close() on any
+ * connection and eddy_server_send_message() to any worker or task worker:
+ * each is a frame written (blocking) to the manager, which passes it to
+ * the worker that owns the connection (BASE) or to worker session %
+ * worker_num (PROCESS), or to the message's destination, where
+ * on_pipe_message sees src_worker_id worker_num + task_worker_num +
+ * index. They return 0 once the manager has the frame (EDDY_EPIPE if it is
+ * gone); a send to a closed connection is then dropped by its worker with a
+ * notice. The other worker calls (task, exists, pause...) must not be made
+ * there: they need a worker's state, which it does not have. It may also
+ * call eddy_server_shutdown() / eddy_server_reload(), and talk to workers
+ * through what the caller set up before start (a socketpair both inherit). */
 
 /* Called in the user process; the process exits when it returns. */
 typedef void (*eddy_server_process_cb)(eddy_server_t *srv, int index, void *arg);

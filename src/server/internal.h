@@ -204,6 +204,13 @@ int eddy__uprocs_reaped(eddy_server_t *srv, pid_t pid, int status);
 void eddy__uprocs_stop(eddy_server_t *srv);
 int eddy__uprocs_live(const eddy_server_t *srv);
 void eddy__uprocs_free(eddy_server_t *srv);
+/* In a user process: eddy_server_send / _close / _send_message, forwarded
+ * as frames through the manager to the worker that owns the session (BASE)
+ * or handles it (PROCESS: session % worker_num), or to dst. 0 once written
+ * to the manager; the owner drops a send to a gone connection (notice). */
+int eddy__uproc_send(eddy_server_t *srv, int session, const void *data, size_t len);
+int eddy__uproc_close(eddy_server_t *srv, int session);
+int eddy__uproc_message(eddy_server_t *srv, const void *data, size_t len, int dst_worker_id);
 
 /* manager.c: runs the manager process; never returns. */
 __attribute__((noreturn)) void eddy__manager_main(eddy_server_t *srv);

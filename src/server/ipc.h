@@ -98,6 +98,12 @@ void eddy__ipc_parent(eddy_server_t *srv, eddy__slot_t *slot, int forked);
 void eddy__ipc_slot_exit(eddy_server_t *srv, eddy__slot_t *slot);
 void eddy__ipc_dispatch_tasks(eddy_server_t *srv);
 void eddy__ipc_free_held(eddy_server_t *srv);
+/* The manager's end of a user process's stream (user_process.c), routed as
+ * a worker's is (src: its id, worker_num + task_worker_num + index) but
+ * only MESSAGE, SEND and CLOSE frames; _exit delivers what it still holds
+ * and frees it once the process is gone. */
+eddy__link_t *eddy__ipc_user_link(eddy_server_t *srv, int fd, int id);
+void eddy__ipc_user_exit(eddy__link_t *l);
 
 /* task.c: child side */
 int eddy__ipc_start(eddy_server_t *srv);

@@ -396,6 +396,13 @@ static void manager_frame(eddy__link_t *l, const eddy__frame_t *in, const char *
     eddy_server_t *srv = l->srv;
     eddy__frame_t h = *in;
     h.src = l->peer; /* a process cannot speak for another */
+    /* A user process (user_process.c) sends, closes and messages only. */
+    if (l->peer >= (int)eddy__server_slots(srv) && h.type != EDDY__FRAME_MESSAGE &&
+        h.type != EDDY__FRAME_SEND && h.type != EDDY__FRAME_CLOSE) {
+        eddy_log(EDDY_LOG_NOTICE, "manager: frame type %d from user process #%d dropped",
+                 h.type, l->peer);
+        return;
+    }
     if (h.type == EDDY__FRAME_TASK) {
         queue_task(srv, &h, payload);
         return;
@@ -410,4 +417,17 @@ static void manager_frame(eddy__link_t *l, const eddy__frame_t *in, const char *
     if (to && h.type != EDDY__FRAME_RESULT && hold(srv, to, &h, payload)) return;
     eddy_log(EDDY_LOG_NOTICE, "manager: message type %d from #%d to #%d dropped: no such "
              "worker running", h.type, h.src, h.dst);
+}
+
+/* ---- user processes (user_process.c) ------------------------------------- */
+
+eddy__link_t *eddy__ipc_user_link(eddy_server_t *srv, int fd, int id) {
+    return eddy__link_new(srv, fd, id, manager_frame);
+}
+
+void eddy__ipc_user_exit(eddy__link_t *l) {
+    if (!l) return;
+    if (!l->closed) link_fill(l); /* what it wrote before it exited still goes */
+    eddy__link_process(l);
+    eddy__link_free(l, 1);
 }

@@ -455,6 +455,7 @@ int eddy_server_taskwait(eddy_server_t *srv, const void *data, size_t len, int64
 
 int eddy_server_send_message(eddy_server_t *srv, const void *data, size_t len,
                              int dst_worker_id) {
+    if (srv->role == ROLE_USER) return eddy__uproc_message(srv, data, len, dst_worker_id);
     if (!child_link(srv)) return EDDY_EWRONG_OP;
     if (dst_worker_id < 0 || dst_worker_id >= (int)eddy__server_slots(srv) ||
         dst_worker_id == srv->worker_id)

@@ -508,6 +508,7 @@ static int session_error(int session, int err) {
 
 int eddy_server_send(eddy_server_t *srv, int fd, const void *data, size_t len) {
     int err;
+    if (srv->role == ROLE_USER) return eddy__uproc_send(srv, fd, data, len); /* user_process.c */
     if (srv->mode == EDDY_SERVER_PROCESS) return eddy__pworker_send(srv, fd, data, len);
     if (eddy__ipc_remote(srv, fd)) return eddy__ipc_forward(srv, EDDY__FRAME_SEND, fd, data, len);
     eddy__conn_t *c = eddy__worker_conn(srv, fd, &err);
@@ -541,7 +542,10 @@ static int close_conn(eddy_server_t *srv, int fd, int linger) {
     return 0;
 }
 
-int eddy_server_close(eddy_server_t *srv, int fd) { return close_conn(srv, fd, 0); }
+int eddy_server_close(eddy_server_t *srv, int fd) {
+    if (srv->role == ROLE_USER) return eddy__uproc_close(srv, fd); /* user_process.c */
+    return close_conn(srv, fd, 0);
+}
 
 int eddy_server_close_linger(eddy_server_t *srv, int fd) { return close_conn(srv, fd, 1); }
 

@@ -10,8 +10,12 @@
  * test sees the user process through a plain client:
  *   anything -> "pid=<pid> idx=<index> got=<anything>"
  *   EXIT     -> the user process returns; "sent" (no answer awaited)
+ *   VIA      -> the user process answers the client itself with
+ *               eddy_server_send ("via user <pid>") and sends the worker
+ *               a message "msg" (eddy_server_send_message)
  * Events noted: "late_add=<rc>" (eddy_server_add_process from a worker),
- * "uproc pid=<pid>" each time one starts, "shutdown".
+ * "uproc pid=<pid>" each time one starts, "pipe src=<id> <data>" for a
+ * message in the worker, "bad_dst=<rc>", "shutdown".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,6 +50,13 @@ static void uproc_main(eddy_server_t *srv, int index, void *arg) {
         if (n <= 0) return;
         buf[n] = 0;
         if (strcmp(buf, "EXIT") == 0) return;
+        if (strncmp(buf, "VIA ", 4) == 0) {
+            int len = snprintf(out, sizeof(out), "via user %d\n", (int)getpid());
+            eddy_server_send(srv, atoi(buf + 4), out, (size_t)len);
+            note(srv, "bad_dst=%d\n", eddy_server_send_message(srv, "x", 1, 7));
+            eddy_server_send_message(srv, "msg", 3, 0);
+            continue;
+        }
         int len = snprintf(out, sizeof(out), "pid=%d idx=%d got=%s", (int)getpid(), index, buf);
         if (send(pair[1], out, (size_t)len, 0) < 0) return;
     }
@@ -56,10 +67,19 @@ static void ev_worker_start(eddy_server_t *srv, int worker_id) {
     note(srv, "late_add=%d\n", eddy_server_add_process(srv, uproc_main, NULL));
 }
 
+static void ev_pipe_message(eddy_server_t *srv, int src, const char *data, size_t len) {
+    note(srv, "pipe src=%d %.*s\n", src, (int)len, data);
+}
+
 static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *data, size_t len) {
     char buf[400];
     (void)reactor_id;
     while (len && (data[len - 1] == '\n' || data[len - 1] == '\r')) len--;
+    if (len == 3 && memcmp(data, "VIA", 3) == 0) {
+        int n = snprintf(buf, sizeof(buf), "VIA %d", fd);
+        if (send(pair[0], buf, (size_t)n, 0) < 0) eddy_server_send(srv, fd, "failed\n", 7);
+        return;
+    }
     if (send(pair[0], data, len, 0) < 0) return;
     if (len == 4 && memcmp(data, "EXIT", 4) == 0) {
         eddy_server_send(srv, fd, "sent\n", 5);
@@ -93,7 +113,8 @@ static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
     child_ctx_t ctx = {.port_pipe = port_pipe};
     snprintf(ctx.events, sizeof(ctx.events), "%s", proc->events);
     eddy_server_events_t ev = {.data = &ctx, .on_start = ev_start, .on_shutdown = ev_shutdown,
-                               .on_worker_start = ev_worker_start, .on_receive = ev_receive};
+                               .on_worker_start = ev_worker_start, .on_receive = ev_receive,
+                               .on_pipe_message = ev_pipe_message};
     eddy_server_set_events(srv, &ev);
     if (eddy_server_listen(srv, EDDY_SOCK_TCP, "127.0.0.1", 0) < 0) return 3;
     if (eddy_server_add_process(srv, uproc_main, NULL) != 0) return 6;
@@ -129,6 +150,14 @@ static void talks_and_restarts(void) {
               "adding a process once started is EDDY_EWRONG_OP");
     cr_assert_eq(uproc_pid(&proc, "again"), pid, "the same process answers again");
     cr_assert_eq(events_value(&proc, "uproc pid=", 2000), pid, "it noted its own start");
+
+    char line[64], want[64];
+    snprintf(want, sizeof(want), "via user %d\n", pid);
+    cr_assert_gt(ask(proc.ports[0], "VIA", line, sizeof(line)), 0);
+    cr_assert_str_eq(line, want, "the user process's send reaches the client");
+    cr_assert(events_have(&proc, "pipe src=1 msg\n", 2000),
+              "its message reaches the worker, from id worker_num + task_worker_num + 0");
+    cr_assert(events_have(&proc, "bad_dst=-22\n", 2000), "a message to no worker is EINVAL");
 
     char reply[8] = {0};
     int c = dial(SOCK_STREAM, proc.ports[0]);
