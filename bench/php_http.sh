@@ -15,10 +15,11 @@
 # sensitive to a busy machine than req/s, never to a slow client), p99
 # latency, RSS after the load, and "others": the largest share of the two
 # CPUs that processes other than this server and its client took during
-# one of its runs. Another engineer's build running on either CPU slows
-# every server, and nginx and PHP (large code and data) several times more
-# than the epoll limit (a few KiB of both): over 5% and the ratios cannot
-# be trusted; the script says so at the end.
+# one of its runs. Other work on the machine slows the servers unevenly:
+# on the shared 2-vCPU VM, between back-to-back runs, nginx's CPU time per
+# request moved from 8.3 to 13.9 us while the epoll limit's stayed at
+# 4.5-5.4 us. Over 5% and the ratios cannot be trusted; the script says so
+# at the end.
 #
 # Usage: bench/php_http.sh [swoole.so] [secs] [runs]
 #   defaults: build/ext/modules/swoole.so (make ext), 10, 3
