@@ -78,5 +78,9 @@ void php_process_signals_clear(void);
 /* php_server_process.c: releases the Process objects Server::addProcess
  * kept (request shutdown). */
 void php_server_process_release(void);
+/* For Server::send(), close() and sendMessage(), which a user process may
+ * call too: php_server_require_worker() (php_server.h) elsewhere. */
+struct php_server_s;
+bool php_server_require_worker_or_user(struct php_server_s *ps, int master_code);
 
 #endif /* PHP_PROCESS_H */

@@ -44,6 +44,7 @@
 #include "php_coio.h"
 #include "php_timer.h"
 #include "php_server.h"
+#include "php_process.h"
 #include "php_runtime.h"
 
 #include "SAPI.h"
@@ -756,7 +757,7 @@ PHP_METHOD(Swoole_Server, send) {
     ZEND_PARSE_PARAMETERS_END();
     (void) server_socket;
 
-    if (!php_server_require_worker(ps, SWOOLE_ERROR_SERVER_SEND_IN_MASTER)) {
+    if (!php_server_require_worker_or_user(ps, SWOOLE_ERROR_SERVER_SEND_IN_MASTER)) {
         RETURN_FALSE;
     }
     if (ZSTR_LEN(data) == 0) {
@@ -811,7 +812,7 @@ PHP_METHOD(Swoole_Server, close) {
     ZEND_PARSE_PARAMETERS_END();
     (void) reset;
 
-    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker_or_user(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     RETURN_BOOL(php_swoole_check(eddy_server_close(ps->srv, (int) fd)) >= 0);
@@ -898,7 +899,7 @@ PHP_METHOD(Swoole_Server, sendMessage) {
         Z_PARAM_LONG(dst)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!php_server_require_worker(ps, -EDDY_EWRONG_OP)) {
+    if (!php_server_require_worker_or_user(ps, -EDDY_EWRONG_OP)) {
         RETURN_FALSE;
     }
     if (!php_server_pack(msg, &buf)) {

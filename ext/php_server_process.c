@@ -8,9 +8,10 @@
  * every process of the server inherits it: the workers use the parent's
  * end ($process->write() / read() in a worker), the user process the
  * child's. The user process runs the callback as Process::start()'s child
- * does (php_process_run_child). It is not a worker: Server::send() and the
- * other worker calls fail there with a warning; it reaches clients through
- * a worker, over the pipe.
+ * does (php_process_run_child). It is not a worker, but may call
+ * Server::send(), close() and sendMessage(), which the engine forwards to
+ * the workers through the manager; the other worker calls fail there with
+ * a warning.
  */
 #include "php_swoole.h"
 #include "php_server.h"
@@ -77,4 +78,11 @@ void php_server_process_release(void) {
         zend_array_destroy(sp_g.added);
         sp_g.added = NULL;
     }
+}
+
+bool php_server_require_worker_or_user(php_server_t *ps, int master_code) {
+    if (ps->started && eddy_server_process_index(ps->srv) >= 0) {
+        return true;
+    }
+    return php_server_require_worker(ps, master_code);
 }
