@@ -95,7 +95,7 @@ static void on_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events);
 
 static void forget_dead_loop(eddy_socket_t *s) {
     if (s->io.events && s->io_loop != eddy_loop_default_id()) {
-        s->rd_drained = 0; /* nothing watches the socket any more */
+        s->rd_drained = s->rd_empty = 0; /* nothing watches the socket any more */
         eddy_io_init(&s->io, s->fd, on_io);
         s->io.data = s;
     }
@@ -138,7 +138,7 @@ static void on_io(eddy_loop_t *loop, eddy_io_t *io, unsigned events) {
     /* The woken reader may close the socket and drop the last other ref;
      * hold one so `s` outlives this callback's second look at it. */
     s->refs++;
-    if (events & (EDDY_READ | EDDY_ERROR)) s->rd_drained = 0; /* something came */
+    if (events & (EDDY_READ | EDDY_ERROR)) s->rd_drained = s->rd_empty = 0; /* something came */
     if (events & (rw | EDDY_ERROR)) wake_slot(&s->reader, 0);
     if (events & (ww | EDDY_ERROR)) wake_slot(&s->writer, 0);
     if (unread && !s->closed && !(waiters_want(s) & EDDY_READ)) {
@@ -172,6 +172,25 @@ bool eddy__sock_read_quiet(const eddy_socket_t *s, const eddy__deadline_t *dl) {
     return s->rd_drained && !s->tls && (s->io.events & EDDY_READ) &&
            s->io_loop == eddy_loop_default_id() && eddy_coro_current() &&
            eddy__deadline_left(dl) != 0;
+}
+
+/* phpredis asks whether its connection is alive (php_stream_eof) before
+ * each command and again before reading the reply: a recv(MSG_PEEK) each
+ * time. Once a read found the socket empty, the lingering read interest
+ * reports data or a hang-up arriving after it; as long as none was
+ * reported, the socket is as empty and as open as that read found it,
+ * up to the loop's last poll: the same race a PEEK has with a hang-up
+ * arriving just after it. Only EAGAIN proves it: a read that took data
+ * may have left a hang-up behind it. */
+bool eddy__sock_known_empty(const eddy_socket_t *s) {
+    return s->rd_empty && !s->tls && (s->io.events & EDDY_READ) &&
+           s->io_loop == eddy_loop_default_id();
+}
+
+void eddy__sock_note_read(eddy_socket_t *s, ssize_t rc) {
+    s->rd_empty = rc == EDDY_EAGAIN && !s->tls &&
+                  (s->type == EDDY_SOCK_TCP || s->type == EDDY_SOCK_TCP6 ||
+                   s->type == EDDY_SOCK_UNIX_STREAM);
 }
 
 eddy__deadline_t eddy__deadline(int64_t timeout_ms, int64_t dflt) {

@@ -189,8 +189,10 @@ int eddy_socket_check_liveness(eddy_socket_t *s) {
     rbuf_settle(s);
     /* Decrypted bytes waiting in TLS prove the connection as well. */
     if (s->rbuf.len == 0 && !eddy__tls_has_pending(s)) {
+        if (eddy__sock_known_empty(s)) return (int)eddy__sock_leave(s, 1);
         rc = EDDY__NO_EINTR(recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT));
         if (rc < 0) rc = eddy__sock_sys_err();
+        eddy__sock_note_read(s, rc);
         if (rc == EDDY_EAGAIN) rc = 1; /* nothing to read, but still there */
         if (rc == 0)
             rc = eddy__sock_set_err(s, EDDY_ECONNRESET, "the peer closed the connection");

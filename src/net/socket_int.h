@@ -50,6 +50,10 @@ struct eddy_socket_s {
                                 the loop has reported no read readiness since:
                                 the next read waits before trying (read_first
                                 in socket_io.c) */
+    unsigned rd_empty;       /* the last read attempt on a plain stream found
+                                nothing at all (EAGAIN: no data, no hang-up)
+                                and the loop has reported no read readiness
+                                since (eddy_socket_check_liveness) */
 };
 
 /* An absolute point in time (eddy_now_ms), or forever (-1), so that
@@ -84,6 +88,13 @@ eddy_socket_t *eddy__sock_alloc(int fd, eddy_sock_type_t type);
  * s->rd_drained with the read interest still registered in the current
  * default loop, in a coroutine, with time left (socket.c). */
 bool eddy__sock_read_quiet(const eddy_socket_t *s, const eddy__deadline_t *dl);
+/* Whether the socket is known to hold nothing and no hang-up: s->rd_empty
+ * with the read interest still registered in the current default loop,
+ * so that anything arriving since would have been reported (socket.c). */
+bool eddy__sock_known_empty(const eddy_socket_t *s);
+/* Records what a read attempt on `s` returned (EDDY_EAGAIN or not) for
+ * eddy__sock_known_empty. */
+void eddy__sock_note_read(eddy_socket_t *s, ssize_t rc);
 
 /* One non-blocking attempt: >= 0 done, EDDY_EAGAIN to wait, < 0 error. */
 typedef ssize_t (*eddy__attempt_fn)(eddy_socket_t *s, void *ctx);

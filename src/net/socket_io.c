@@ -25,6 +25,7 @@ ssize_t eddy__sock_io_retry(eddy_socket_t *s, unsigned ev, const eddy__deadline_
     }
     for (;;) {
         ssize_t n = attempt(s, ctx);
+        if (ev == EDDY_READ) eddy__sock_note_read(s, n);
         if (n != EDDY_EAGAIN) return n;
         int rc = eddy__sock_wait_for(s, ev, s->tls ? s->tls_want : ev, dl);
         if (rc < 0) return rc;

@@ -7,6 +7,11 @@
  * zero timeout still finds what is queued, end of stream is seen, and a
  * socket whose loop is gone still reads.
  *
+ * The liveness check (eddy_socket_check_liveness, phpredis' question before
+ * each command) skips its recv(MSG_PEEK) on the same knowledge, but only
+ * after a read that found nothing: a hang-up must still be seen, whether
+ * it came after the data or behind it.
+ *
  * The peer end is written with plain send(2) from inside the reading
  * coroutine, so the bytes are queued without the loop running in between:
  * the loop has not reported them when the read starts. Coroutines record
@@ -223,6 +228,63 @@ EDDY_TEST(socket_wait_first, a_drained_socket_reads_on_the_next_default_loop, .t
                  r.got[1] < 0 ? eddy_strerror((int)r.got[1]) : "");
     cr_assert_str_eq(r.buf[1], "b");
     cr_assert_lt(r.ms[1], 1000, "took %llu ms", (unsigned long long)r.ms[1]);
+    eddy_loop_default_close();
+    close_pair(&p);
+}
+
+/* Liveness: an empty read, then the peer hangs up while the reader sleeps
+ * (the loop polls and reports it): the check says so. */
+typedef struct {
+    pair_t *p;
+    int alive[3];
+    ssize_t got;
+    char buf[16];
+} live_t;
+
+static void hangup_while_idle_co(void *arg) {
+    live_t *l = arg;
+    go(late_answer_co, l->p);
+    l->got = eddy_socket_recv(l->p->a, l->buf, sizeof(l->buf), 5000);
+    /* a read that finds nothing: times out after its EAGAIN */
+    if (eddy_socket_recv(l->p->a, l->buf, sizeof(l->buf), 10) != EDDY_ETIMEDOUT) return;
+    l->alive[0] = eddy_socket_check_liveness(l->p->a);
+    shutdown(eddy_socket_fd(l->p->b), SHUT_WR);
+    eddy_coro_sleep(30);
+    l->alive[1] = eddy_socket_check_liveness(l->p->a);
+}
+
+EDDY_TEST(socket_wait_first, liveness_sees_a_hangup_that_came_while_idle, .timeout = 30) {
+    pair_t p = make_pair();
+    live_t l = {.p = &p, .alive = {-1, -1, -1}};
+    go(hangup_while_idle_co, &l);
+    cr_assert_eq(eddy_loop_run(eddy_loop_default()), 0);
+    cr_assert_eq(l.got, 3);
+    cr_assert_eq(l.alive[0], 1, "open connection: %d", l.alive[0]);
+    cr_assert_eq(l.alive[1], 0, "after the hang-up: %d", l.alive[1]);
+    eddy_loop_default_close();
+    close_pair(&p);
+}
+
+/* The last answer and the hang-up arrive together; the reader takes the
+ * answer and asks at once, before the loop polls again: the hang-up left
+ * behind the data must be seen (a read that took data proves nothing). */
+static void hangup_behind_data_co(void *arg) {
+    live_t *l = arg;
+    go(late_answer_co, l->p);
+    if (eddy_socket_recv(l->p->a, l->buf, sizeof(l->buf), 5000) != 3) return;
+    peer_send(l->p, "bye");
+    shutdown(eddy_socket_fd(l->p->b), SHUT_WR);
+    l->got = eddy_socket_recv(l->p->a, l->buf, sizeof(l->buf), 5000);
+    l->alive[0] = eddy_socket_check_liveness(l->p->a);
+}
+
+EDDY_TEST(socket_wait_first, liveness_sees_a_hangup_behind_the_last_answer, .timeout = 30) {
+    pair_t p = make_pair();
+    live_t l = {.p = &p, .alive = {-1, -1, -1}};
+    go(hangup_behind_data_co, &l);
+    cr_assert_eq(eddy_loop_run(eddy_loop_default()), 0);
+    cr_assert_eq(l.got, 3, "answer: %zd", l.got);
+    cr_assert_eq(l.alive[0], 0, "after the answer and the hang-up: %d", l.alive[0]);
     eddy_loop_default_close();
     close_pair(&p);
 }
