@@ -113,6 +113,8 @@ __attribute__((noreturn)) static void child_main(eddy_server_t *srv, eddy__uproc
 
 /* ---- the manager's side ------------------------------------------------------ */
 
+static void spawn_late(eddy_timer_t *t);
+
 static void spawn(eddy__uproc_t *u) {
     eddy_server_t *srv = u->srv;
     int pair[2] = {-1, -1};
@@ -121,6 +123,7 @@ static void spawn(eddy__uproc_t *u) {
                       u->index, eddy_strerror(-errno));
     fflush(NULL);
     pid_t pid = fork();
+    int fork_errno = errno;
     if (pid == 0) {
         eddy__server_close_fd(pair[0]);
         u->child_fd = pair[1];
@@ -132,9 +135,11 @@ static void spawn(eddy__uproc_t *u) {
     else
         eddy__server_close_fd(pair[0]);
     if (pid < 0) {
-        /* Retried on the next reap or never; logging is all we can do. */
-        eddy_log_error("manager: fork of user process #%d failed: %s", u->index,
-                       eddy_strerror(-errno));
+        eddy_log_error("manager: fork of user process #%d failed: %s, retrying in %d ms",
+                       u->index, eddy_strerror(-fork_errno), UPROC_MIN_LIFE_MS);
+        eddy_timer_init(&srv->loop, &u->timer, spawn_late);
+        u->timer.data = u;
+        eddy_timer_start(&u->timer, UPROC_MIN_LIFE_MS, 0);
         return;
     }
     u->pid = pid;
