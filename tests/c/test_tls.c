@@ -29,6 +29,7 @@
 typedef struct {
     char dir[64];
     char ca[128], cert[128], key[128], self_cert[128], self_key[128];
+    char cli_cert[128], cli_key[128]; /* a client certificate; the key is encrypted */
 } certs_t;
 
 static void sh(const char *dir, const char *cmd) {
@@ -52,11 +53,17 @@ static void certs_make(certs_t *c) {
                "-out srv.pem -days 2 -extfile srv.ext");
     sh(c->dir, "openssl req -x509 " EC_KEY_ARGS " -keyout self.key -out self.pem -days 2 "
                "-subj /CN=localhost -addext subjectAltName=DNS:localhost");
+    sh(c->dir, "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+               "-passout pass:secret -keyout cli.key -out cli.csr -subj /CN=eddy-client && "
+               "openssl x509 -req -in cli.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+               "-out cli.pem -days 2");
     snprintf(c->ca, sizeof(c->ca), "%s/ca.pem", c->dir);
     snprintf(c->cert, sizeof(c->cert), "%s/srv.pem", c->dir);
     snprintf(c->key, sizeof(c->key), "%s/srv.key", c->dir);
     snprintf(c->self_cert, sizeof(c->self_cert), "%s/self.pem", c->dir);
     snprintf(c->self_key, sizeof(c->self_key), "%s/self.key", c->dir);
+    snprintf(c->cli_cert, sizeof(c->cli_cert), "%s/cli.pem", c->dir);
+    snprintf(c->cli_key, sizeof(c->cli_key), "%s/cli.key", c->dir);
 }
 
 static void certs_remove(certs_t *c) {
@@ -527,6 +534,82 @@ EDDY_TEST(tls, starttls_keeps_handshake_bytes_a_buffered_read_took_ahead) {
     cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
     cr_assert_str_eq(p.got, "hello tls");
     certs_remove(&p.certs);
+}
+
+/* ---- client certificates --------------------------------------------------- */
+
+/* The server asks for a client certificate signed by the test CA. */
+static void mtls_serve(pair_t *p, eddy_socket_t *conn) {
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.cert_file = p->certs.cert;
+    o.key_file = p->certs.key;
+    o.verify_peer = 1;
+    o.cafile = p->certs.ca;
+    int rc = eddy_socket_tls_enable(conn, &o, 1, NULL);
+    if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
+    /* TLS 1.3: the client learns of a refusal on its first read */
+    if (rc == 0) rc = eddy_socket_send_all(conn, "k", 1, 3000) == 1 ? 0 : -1;
+    p->srv_rc = rc;
+    snprintf(p->srv_msg, sizeof(p->srv_msg), "%s", eddy_socket_errmsg(conn));
+}
+
+static void mtls_client(pair_t *p, eddy_socket_t *s) {
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.verify_peer = 1;
+    o.cafile = p->certs.ca;
+    if (p->big) { /* the test's switch: present the certificate */
+        o.cert_file = p->certs.cli_cert;
+        o.key_file = p->certs.cli_key;
+        o.passphrase = "secret";
+    }
+    int rc = eddy_socket_tls_enable(s, &o, 0, "localhost");
+    if (rc == 0) rc = eddy_socket_tls_handshake(s, 3000);
+    if (rc == 0) {
+        ssize_t n = eddy_socket_recv(s, p->got, 1, 3000);
+        rc = n == 1 ? 0 : n < 0 ? (int)n : -1;
+    }
+    p->cli_rc = rc;
+    snprintf(p->cli_msg, sizeof(p->cli_msg), "%s", eddy_socket_errmsg(s));
+}
+
+EDDY_TEST(tls, server_verifies_a_client_certificate_with_an_encrypted_key) {
+    for (int present = 1; present >= 0; present--) {
+        pair_t p;
+        memset(&p, 0, sizeof(p));
+        certs_make(&p.certs);
+        p.serve = mtls_serve;
+        p.client = mtls_client;
+        p.big = (size_t)present;
+        run_pair(&p);
+        if (present) {
+            cr_assert_eq(p.srv_rc, 0, "server: %s", p.srv_msg);
+            cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
+            cr_assert_str_eq(p.got, "k");
+        } else {
+            cr_assert_eq(p.srv_rc, EDDY_ESSL_EMPTY_PEER_CERTIFICATE, "server: %d %s", p.srv_rc,
+                         p.srv_msg);
+            cr_assert_neq(p.cli_rc, 0, "the client must see the refusal");
+        }
+        certs_remove(&p.certs);
+    }
+}
+
+EDDY_TEST(tls, a_wrong_passphrase_fails_the_context) {
+    certs_t c;
+    char why[256] = "";
+    int err = 0;
+    certs_make(&c);
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.cert_file = c.cli_cert;
+    o.key_file = c.cli_key;
+    o.passphrase = "wrong";
+    cr_assert_null(eddy_tls_ctx_new(&o, 0, &err, why, sizeof(why)));
+    cr_assert_eq(err, EDDY_ESSL_BAD_PROTOCOL);
+    cr_assert(strstr(why, "cannot load the certificate or its key"), "%s", why);
+    certs_remove(&c);
 }
 
 /* ---- HTTPS through the HTTP client ------------------------------------- */
