@@ -22,6 +22,11 @@
 #include "eddy/socket.h"
 #include "eddy/tls.h"
 
+/* White-box: the session's SSL (renegotiation, SNI as the server saw it) */
+#include <openssl/ssl.h>
+
+#include "net/tls_int.h"
+
 #define MiB (1024u * 1024u)
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -34,7 +39,7 @@ typedef struct {
 
 static void sh(const char *dir, const char *cmd) {
     char line[1024];
-    snprintf(line, sizeof(line), "cd %s && %s >/dev/null 2>&1", dir, cmd);
+    snprintf(line, sizeof(line), "cd %s && ( %s ) >/dev/null 2>&1", dir, cmd);
     cr_assert_eq(system(line), 0, "failed: %s", cmd);
 }
 
@@ -119,6 +124,7 @@ struct pair_s {
     double elapsed;
     eddy_tls_info_t info;
     char alpn[32];
+    char sni[64]; /* the name the server saw in the ClientHello */
     /* large transfers */
     unsigned char *up, *down, *up_got, *down_got;
     size_t big;
@@ -191,6 +197,8 @@ static int client_tls(pair_t *p, eddy_socket_t *s, const char *cafile, const cha
 static void echo_serve(pair_t *p, eddy_socket_t *conn) {
     char buf[64];
     if (server_tls(p, conn, p->certs.cert, p->certs.key) < 0) return;
+    const char *sni = SSL_get_servername(conn->tls->ssl, TLSEXT_NAMETYPE_host_name);
+    snprintf(p->sni, sizeof(p->sni), "%s", sni ? sni : "(none)");
     ssize_t n = eddy_socket_recv(conn, buf, sizeof(buf), 3000);
     if (n > 0) n = eddy_socket_send_all(conn, buf, (size_t)n, 3000);
     if (n < 0) p->srv_rc = (int)n;
@@ -222,6 +230,55 @@ EDDY_TEST(tls, handshake_verifies_the_server_and_echoes_in_coroutines) {
     cr_assert_str_eq(p.info.protocol, "TLSv1.3");
     cr_assert_gt(p.info.cipher_bits, 0);
     cr_assert_str_eq(p.alpn, "http/1.1", "ALPN: the server's pick among the client's offer");
+    cr_assert_str_eq(p.sni, "localhost", "SNI: the host name given to the client");
+    certs_remove(&p.certs);
+}
+
+/* ---- protocol versions ------------------------------------------------------ */
+
+static void v12_client(pair_t *p, eddy_socket_t *s) {
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.max_version = EDDY_TLS_V1_2;
+    int rc = eddy_socket_tls_enable(s, &o, 0, "localhost");
+    if (rc == 0) rc = eddy_socket_tls_handshake(s, 3000);
+    if (rc == 0) rc = eddy_socket_tls_info(s, &p->info);
+    p->cli_rc = rc;
+    snprintf(p->cli_msg, sizeof(p->cli_msg), "%s", eddy_socket_errmsg(s));
+}
+
+static void v13_only_serve(pair_t *p, eddy_socket_t *conn) {
+    eddy_tls_opts_t o;
+    eddy_tls_opts_init(&o);
+    o.cert_file = p->certs.cert;
+    o.key_file = p->certs.key;
+    o.min_version = EDDY_TLS_V1_3;
+    int rc = eddy_socket_tls_enable(conn, &o, 1, NULL);
+    if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
+    p->srv_rc = rc;
+}
+
+static void hs_serve(pair_t *p, eddy_socket_t *conn);
+
+EDDY_TEST(tls, version_bounds_pick_or_refuse_the_protocol) {
+    pair_t p;
+    memset(&p, 0, sizeof(p));
+    certs_make(&p.certs);
+    p.serve = hs_serve;
+    p.client = v12_client;
+    run_pair(&p);
+    cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
+    cr_assert_str_eq(p.info.protocol, "TLSv1.2");
+
+    pair_t q;
+    memset(&q, 0, sizeof(q));
+    q.certs = p.certs;
+    q.serve = v13_only_serve;
+    q.client = v12_client;
+    run_pair(&q);
+    cr_assert_eq(q.cli_rc, EDDY_ESSL_HANDSHAKE_FAILED, "got %d: %s", q.cli_rc, q.cli_msg);
+    cr_assert(strstr(q.cli_msg, "protocol version"), "%s", q.cli_msg);
+    cr_assert_eq(q.srv_rc, EDDY_ESSL_HANDSHAKE_FAILED);
     certs_remove(&p.certs);
 }
 
@@ -692,10 +749,6 @@ EDDY_TEST(tls, http_client_speaks_https_and_checks_the_certificate) {
 }
 
 /* ---- renegotiation: reads that must write, writes that must read ------- */
-
-#include <openssl/ssl.h>
-
-#include "net/tls_int.h"
 
 static void reneg_serve(pair_t *p, eddy_socket_t *conn) {
     eddy_tls_opts_t o;
