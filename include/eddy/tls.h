@@ -123,6 +123,16 @@ int eddy_socket_tls_on(const eddy_socket_t *s);
 int eddy_socket_tls_ready(const eddy_socket_t *s);
 /* Fills info after the handshake; EDDY_ESSL_NOT_READY before. */
 int eddy_socket_tls_info(const eddy_socket_t *s, eddy_tls_info_t *info);
+/* The peer certificate's digest under `algo` (an OpenSSL digest name:
+ * "sha256", "sha1", "md5"...) in lowercase hex, NUL-terminated, into
+ * hex[hexlen] (129 bytes hold any). EDDY_ESSL_NOT_READY before the
+ * handshake, EDDY_ESSL_EMPTY_PEER_CERTIFICATE when the peer sent none,
+ * EDDY_EINVAL for an unknown algorithm or a buffer too small. */
+int eddy_socket_tls_peer_digest(const eddy_socket_t *s, const char *algo, char *hex,
+                                size_t hexlen);
+/* The peer certificate in PEM into buf[len] (NUL-terminated); its length,
+ * or the errors above (EDDY_EINVAL: buf too small; ~1-2 KiB is usual). */
+int eddy_socket_tls_peer_cert_pem(const eddy_socket_t *s, char *buf, size_t len);
 /* Decrypted bytes TLS holds that a read would return without waiting: a
  * poll on the fd alone would miss them. */
 size_t eddy_socket_tls_pending(const eddy_socket_t *s);

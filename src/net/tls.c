@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "net/tls_int.h"
@@ -426,4 +428,49 @@ int eddy_socket_tls_info(const eddy_socket_t *s, eddy_tls_info_t *info) {
     info->alpn = alen ? (const char *)alpn : NULL;
     info->alpn_len = alen;
     return 0;
+}
+
+/* The peer certificate (a new reference, X509_free it), or NULL with *rc. */
+static X509 *peer_cert(const eddy_socket_t *s, int *rc) {
+    if (!s->tls || !s->tls->ready) {
+        *rc = EDDY_ESSL_NOT_READY;
+        return NULL;
+    }
+    X509 *x = SSL_get1_peer_certificate(s->tls->ssl);
+    *rc = x ? 0 : EDDY_ESSL_EMPTY_PEER_CERTIFICATE;
+    return x;
+}
+
+int eddy_socket_tls_peer_digest(const eddy_socket_t *s, const char *algo, char *hex,
+                                size_t hexlen) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    int rc;
+    const EVP_MD *type = EVP_get_digestbyname(algo);
+    if (!type) return EDDY_EINVAL;
+    X509 *x = peer_cert(s, &rc);
+    if (!x) return rc;
+    rc = X509_digest(x, type, md, &n) == 1 ? 0 : EDDY_EINVAL;
+    X509_free(x);
+    if (rc == 0 && hexlen < 2 * (size_t)n + 1) rc = EDDY_EINVAL;
+    for (unsigned i = 0; rc == 0 && i < n; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    if (rc == 0) hex[2 * n] = '\0';
+    return rc;
+}
+
+int eddy_socket_tls_peer_cert_pem(const eddy_socket_t *s, char *buf, size_t len) {
+    int rc;
+    X509 *x = peer_cert(s, &rc);
+    if (!x) return rc;
+    BIO *mem = BIO_new(BIO_s_mem());
+    char *data = NULL;
+    long n = mem && PEM_write_bio_X509(mem, x) == 1 ? BIO_get_mem_data(mem, &data) : -1;
+    rc = n < 0 ? EDDY_ESYSCALL : (size_t)n + 1 > len ? EDDY_EINVAL : (int)n;
+    if (rc >= 0) {
+        memcpy(buf, data, (size_t)n);
+        buf[n] = '\0';
+    }
+    BIO_free(mem);
+    X509_free(x);
+    return rc;
 }

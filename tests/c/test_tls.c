@@ -234,6 +234,65 @@ EDDY_TEST(tls, handshake_verifies_the_server_and_echoes_in_coroutines) {
     certs_remove(&p.certs);
 }
 
+/* ---- the peer's certificate ------------------------------------------------ */
+
+static void hs_serve(pair_t *p, eddy_socket_t *conn);
+
+typedef struct {
+    char sha256[129], pem[4096];
+    int digest_rc, pem_rc, bad_algo_rc, small_rc;
+} peer_info_t;
+
+static void cert_client(pair_t *p, eddy_socket_t *s) {
+    peer_info_t *pi = (peer_info_t *)p->up; /* the test's scratch */
+    char tiny[8];
+    if (client_tls(p, s, p->certs.ca, "localhost", 3000) < 0) return;
+    pi->digest_rc = eddy_socket_tls_peer_digest(s, "sha256", pi->sha256, sizeof(pi->sha256));
+    pi->pem_rc = eddy_socket_tls_peer_cert_pem(s, pi->pem, sizeof(pi->pem));
+    pi->bad_algo_rc = eddy_socket_tls_peer_digest(s, "no-such-md", tiny, sizeof(tiny));
+    pi->small_rc = eddy_socket_tls_peer_cert_pem(s, tiny, sizeof(tiny));
+}
+
+/* The CLI's "sha256 Fingerprint=AB:CD:..." as "abcd..." */
+static void cli_fingerprint(const certs_t *c, char *out, size_t len) {
+    char cmd[256], line[256];
+    snprintf(cmd, sizeof(cmd), "openssl x509 -in %s -noout -fingerprint -sha256", c->cert);
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(line, sizeof(line), f));
+    pclose(f);
+    size_t o = 0;
+    for (const char *q = strchr(line, '=') + 1; *q && *q != '\n' && o + 1 < len; q++)
+        if (*q != ':') out[o++] = (char)(*q >= 'A' && *q <= 'F' ? *q - 'A' + 'a' : *q);
+    out[o] = '\0';
+}
+
+EDDY_TEST(tls, the_peer_certificate_digest_and_pem_are_the_servers) {
+    pair_t p;
+    peer_info_t pi;
+    char want[129], file[4096];
+    memset(&p, 0, sizeof(p));
+    memset(&pi, 0, sizeof(pi));
+    certs_make(&p.certs);
+    p.up = (unsigned char *)&pi;
+    p.serve = hs_serve;
+    p.client = cert_client;
+    run_pair(&p);
+    cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
+    cli_fingerprint(&p.certs, want, sizeof(want));
+    cr_assert_eq(pi.digest_rc, 0);
+    cr_assert_str_eq(pi.sha256, want);
+    FILE *f = fopen(p.certs.cert, "r");
+    size_t n = fread(file, 1, sizeof(file) - 1, f);
+    fclose(f);
+    file[n] = '\0';
+    cr_assert_eq(pi.pem_rc, (int)n);
+    cr_assert_str_eq(pi.pem, file);
+    cr_assert_eq(pi.bad_algo_rc, EDDY_EINVAL);
+    cr_assert_eq(pi.small_rc, EDDY_EINVAL);
+    certs_remove(&p.certs);
+}
+
 /* ---- protocol versions ------------------------------------------------------ */
 
 static void v12_client(pair_t *p, eddy_socket_t *s) {
@@ -257,8 +316,6 @@ static void v13_only_serve(pair_t *p, eddy_socket_t *conn) {
     if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
     p->srv_rc = rc;
 }
-
-static void hs_serve(pair_t *p, eddy_socket_t *conn);
 
 EDDY_TEST(tls, version_bounds_pick_or_refuse_the_protocol) {
     pair_t p;
