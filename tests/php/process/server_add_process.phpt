@@ -11,7 +11,7 @@ use Swoole\Process;
 $s = new Swoole\Server('127.0.0.1', 0, (int) $argv[1]);
 $s->set(['worker_num' => 1, 'max_wait_time' => 1]);
 $proc = new Process(function (Process $p) use ($s) {
-    echo "USER pid=", getmypid(), " id={$p->id} worker_id={$s->worker_id}\n";
+    echo "USER pid=" . getmypid() . " id={$p->id} worker_id={$s->worker_id}\n";
     for ($i = 0; $i < 1000; $i++) {
         $msg = $p->read();
         if ($msg === '' || $msg === false || $msg === 'exit') {
@@ -20,13 +20,14 @@ $proc = new Process(function (Process $p) use ($s) {
         $p->write('user ' . getmypid() . " got $msg");
     }
 });
-echo "ADD ", $s->addProcess($proc), "\n";
+echo "ADD " . $s->addProcess($proc) . "\n";
 $s->on('workerStart', function ($s) use ($proc) {
     $late = $s->addProcess(new Process(function () {}));
-    echo "LATE ", json_encode($late), "\n";
+    echo "LATE " . json_encode($late) . "\n";
     echo "READY {$s->port}\n";
 });
 $s->on('receive', function ($s, $fd, $reactor, $data) use ($proc) {
+    $proc->setTimeout(5); /* a worker never waits for ever on it */
     $data = trim($data);
     $proc->write($data);
     $s->send($fd, ($data === 'exit' ? 'sent' : $proc->read()) . "\n");

@@ -25,7 +25,7 @@ $s->on('workerStart', function ($s) {
         Process::signal(SIGUSR2, null);
     }));
     $child = new Process(function () {
-        echo "CHILD may watch SIGTERM: ", json_encode(Process::signal(SIGTERM, function () {})), "\n";
+        echo "CHILD may watch SIGTERM: " . json_encode(Process::signal(SIGTERM, function () {})) . "\n";
         Process::signal(SIGTERM, null);
     }, false, 0);
     $child->start();
@@ -38,7 +38,15 @@ $s->start();
 PHP;
 
 $h = server_start($code);
-usleep(300000);
+/* Bounded wait for the lines that come before the stop (a loaded machine
+ * may start the user process late). */
+for ($i = 0; $i < 500; $i++) {
+    $so_far = (string) file_get_contents($h['out']);
+    if (str_contains($so_far, 'USER ready') && str_contains($so_far, 'WORKER got signal 12')) {
+        break;
+    }
+    usleep(10000);
+}
 $out = server_stop($h);
 foreach (['USER ready', 'USER got signal 15, stopping', 'WORKER got signal 12',
           'CHILD may watch SIGTERM: true', 'signal [15] is used by the server'] as $line) {
