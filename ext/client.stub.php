@@ -52,6 +52,9 @@ namespace Swoole\Coroutine {
         /** TLS on a connected client (the handshake included). */
         public function enableSSL(): bool {}
 
+        /** The server's certificate (PEM) once TLS is up, else false. */
+        public function getPeerCert(): string|false {}
+
         public function exportSocket(): Socket|false {}
 
         public function isConnected(): bool {}

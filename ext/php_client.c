@@ -297,6 +297,29 @@ PHP_METHOD(Swoole_Coroutine_Client, enableSSL) {
     RETURN_BOOL(ok);
 }
 
+PHP_METHOD(Swoole_Coroutine_Client, getPeerCert) {
+    php_client_t *c = THIS_CLIENT();
+    php_cosocket_t *ps;
+    size_t size = 65536; /* a certificate is a few KiB */
+    char *pem;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!(ps = hold_socket(c))) {
+        RETURN_FALSE;
+    }
+    pem = emalloc(size);
+    rc = eddy_socket_tls_peer_cert_pem(php_cosocket_engine(ps), pem, size);
+    OBJ_RELEASE(php_cosocket_obj(ps));
+    if (rc < 0) {
+        set_error(c, -rc, eddy_strerror(rc));
+        efree(pem);
+        RETURN_FALSE;
+    }
+    RETVAL_STRINGL(pem, (size_t) rc);
+    efree(pem);
+}
+
 PHP_METHOD(Swoole_Coroutine_Client, connect) {
     zend_string *host;
     zend_long port = 0, sock_flag = 0;

@@ -15,8 +15,9 @@
  * "ssl" options are read as PHP's openssl transport reads them: verify_peer,
  * verify_peer_name, peer_name, allow_self_signed, cafile, capath,
  * verify_depth, local_cert, local_pk, passphrase, SNI_enabled, ciphers,
- * crypto_method, alpn_protocols, disable_compression; openssl.cafile /
- * openssl.capath from php.ini are the defaults for cafile / capath.
+ * crypto_method, alpn_protocols, disable_compression, peer_fingerprint,
+ * capture_peer_cert; openssl.cafile / openssl.capath from php.ini are the
+ * defaults for cafile / capath.
  */
 #include <poll.h>
 
@@ -152,6 +153,80 @@ static void warn_failure(hstream_t *hs, int rc) {
     }
 }
 
+/* peer_fingerprint, as PHP checks it: a string is an md5 (32 hex digits)
+ * or sha1 (40) fingerprint, an array maps digest names to fingerprints,
+ * all of which must match. False (warned) on a mismatch or a bad option. */
+static bool fingerprint_ok(php_stream *stream, hstream_t *hs) {
+    zval *fp = opt(stream, "peer_fingerprint"), *want;
+    zend_string *algo;
+    char hex[129];
+
+    if (!fp) {
+        return true;
+    }
+    if (Z_TYPE_P(fp) == IS_STRING) {
+        const char *name = Z_STRLEN_P(fp) == 32 ? "md5" : Z_STRLEN_P(fp) == 40 ? "sha1" : NULL;
+        if (!name) {
+            php_error_docref(NULL, E_WARNING, "Expected peer fingerprint must be md5 or sha1 hash");
+            return false;
+        }
+        if (eddy_socket_tls_peer_digest(hs->s, name, hex, sizeof(hex)) < 0 ||
+            strcasecmp(hex, Z_STRVAL_P(fp)) != 0) {
+            php_error_docref(NULL, E_WARNING, "peer_fingerprint match failure");
+            return false;
+        }
+        return true;
+    }
+    if (Z_TYPE_P(fp) != IS_ARRAY || zend_hash_num_elements(Z_ARRVAL_P(fp)) == 0) {
+        php_error_docref(NULL, E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required");
+        return false;
+    }
+    ZEND_HASH_FOREACH_STR_KEY_VAL(Z_ARRVAL_P(fp), algo, want) {
+        if (!algo || Z_TYPE_P(want) != IS_STRING) {
+            php_error_docref(NULL, E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required");
+            return false;
+        }
+        int rc = eddy_socket_tls_peer_digest(hs->s, ZSTR_VAL(algo), hex, sizeof(hex));
+        if (rc == EDDY_EINVAL) {
+            php_error_docref(NULL, E_WARNING, "Unknown digest method \"%s\"", ZSTR_VAL(algo));
+            return false;
+        }
+        if (rc < 0 || strcasecmp(hex, Z_STRVAL_P(want)) != 0) {
+            php_error_docref(NULL, E_WARNING, "peer_fingerprint match failure");
+            return false;
+        }
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
+/* capture_peer_cert: the context's "peer_certificate" option becomes the
+ * peer's OpenSSLCertificate, made by openssl_x509_read() from its PEM. */
+static void capture_peer_cert(php_stream *stream, hstream_t *hs) {
+    php_stream_context *ctx = PHP_STREAM_CONTEXT(stream);
+    size_t size = 65536; /* a certificate is a few KiB */
+    char *pem;
+    zval fn, arg, cert;
+
+    if (!ctx || !opt_bool(stream, "capture_peer_cert", false)) {
+        return;
+    }
+    pem = emalloc(size);
+    if (eddy_socket_tls_peer_cert_pem(hs->s, pem, size) < 0) {
+        efree(pem);
+        return;
+    }
+    ZVAL_STRING(&fn, "openssl_x509_read");
+    ZVAL_STRING(&arg, pem);
+    ZVAL_UNDEF(&cert);
+    if (call_user_function(NULL, NULL, &fn, &cert, 1, &arg) == SUCCESS && Z_TYPE(cert) == IS_OBJECT) {
+        php_stream_context_set_option(ctx, "ssl", "peer_certificate", &cert);
+    }
+    zval_ptr_dtor(&cert);
+    zval_ptr_dtor(&arg);
+    zval_ptr_dtor(&fn);
+    efree(pem);
+}
+
 /* Puts TLS on the stream's socket and runs the handshake; 0 or -1 (warned). */
 static int start_tls(php_stream *stream, hstream_t *hs, bool server, int64_t timeout_ms) {
     eddy_tls_opts_t o;
@@ -177,6 +252,10 @@ static int start_tls(php_stream *stream, hstream_t *hs, bool server, int64_t tim
         warn_failure(hs, rc);
         return -1;
     }
+    if (!fingerprint_ok(stream, hs)) {
+        return -1;
+    }
+    capture_peer_cert(stream, hs);
     return 0;
 }
 

@@ -1,5 +1,5 @@
 --TEST--
-ssl: Swoole\Coroutine\Client with SWOOLE_SSL -- echo with the peer verified (ssl_cafile, ssl_host_name), framing over TLS, wrong host name and unknown CA rejected with SWOOLE_ERROR_SSL_VERIFY_FAILED, enableSSL() after a plaintext exchange
+ssl: Swoole\Coroutine\Client with SWOOLE_SSL -- echo with the peer verified (ssl_cafile, ssl_host_name), framing over TLS, wrong host name and unknown CA rejected with SWOOLE_ERROR_SSL_VERIFY_FAILED, enableSSL() after a plaintext exchange, getPeerCert()
 --SKIPIF--
 <?php require __DIR__ . '/ssl.inc'; if ($r = ssl_skip_reason()) die("skip $r"); ?>
 --FILE--
@@ -27,6 +27,7 @@ Co\run(function () use ($port, $pport, $certs) {
         $got .= $d;
     }
     echo "300 kB back: ", $got === strtoupper($big) ? 'intact' : 'damaged', "\n";
+    var_dump($c->getPeerCert() === file_get_contents($certs['cert']));
     $c->close();
 
     echo "-- framing: one line per recv()\n";
@@ -60,6 +61,7 @@ Co\run(function () use ($port, $pport, $certs) {
     $c->connect('127.0.0.1', $pport, 2);
     $c->send("STARTTLS\n");
     echo $c->recv(2);
+    var_dump($c->getPeerCert(), $c->errCode === SWOOLE_ERROR_SSL_NOT_READY);
     var_dump($c->enableSSL());
     $c->send("now secret\n");
     echo $c->recv(2);
@@ -73,6 +75,7 @@ tls_server_stop($plain);
 bool(true)
 HELLO OVER TLS
 300 kB back: intact
+bool(true)
 -- framing: one line per recv()
 string(4) "ONE
 "
@@ -92,6 +95,8 @@ bool(true)
 -- enableSSL() after a plaintext exchange
 bool(false)
 GO
+bool(false)
+bool(true)
 bool(true)
 NOW SECRET
 bool(false)

@@ -1,5 +1,5 @@
 --TEST--
-ssl: SWOOLE_HOOK_SSL -- the stream context's ssl options: verify_peer failures give PHP's warnings and false, peer name mismatch, allow_self_signed, verify off, fsockopen, tls:// and tlsv1.3://
+ssl: SWOOLE_HOOK_SSL -- the stream context's ssl options: verify_peer failures give PHP's warnings and false, peer name mismatch, allow_self_signed, verify off, peer_fingerprint, capture_peer_cert, fsockopen, tls:// and tlsv1.3://
 --SKIPIF--
 <?php require __DIR__ . '/ssl.inc'; if ($r = ssl_skip_reason()) die("skip $r"); ?>
 --FILE--
@@ -39,6 +39,19 @@ Co\run(function () use ($port, $sport, $certs) {
         ['verify_peer' => false, 'verify_peer_name' => false]), "\n";
     echo "-- tls:// and tlsv1.3://: ", hello("tls://127.0.0.1:$port", ['cafile' => $certs['ca']]), ' ',
         hello("tlsv1.3://127.0.0.1:$port", ['cafile' => $certs['ca']]), "\n";
+    echo "-- peer_fingerprint and capture_peer_cert\n";
+    $pem = file_get_contents($certs['cert']);
+    echo hello("ssl://127.0.0.1:$port", ['cafile' => $certs['ca'],
+        'peer_fingerprint' => ['sha256' => openssl_x509_fingerprint($pem, 'sha256')]]), "\n";
+    echo hello("ssl://127.0.0.1:$port", ['cafile' => $certs['ca'],
+        'peer_fingerprint' => strtoupper(openssl_x509_fingerprint($pem, 'sha1'))]), "\n";
+    echo hello("ssl://127.0.0.1:$port", ['cafile' => $certs['ca'], 'peer_fingerprint' => str_repeat('0', 40)]), "\n";
+    $ctx = stream_context_create(['ssl' => ['cafile' => $certs['ca'], 'capture_peer_cert' => true]]);
+    $s = stream_socket_client("ssl://127.0.0.1:$port", $errno, $errstr, 5, STREAM_CLIENT_CONNECT, $ctx);
+    $cert = stream_context_get_options($ctx)['ssl']['peer_certificate'];
+    echo get_class($cert), ' CN=', openssl_x509_parse($cert)['subject']['CN'], "\n";
+    fclose($s);
+
     /* fsockopen takes no context (PHP's own does not read the default
      * one either): the system's CAs, which do not know ours */
     echo "-- fsockopen\n";
@@ -80,6 +93,17 @@ false
 -- self-signed, allowed: HELLO
 -- verification off: HELLO
 -- tls:// and tlsv1.3://: HELLO HELLO
+-- peer_fingerprint and capture_peer_cert
+HELLO
+HELLO
+
+Warning: stream_socket_client(): peer_fingerprint match failure in %s on line %d
+
+Warning: stream_socket_client(): Failed to enable crypto in %s on line %d
+
+Warning: stream_socket_client(): Unable to connect to ssl://127.0.0.1:%d (Unknown error) in %s on line %d
+false
+OpenSSLCertificate CN=localhost
 -- fsockopen
 
 Warning: fsockopen(): SSL operation failed with code 1. OpenSSL Error messages:
