@@ -19,11 +19,13 @@ $s->addProcess(new Process(function (Process $p) {
     echo "USER ready\n";
 }, false, 0, true));
 $s->on('workerStart', function ($s) {
-    var_dump(Process::signal(SIGTERM, function () {}));
-    var_dump(Process::signal(SIGUSR2, function ($signo) {
+    $term = Process::signal(SIGTERM, function () {});
+    $usr2 = Process::signal(SIGUSR2, function ($signo) {
         echo "WORKER got signal $signo\n";
         Process::signal(SIGUSR2, null);
-    }));
+    });
+    /* One write per line: the other processes print meanwhile. */
+    echo "WORKER SIGTERM " . json_encode($term) . " SIGUSR2 " . json_encode($usr2) . "\n";
     $child = new Process(function () {
         echo "CHILD may watch SIGTERM: " . json_encode(Process::signal(SIGTERM, function () {})) . "\n";
         Process::signal(SIGTERM, null);
@@ -52,7 +54,7 @@ foreach (['USER ready', 'USER got signal 15, stopping', 'WORKER got signal 12',
           'CHILD may watch SIGTERM: true', 'signal [15] is used by the server'] as $line) {
     echo $line, ': ', str_contains($out, $line) ? 'yes' : "no\n$out", "\n";
 }
-echo 'worker refused SIGTERM, took SIGUSR2: ', str_contains($out, "bool(false)\nbool(true)") ? 'yes' : 'no', "\n";
+echo 'worker refused SIGTERM, took SIGUSR2: ', str_contains($out, "WORKER SIGTERM false SIGUSR2 true\n") ? 'yes' : 'no', "\n";
 echo 'no forced kill: ', str_contains($out, 'SIGKILL') ? "no\n$out" : 'yes', "\n";
 ?>
 --EXPECT--
