@@ -28,6 +28,7 @@
 # Needs nginx, wrk, ab, php8.2-opcache and golang-go (scripts/bench_deps.sh);
 # without go the Go column is skipped.
 set -euo pipefail
+export LC_ALL=C # bash's `time`, awk and sort -g read and write "1.5", never "1,5"
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 bench_init php_http.sh
