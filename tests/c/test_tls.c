@@ -47,9 +47,29 @@ static void sh(const char *dir, const char *cmd) {
  * of a second per test. */
 #define EC_KEY_ARGS "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
 
+/* Dirs to remove at exit too: a failed assert ends the test before its
+ * certs_remove (the test's process still exits normally). */
+static char made_dirs[4][64];
+
+static void remove_made_dirs(void) {
+    char cmd[128];
+    for (int i = 0; i < 4; i++) {
+        if (!made_dirs[i][0]) continue;
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", made_dirs[i]);
+        if (system(cmd) != 0) fprintf(stderr, "left behind: %s\n", made_dirs[i]);
+    }
+}
+
 static void certs_make(certs_t *c) {
+    static int hooked;
     snprintf(c->dir, sizeof(c->dir), "/tmp/eddy-tls-XXXXXX");
     cr_assert_not_null(mkdtemp(c->dir));
+    for (int i = 0; i < 4; i++) {
+        if (made_dirs[i][0]) continue;
+        snprintf(made_dirs[i], sizeof(made_dirs[i]), "%s", c->dir);
+        break;
+    }
+    if (!hooked++) atexit(remove_made_dirs);
     sh(c->dir, "openssl req -x509 " EC_KEY_ARGS " -keyout ca.key -out ca.pem -days 2 "
                "-subj /CN=eddy-test-ca");
     sh(c->dir, "openssl req " EC_KEY_ARGS " -keyout srv.key -out srv.csr -subj /CN=localhost");
@@ -75,6 +95,8 @@ static void certs_remove(certs_t *c) {
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", c->dir);
     cr_assert_eq(system(cmd), 0);
+    for (int i = 0; i < 4; i++)
+        if (strcmp(made_dirs[i], c->dir) == 0) made_dirs[i][0] = '\0';
 }
 
 static void run_loop(void) {
