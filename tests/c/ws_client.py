@@ -42,7 +42,7 @@ async def echo(port):
         assert got == data, got
         print("ok binary")
         # One 512 KiB frame: streamed through the assembler in pieces.
-        big = bytes(random.Random(3).getrandbits(8) for _ in range(512 * 1024))
+        big = random.Random(3).randbytes(512 * 1024)  # a generator took seconds when loaded
         await ws.send(big)
         got = await recv(ws)
         assert got == big, "big echo differs (%d bytes back)" % len(got)
