@@ -211,6 +211,17 @@ static void accept_offer(const offer_t *o, const eddy_ws_deflate_params_t *want,
         eddy_buf_appendf(resp, "; server_max_window_bits=%d", out->server_max_window_bits);
 }
 
+int eddy__ws_request_check(const eddy_http_request_t *req, char accept[EDDY_WS_ACCEPT_LEN + 1]) {
+    /* Section 4.1: the handshake is a GET. */
+    if (req->method_len != 3 || memcmp(req->method, "GET", 3) != 0) return EDDY_EWS_PROTOCOL;
+    eddy_ws_upgrade_t u;
+    u.upgrade = eddy_http_request_header(req, "upgrade", &u.upgrade_len);
+    u.connection = eddy_http_request_header(req, "connection", &u.connection_len);
+    u.version = eddy_http_request_header(req, "sec-websocket-version", &u.version_len);
+    u.key = eddy_http_request_header(req, "sec-websocket-key", &u.key_len);
+    return eddy_ws_handshake_check(&u, accept);
+}
+
 int eddy_ws_deflate_negotiate(const char *value, size_t len, const eddy_ws_deflate_params_t *want,
                               eddy_ws_deflate_params_t *out, eddy_buf_t *resp) {
     lex_t l = {value, value ? len : 0, 0};

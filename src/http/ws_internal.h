@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "eddy/http.h"
+#include "eddy/websocket.h"
+
 typedef struct {
     uint32_t h[5];
     uint64_t total; /* bytes hashed so far */
@@ -24,5 +27,12 @@ void eddy__sha1_final(eddy__sha1_t *s, uint8_t out[20]);
  * characters, padding, or non-zero bits in the last character). */
 size_t eddy__base64_encode(const void *in, size_t n, char *out);
 ssize_t eddy__base64_decode(const char *in, size_t n, uint8_t *out, size_t cap);
+
+/* A parsed request as a handshake (RFC 6455 section 4.2.1): a GET whose
+ * Upgrade, Connection, Sec-WebSocket-Version and Sec-WebSocket-Key pass
+ * eddy_ws_handshake_check(), which writes accept. 0 or its EDDY_EWS_*
+ * (EDDY_EWS_PROTOCOL for another method). The WebSocket server
+ * (ws_upgrade.c) and the handler sessions (ws_session.c) both ask it. */
+int eddy__ws_request_check(const eddy_http_request_t *req, char accept[EDDY_WS_ACCEPT_LEN + 1]);
 
 #endif

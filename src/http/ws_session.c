@@ -30,6 +30,7 @@
 #include "eddy/coro.h"
 #include "eddy/websocket.h"
 #include "http_server.h" /* hs->upgrade, hs->user and resp->hs: the hook we chain into */
+#include "ws_internal.h"
 #include "ws_session_int.h"
 
 #define QUEUE_MAX (1024 * 1024)
@@ -293,17 +294,6 @@ static void hook_close(eddy_server_t *srv, int fd, int reactor_id) {
 
 /* ---- handshake ------------------------------------------------------------ */
 
-static int check(const eddy_http_request_t *req, char accept[EDDY_WS_ACCEPT_LEN + 1]) {
-    /* RFC 6455 section 4.1: the handshake is a GET. */
-    if (req->method_len != 3 || memcmp(req->method, "GET", 3) != 0) return EDDY_EWS_PROTOCOL;
-    eddy_ws_upgrade_t u;
-    u.upgrade = eddy_http_request_header(req, "upgrade", &u.upgrade_len);
-    u.connection = eddy_http_request_header(req, "connection", &u.connection_len);
-    u.version = eddy_http_request_header(req, "sec-websocket-version", &u.version_len);
-    u.key = eddy_http_request_header(req, "sec-websocket-key", &u.key_len);
-    return eddy_ws_handshake_check(&u, accept);
-}
-
 static void refuse(eddy_http_response_t *resp, int err) {
     /* Section 4.4: another version gets 426 with the one we speak. */
     int status = err == EDDY_EWS_VERSION ? 426 : 400;
@@ -383,7 +373,7 @@ int eddy_ws_session_upgrade(eddy_http_request_t *req, eddy_http_response_t *resp
     char accept[EDDY_WS_ACCEPT_LEN + 1];
     *out = NULL;
     if (!eddy_http_response_writable(resp)) return EDDY_ESESSION_CLOSED;
-    int rc = check(req, accept);
+    int rc = eddy__ws_request_check(req, accept);
     if (rc < 0) {
         refuse(resp, rc);
         return EDDY_EWS_HANDSHAKE_FAILED;

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "ws_internal.h"
 #include "ws_server.h"
 
 static int refuse(eddy_http_response_t *resp, int err) {
@@ -39,17 +40,6 @@ static const char *pick_subprotocol(const eddy_ws_server_t *ws, const eddy_http_
     return NULL;
 }
 
-static int check(const eddy_http_request_t *req, char accept[EDDY_WS_ACCEPT_LEN + 1]) {
-    /* Section 4.1: the handshake is a GET. */
-    if (req->method_len != 3 || memcmp(req->method, "GET", 3) != 0) return EDDY_EWS_PROTOCOL;
-    eddy_ws_upgrade_t u;
-    u.upgrade = eddy_http_request_header(req, "upgrade", &u.upgrade_len);
-    u.connection = eddy_http_request_header(req, "connection", &u.connection_len);
-    u.version = eddy_http_request_header(req, "sec-websocket-version", &u.version_len);
-    u.key = eddy_http_request_header(req, "sec-websocket-key", &u.key_len);
-    return eddy_ws_handshake_check(&u, accept);
-}
-
 /* Sets up the connection's entry before the 101 leaves: the upgrade hook
  * (ws_conn.c) runs inside eddy_http_response_end() and finds it there. */
 static ws_conn_t *prepare(eddy_ws_server_t *ws, int fd, const eddy_ws_deflate_params_t *dp,
@@ -80,7 +70,7 @@ int eddy__ws_accept(eddy_ws_server_t *ws, eddy_http_request_t *req, eddy_http_re
         eddy_http_response_end(resp, NULL, 0);
         return EDDY_ESESSION_CLOSED;
     }
-    int rc = check(req, accept);
+    int rc = eddy__ws_request_check(req, accept);
     if (rc < 0) return refuse(resp, rc);
     eddy_buf_t ext; /* the negotiated extension's response value */
     eddy_buf_init(&ext);
