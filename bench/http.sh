@@ -17,6 +17,7 @@ need_tools nginx wrk taskset
 
 run_wrk() { # name port
   wait_port "$2"
+  check_page "$2" # an error page would be measured as a request served
   local out rps
   out=$(taskset -c 1 wrk -t1 -c100 -d"${SECS}s" "http://127.0.0.1:$2/")
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
