@@ -28,7 +28,13 @@
 #endif
 #endif
 
-#define EDDY__STACK_CACHE_MAX 64 /* freed stacks kept per thread for reuse */
+/* Freed stacks kept per thread for reuse. A worker under 100 keep-alive
+ * connections runs about 100 request coroutines at once; with 64 kept,
+ * each swing of that number past 64 unmapped stacks and mapped fresh ones
+ * (mmap, mprotect, page faults, munmap: 3-6% of requests in
+ * bench/php_db.sh). 256 covers such loads; what it holds after a burst is
+ * the dirty pages of at most 256 idle stacks. */
+#define EDDY__STACK_CACHE_MAX 256
 
 typedef struct eddy__slab_s eddy__slab_t;
 
