@@ -69,6 +69,7 @@ function worker(string $mode, $srv, $watch): void {
         if (!$conn) {
             continue;
         }
+        stream_set_blocking($conn, true); /* not the listener's mode */
         /* a failed handshake (a client that rejected us) is the client's business */
         if ($mode === 'starttls' ||
             @stream_socket_enable_crypto($conn, true, STREAM_CRYPTO_METHOD_TLS_SERVER)) {
@@ -142,6 +143,11 @@ function serve_http($conn): void {
                             'peer' => stream_socket_get_name($conn, true)]);
         fwrite($conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     . "Content-Length: " . strlen($out) . "\r\n\r\n" . $out);
+        /* HTTP/1.0 (PHP's http:// wrapper by default) or "close": the
+         * client reads to the end */
+        if (str_ends_with($line, 'HTTP/1.0') || strcasecmp($headers['connection'] ?? '', 'close') === 0) {
+            return;
+        }
     }
 }
 
