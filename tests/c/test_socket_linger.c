@@ -14,60 +14,7 @@
 #include "eddy/coro.h"
 #include "eddy/loop.h"
 #include "eddy/socket.h"
-
-typedef struct {
-    eddy_socket_t *server; /* listening */
-    eddy_socket_t *a;      /* the client end: the "pooled connection" */
-    eddy_socket_t *b;      /* the accepted end: the "database" */
-    int port;
-} pair_t;
-
-static int64_t go(eddy_coro_fn fn, void *arg) {
-    int64_t cid = eddy_coro_create(fn, arg);
-    cr_assert_gt(cid, 0, "eddy_coro_create: %s", eddy_strerror((int)cid));
-    return cid;
-}
-
-static void accept_co(void *arg) {
-    pair_t *p = arg;
-    p->b = eddy_socket_accept(p->server, 5000, NULL);
-}
-
-static void connect_co(void *arg) {
-    pair_t *p = arg;
-    int err = 0;
-    p->a = eddy_socket_new(EDDY_SOCK_TCP, &err);
-    if (p->a && eddy_socket_connect(p->a, "127.0.0.1", p->port, 5000) < 0) {
-        eddy_socket_close(p->a);
-        p->a = NULL;
-    }
-}
-
-/* A connected pair made on a fresh default loop, which then ends. */
-static pair_t make_pair(void) {
-    pair_t p = {0};
-    eddy_addr_t addr;
-    char host[64];
-    int err = 0;
-    p.server = eddy_socket_new(EDDY_SOCK_TCP, &err);
-    cr_assert_not_null(p.server);
-    cr_assert_eq(eddy_socket_bind(p.server, "127.0.0.1", 0), 0);
-    cr_assert_eq(eddy_socket_listen(p.server, 4), 0);
-    cr_assert_eq(eddy_socket_getsockname(p.server, &addr), 0);
-    cr_assert_eq(eddy_addr_format(&addr, host, sizeof(host), &p.port), 0);
-    go(accept_co, &p);
-    go(connect_co, &p);
-    cr_assert_eq(eddy_loop_run(eddy_loop_default()), 0);
-    cr_assert_not_null(p.a);
-    cr_assert_not_null(p.b);
-    return p;
-}
-
-static void close_pair(pair_t *p) {
-    eddy_socket_close(p->a);
-    eddy_socket_close(p->b);
-    eddy_socket_close(p->server);
-}
+#include "socket_pair_fixture.h"
 
 /* One request and its reply: the client waits for the reply (read
  * interest registered), gets it, and leaves the socket idle. */
