@@ -17,6 +17,7 @@
 #include "eddy/coro.h"
 #include "eddy/loop.h"
 #include "eddy/socket.h"
+#include "coro_net_fixture.h"
 #include "eddy_test.h"
 
 typedef struct {
@@ -25,13 +26,6 @@ typedef struct {
     eddy_socket_t *b;      /* the accepted end (the database) */
     int port;
 } pair_t;
-
-/* Starts a coroutine; a failure to create one fails the test. */
-static inline int64_t go(eddy_coro_fn fn, void *arg) {
-    int64_t cid = eddy_coro_create(fn, arg);
-    cr_assert_gt(cid, 0, "eddy_coro_create: %s", eddy_strerror((int)cid));
-    return cid;
-}
 
 static inline void pair_accept_co(void *arg) {
     pair_t *p = arg;
@@ -52,15 +46,7 @@ static inline void pair_connect_co(void *arg) {
  * returns (nothing else may be pending on it). Both ends are asserted. */
 static inline pair_t make_pair(void) {
     pair_t p = {0};
-    eddy_addr_t addr;
-    char host[64];
-    int err = 0;
-    p.server = eddy_socket_new(EDDY_SOCK_TCP, &err);
-    cr_assert_not_null(p.server);
-    cr_assert_eq(eddy_socket_bind(p.server, "127.0.0.1", 0), 0);
-    cr_assert_eq(eddy_socket_listen(p.server, 4), 0);
-    cr_assert_eq(eddy_socket_getsockname(p.server, &addr), 0);
-    cr_assert_eq(eddy_addr_format(&addr, host, sizeof(host), &p.port), 0);
+    p.server = listener(&p.port);
     go(pair_accept_co, &p);
     go(pair_connect_co, &p);
     cr_assert_eq(eddy_loop_run(eddy_loop_default()), 0);

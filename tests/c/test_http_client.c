@@ -35,31 +35,9 @@
 #include "eddy/websocket.h"
 #include "eddy_test.h"
 #include "loopback_harness.h"
+#include "coro_net_fixture.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static void run_loop(void) {
-    cr_assert_eq(eddy_loop_run(eddy_loop_default()), 0);
-    eddy_loop_default_close();
-}
-
-static void go(eddy_coro_fn fn, void *arg) {
-    int64_t cid = eddy_coro_create(fn, arg);
-    cr_assert_gt(cid, 0, "eddy_coro_create: %s", eddy_strerror((int)cid));
-}
-
-static eddy_socket_t *listener(int *port) {
-    int err = 0;
-    eddy_socket_t *s = eddy_socket_new(EDDY_SOCK_TCP, &err);
-    cr_assert_not_null(s);
-    cr_assert_eq(eddy_socket_bind(s, "127.0.0.1", 0), 0);
-    cr_assert_eq(eddy_socket_listen(s, 64), 0);
-    eddy_addr_t a;
-    char host[64];
-    cr_assert_eq(eddy_socket_getsockname(s, &a), 0);
-    cr_assert_eq(eddy_addr_format(&a, host, sizeof(host), port), 0);
-    return s;
-}
 
 /* gzip of s (the gzip file format, as a server's Content-Encoding: gzip). */
 static size_t gzip_of(const char *s, size_t n, unsigned char *out, size_t cap) {

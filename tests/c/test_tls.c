@@ -21,6 +21,7 @@
 #include "eddy/loop.h"
 #include "eddy/socket.h"
 #include "eddy/tls.h"
+#include "coro_net_fixture.h"
 
 /* White-box: the session's SSL (renegotiation, SNI as the server saw it) */
 #include <openssl/ssl.h>
@@ -99,29 +100,6 @@ static void certs_remove(certs_t *c) {
         if (strcmp(made_dirs[i], c->dir) == 0) made_dirs[i][0] = '\0';
 }
 
-static void run_loop(void) {
-    cr_assert_eq(eddy_loop_run(eddy_loop_default()), 0);
-    eddy_loop_default_close();
-}
-
-static void go(eddy_coro_fn fn, void *arg) {
-    int64_t cid = eddy_coro_create(fn, arg);
-    cr_assert_gt(cid, 0, "eddy_coro_create: %s", eddy_strerror((int)cid));
-}
-
-static eddy_socket_t *listener(int *port) {
-    int err = 0;
-    eddy_socket_t *s = eddy_socket_new(EDDY_SOCK_TCP, &err);
-    cr_assert_not_null(s);
-    cr_assert_eq(eddy_socket_bind(s, "127.0.0.1", 0), 0);
-    cr_assert_eq(eddy_socket_listen(s, 16), 0);
-    eddy_addr_t a;
-    char host[64];
-    cr_assert_eq(eddy_socket_getsockname(s, &a), 0);
-    cr_assert_eq(eddy_addr_format(&a, host, sizeof(host), port), 0);
-    return s;
-}
-
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -173,6 +151,15 @@ static void client_co(void *arg) {
     p->cli_rc = eddy_socket_connect(s, "127.0.0.1", p->port, 2000);
     if (p->cli_rc == 0) p->client(p, s);
     eddy_socket_close(s);
+}
+
+/* A zeroed pair with fresh certificates (certs_remove() them at the end)
+ * and its two sides; the test sets what else it needs, then run_pair(). */
+static void pair_init(pair_t *p, side_fn serve, side_fn client) {
+    memset(p, 0, sizeof(*p));
+    certs_make(&p->certs);
+    p->serve = serve;
+    p->client = client;
 }
 
 static void run_pair(pair_t *p) {
@@ -239,10 +226,7 @@ static void echo_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, handshake_verifies_the_server_and_echoes_in_coroutines) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = echo_serve;
-    p.client = echo_client;
+    pair_init(&p, echo_serve, echo_client);
     p.up_n = -99;
     run_pair(&p);
     cr_assert_eq(p.srv_rc, 0, "server: %s", p.srv_msg);
@@ -293,12 +277,9 @@ EDDY_TEST(tls, the_peer_certificate_digest_and_pem_are_the_servers) {
     pair_t p;
     peer_info_t pi;
     char want[129], file[4096];
-    memset(&p, 0, sizeof(p));
     memset(&pi, 0, sizeof(pi));
-    certs_make(&p.certs);
+    pair_init(&p, hs_serve, cert_client);
     p.up = (unsigned char *)&pi;
-    p.serve = hs_serve;
-    p.client = cert_client;
     run_pair(&p);
     cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
     cli_fingerprint(&p.certs, want, sizeof(want));
@@ -341,10 +322,7 @@ static void v13_only_serve(pair_t *p, eddy_socket_t *conn) {
 
 EDDY_TEST(tls, version_bounds_pick_or_refuse_the_protocol) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = hs_serve;
-    p.client = v12_client;
+    pair_init(&p, hs_serve, v12_client);
     run_pair(&p);
     cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
     cr_assert_str_eq(p.info.protocol, "TLSv1.2");
@@ -378,10 +356,7 @@ static void verify_system_store_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, verify_peer_rejects_a_certificate_no_trusted_ca_signed) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = hs_serve;
-    p.client = verify_system_store_client;
+    pair_init(&p, hs_serve, verify_system_store_client);
     run_pair(&p);
     cr_assert_eq(p.cli_rc, EDDY_ESSL_VERIFY_FAILED, "got %d: %s", p.cli_rc, p.cli_msg);
     cr_assert(strstr(p.cli_msg, "unable to get local issuer certificate"), "%s", p.cli_msg);
@@ -403,10 +378,7 @@ static void self_signed_client(pair_t *p, eddy_socket_t *s) {
 EDDY_TEST(tls, self_signed_certificate_fails_unless_allowed) {
     for (int allow = 0; allow <= 1; allow++) {
         pair_t p;
-        memset(&p, 0, sizeof(p));
-        certs_make(&p.certs);
-        p.serve = hs_serve_self;
-        p.client = self_signed_client;
+        pair_init(&p, hs_serve_self, self_signed_client);
         p.big = (size_t)allow;
         run_pair(&p);
         if (allow) {
@@ -425,10 +397,7 @@ static void wrong_host_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, host_name_mismatch_is_rejected) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = hs_serve;
-    p.client = wrong_host_client;
+    pair_init(&p, hs_serve, wrong_host_client);
     run_pair(&p);
     cr_assert_eq(p.cli_rc, EDDY_ESSL_VERIFY_FAILED, "got %d: %s", p.cli_rc, p.cli_msg);
     cr_assert(strstr(p.cli_msg, "wrong.example"), "%s", p.cli_msg);
@@ -451,10 +420,7 @@ static void timeout_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, handshake_times_out_against_a_silent_peer) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = silent_serve;
-    p.client = timeout_client;
+    pair_init(&p, silent_serve, timeout_client);
     run_pair(&p);
     cr_assert_eq(p.cli_rc, EDDY_ETIMEDOUT, "got %d: %s", p.cli_rc, p.cli_msg);
     cr_assert(p.elapsed >= 0.25 && p.elapsed < 1.5, "gave up after %.3f s", p.elapsed);
@@ -475,10 +441,7 @@ static void reset_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, peer_closing_mid_handshake_fails_the_handshake) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = closing_serve;
-    p.client = reset_client;
+    pair_init(&p, closing_serve, reset_client);
     run_pair(&p);
     cr_assert_eq(p.cli_rc, EDDY_ESSL_RESET, "got %d: %s", p.cli_rc, p.cli_msg);
     cr_assert(p.elapsed < 1.0, "noticed after %.3f s", p.elapsed);
@@ -486,6 +449,28 @@ EDDY_TEST(tls, peer_closing_mid_handshake_fails_the_handshake) {
 }
 
 /* ---- large transfers, a reader and a writer per socket ------------------ */
+
+/* `big` random bytes each way (from `seed`) and room for what arrives;
+ * big_free() releases the four buffers. */
+static void big_alloc(pair_t *p, size_t big, unsigned seed) {
+    p->big = big;
+    p->up = malloc(big);
+    p->down = malloc(big);
+    p->up_got = malloc(big);
+    p->down_got = malloc(big);
+    cr_assert(p->up && p->down && p->up_got && p->down_got);
+    for (size_t i = 0; i < big; i++) {
+        p->up[i] = (unsigned char)rand_r(&seed);
+        p->down[i] = (unsigned char)rand_r(&seed);
+    }
+}
+
+static void big_free(pair_t *p) {
+    free(p->up);
+    free(p->down);
+    free(p->up_got);
+    free(p->down_got);
+}
 
 typedef struct {
     pair_t *p;
@@ -526,20 +511,8 @@ static void big_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, megabytes_both_ways_with_a_reader_and_a_writer_coroutine_per_socket) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.big = 6 * MiB;
-    p.up = malloc(p.big);
-    p.down = malloc(p.big);
-    p.up_got = malloc(p.big);
-    p.down_got = malloc(p.big);
-    unsigned seed = 7;
-    for (size_t i = 0; i < p.big; i++) {
-        p.up[i] = (unsigned char)rand_r(&seed);
-        p.down[i] = (unsigned char)rand_r(&seed);
-    }
-    p.serve = big_serve;
-    p.client = big_client;
+    pair_init(&p, big_serve, big_client);
+    big_alloc(&p, 6 * MiB, 7);
     run_pair(&p);
     cr_assert_eq(p.srv_rc, 0, "server: %s", p.srv_msg);
     cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
@@ -549,10 +522,7 @@ EDDY_TEST(tls, megabytes_both_ways_with_a_reader_and_a_writer_coroutine_per_sock
     cr_assert_eq(p.down_n, (ssize_t)p.big);
     cr_assert(memcmp(p.up, p.up_got, p.big) == 0, "client to server bytes differ");
     cr_assert(memcmp(p.down, p.down_got, p.big) == 0, "server to client bytes differ");
-    free(p.up);
-    free(p.down);
-    free(p.up_got);
-    free(p.down_got);
+    big_free(&p);
     certs_remove(&p.certs);
 }
 
@@ -594,10 +564,7 @@ static void bound_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, a_second_reader_of_a_tls_socket_gets_the_bound_error) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = quiet_serve;
-    p.client = bound_client;
+    pair_init(&p, quiet_serve, bound_client);
     run_pair(&p);
     cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
     cr_assert_eq(p.up_n, 4);
@@ -661,10 +628,7 @@ static void starttls_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, starttls_keeps_handshake_bytes_a_buffered_read_took_ahead) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = starttls_serve;
-    p.client = starttls_client;
+    pair_init(&p, starttls_serve, starttls_client);
     run_pair(&p);
     cr_assert_eq(p.srv_rc, 0, "server: %d %s", p.srv_rc, p.srv_msg);
     cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
@@ -713,10 +677,7 @@ static void mtls_client(pair_t *p, eddy_socket_t *s) {
 EDDY_TEST(tls, server_verifies_a_client_certificate_with_an_encrypted_key) {
     for (int present = 1; present >= 0; present--) {
         pair_t p;
-        memset(&p, 0, sizeof(p));
-        certs_make(&p.certs);
-        p.serve = mtls_serve;
-        p.client = mtls_client;
+        pair_init(&p, mtls_serve, mtls_client);
         p.big = (size_t)present;
         run_pair(&p);
         if (present) {
@@ -806,9 +767,7 @@ static void run_https(pair_t *p, https_t *h) {
 
 EDDY_TEST(tls, http_client_speaks_https_and_checks_the_certificate) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.serve = https_serve;
+    pair_init(&p, https_serve, NULL); /* run_https() is the client */
     https_t h = {.ca = p.certs.ca};
     run_https(&p, &h);
     cr_assert_eq(h.status, 200, "status %d: %s", h.status, h.err);
@@ -878,20 +837,8 @@ static void reneg_client(pair_t *p, eddy_socket_t *s) {
 
 EDDY_TEST(tls, server_renegotiation_in_the_middle_of_transfers_both_ways) {
     pair_t p;
-    memset(&p, 0, sizeof(p));
-    certs_make(&p.certs);
-    p.big = 4 * MiB;
-    p.up = malloc(p.big);
-    p.down = malloc(p.big);
-    p.up_got = malloc(p.big);
-    p.down_got = malloc(p.big);
-    unsigned seed = 11;
-    for (size_t i = 0; i < p.big; i++) {
-        p.up[i] = (unsigned char)rand_r(&seed);
-        p.down[i] = (unsigned char)rand_r(&seed);
-    }
-    p.serve = reneg_serve;
-    p.client = reneg_client;
+    pair_init(&p, reneg_serve, reneg_client);
+    big_alloc(&p, 4 * MiB, 11);
     run_pair(&p);
     cr_assert_eq(p.cli_rc, 0, "client: %s", p.cli_msg);
     cr_assert_eq(p.srv_rc, 0, "the server could not renegotiate (%d)", p.srv_rc);
@@ -902,9 +849,6 @@ EDDY_TEST(tls, server_renegotiation_in_the_middle_of_transfers_both_ways) {
     cr_assert(memcmp(p.down, p.down_got, p.big) == 0, "server to client bytes differ");
     cr_assert_str_eq(p.got, "donebye");
     cr_assert_eq(p.down_n, 0, "the renegotiation did not complete");
-    free(p.up);
-    free(p.down);
-    free(p.up_got);
-    free(p.down_got);
+    big_free(&p);
     certs_remove(&p.certs);
 }
