@@ -406,15 +406,9 @@ void php_hook_ssl_meta(hstream_t *hs, zval *meta) {
 
 /* ---- the transports ---------------------------------------------------------------- */
 
-/* This file's per-process state: each transport, its default crypto method
- * (PHP's, by scheme) and the factory PHP had. */
-static struct {
-    const char *name;
-    uint32_t bit;
-    int method;
-    php_stream_transport_factory orig;
-    bool hooked;
-} TRANSPORTS[] = {
+/* This file's per-process state: each transport, param its default crypto
+ * method (PHP's, by scheme). */
+static php_hook_xport_t TRANSPORTS[] = {
     {"ssl", PHP_HOOK_SSL, STREAM_CRYPTO_METHOD_ANY_CLIENT, NULL, false},
     {"tls", PHP_HOOK_TLS, STREAM_CRYPTO_METHOD_TLS_CLIENT, NULL, false},
     {"tlsv1.0", PHP_HOOK_TLS, STREAM_CRYPTO_METHOD_TLSv1_0_CLIENT, NULL, false},
@@ -428,54 +422,30 @@ static php_stream *ssl_factory(const char *proto, size_t protolen, const char *r
                                size_t resourcenamelen, const char *persistent_id, int options,
                                int flags, struct timeval *timeout,
                                php_stream_context *context STREAMS_DC) {
+    php_hook_xport_t *x = php_hook_xport_find(TRANSPORTS, NTRANSPORTS, proto, protolen);
     php_stream *stream;
     zval *method;
-    size_t i;
 
-    for (i = 0; i < NTRANSPORTS; i++) {
-        if (strlen(TRANSPORTS[i].name) == protolen &&
-            strncasecmp(TRANSPORTS[i].name, proto, protolen) == 0) {
-            break;
-        }
-    }
-    if (i == NTRANSPORTS || !TRANSPORTS[i].orig) {
+    if (!x) {
         return NULL;
     }
-    if (!php_runtime_active(TRANSPORTS[i].bit)) {
-        return TRANSPORTS[i].orig(proto, protolen, resourcename, resourcenamelen, persistent_id,
-                                  options, flags, timeout, context STREAMS_REL_CC);
+    if (!php_runtime_active(x->bit)) {
+        return x->orig(proto, protolen, resourcename, resourcenamelen, persistent_id, options,
+                       flags, timeout, context STREAMS_REL_CC);
     }
     stream = php_hook_stream_new_tcp(persistent_id);
     if (stream) {
         php_hook_ssl_t *st = ssl_state(stream->abstract, persistent_id != NULL);
         /* the context's crypto_method wins over the scheme's, as in PHP */
         method = context ? php_stream_context_get_option(context, "ssl", "crypto_method") : NULL;
-        st->method = method ? (int) zval_get_long(method) : TRANSPORTS[i].method;
+        st->method = method ? (int) zval_get_long(method) : x->param;
         st->on_connect = true;
     }
     return stream;
 }
 
 static void apply(uint32_t flags) {
-    HashTable *xports = php_stream_xport_get_hash();
-
-    for (size_t i = 0; i < NTRANSPORTS; i++) {
-        bool on = (flags & TRANSPORTS[i].bit) != 0;
-        if (on == TRANSPORTS[i].hooked) {
-            continue;
-        }
-        if (on) {
-            TRANSPORTS[i].orig = zend_hash_str_find_ptr(xports, TRANSPORTS[i].name,
-                                                        strlen(TRANSPORTS[i].name));
-            if (!TRANSPORTS[i].orig) {
-                continue; /* PHP without the openssl extension: no such scheme */
-            }
-            php_stream_xport_register(TRANSPORTS[i].name, ssl_factory);
-        } else {
-            php_stream_xport_register(TRANSPORTS[i].name, TRANSPORTS[i].orig);
-        }
-        TRANSPORTS[i].hooked = on;
-    }
+    php_hook_xport_apply(TRANSPORTS, NTRANSPORTS, flags, ssl_factory);
 }
 
 void php_hook_ssl_minit(void) {

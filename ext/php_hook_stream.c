@@ -664,44 +664,67 @@ php_stream *php_hook_stream_new_tcp(const char *persistent_id) {
 
 /* ---- the transports ------------------------------------------------------- */
 
-/* This file's per-process state: each transport and the factory PHP had. */
-static struct {
-    const char *name;
-    eddy_sock_type_t kind;
-    uint32_t bit;
-    php_stream_transport_factory orig;
-    bool hooked;
-} TRANSPORTS[] = {
-    {"tcp", EDDY_SOCK_TCP, PHP_HOOK_TCP, NULL, false},
-    {"udp", EDDY_SOCK_UDP, PHP_HOOK_UDP, NULL, false},
-    {"unix", EDDY_SOCK_UNIX_STREAM, PHP_HOOK_UNIX, NULL, false},
-    {"udg", EDDY_SOCK_UNIX_DGRAM, PHP_HOOK_UDG, NULL, false},
+/* This file's per-process state: each transport, param its socket kind. */
+static php_hook_xport_t TRANSPORTS[] = {
+    {"tcp", PHP_HOOK_TCP, EDDY_SOCK_TCP, NULL, false},
+    {"udp", PHP_HOOK_UDP, EDDY_SOCK_UDP, NULL, false},
+    {"unix", PHP_HOOK_UNIX, EDDY_SOCK_UNIX_STREAM, NULL, false},
+    {"udg", PHP_HOOK_UDG, EDDY_SOCK_UNIX_DGRAM, NULL, false},
 };
 #define NTRANSPORTS (sizeof(TRANSPORTS) / sizeof(TRANSPORTS[0]))
+
+php_hook_xport_t *php_hook_xport_find(php_hook_xport_t *table, size_t n, const char *proto,
+                                      size_t protolen) {
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(table[i].name) == protolen &&
+            strncasecmp(table[i].name, proto, protolen) == 0) {
+            return table[i].orig ? &table[i] : NULL;
+        }
+    }
+    return NULL;
+}
+
+void php_hook_xport_apply(php_hook_xport_t *table, size_t n, uint32_t flags,
+                          php_stream_transport_factory factory) {
+    HashTable *xports = php_stream_xport_get_hash();
+
+    for (size_t i = 0; i < n; i++) {
+        bool on = (flags & table[i].bit) != 0;
+        if (on == table[i].hooked) {
+            continue;
+        }
+        if (on) {
+            table[i].orig = zend_hash_str_find_ptr(xports, table[i].name, strlen(table[i].name));
+            if (!table[i].orig) {
+                continue; /* this PHP has no such scheme */
+            }
+            php_stream_xport_register(table[i].name, factory);
+        } else {
+            php_stream_xport_register(table[i].name, table[i].orig);
+        }
+        table[i].hooked = on;
+    }
+}
 
 static php_stream *hook_factory(const char *proto, size_t protolen, const char *resourcename,
                                 size_t resourcenamelen, const char *persistent_id, int options,
                                 int flags, struct timeval *timeout,
                                 php_stream_context *context STREAMS_DC) {
+    php_hook_xport_t *x = php_hook_xport_find(TRANSPORTS, NTRANSPORTS, proto, protolen);
+    eddy_sock_type_t kind;
     php_stream *stream;
     hstream_t *hs;
-    size_t i;
 
-    for (i = 0; i < NTRANSPORTS; i++) {
-        if (strlen(TRANSPORTS[i].name) == protolen &&
-            strncasecmp(TRANSPORTS[i].name, proto, protolen) == 0) {
-            break;
-        }
-    }
-    if (i == NTRANSPORTS || !TRANSPORTS[i].orig) {
+    if (!x) {
         return NULL;
     }
-    if (!php_runtime_active(TRANSPORTS[i].bit)) {
-        return TRANSPORTS[i].orig(proto, protolen, resourcename, resourcenamelen, persistent_id,
-                                  options, flags, timeout, context STREAMS_REL_CC);
+    if (!php_runtime_active(x->bit)) {
+        return x->orig(proto, protolen, resourcename, resourcenamelen, persistent_id, options,
+                       flags, timeout, context STREAMS_REL_CC);
     }
-    hs = hs_new(TRANSPORTS[i].kind, persistent_id != NULL);
-    stream = php_stream_alloc_rel(ops_for(TRANSPORTS[i].kind), hs, persistent_id, "r+");
+    kind = (eddy_sock_type_t) x->param;
+    hs = hs_new(kind, persistent_id != NULL);
+    stream = php_stream_alloc_rel(ops_for(kind), hs, persistent_id, "r+");
     if (!stream) {
         pefree(hs, persistent_id != NULL);
     }
@@ -709,25 +732,7 @@ static php_stream *hook_factory(const char *proto, size_t protolen, const char *
 }
 
 static void apply(uint32_t flags) {
-    HashTable *xports = php_stream_xport_get_hash();
-
-    for (size_t i = 0; i < NTRANSPORTS; i++) {
-        bool on = (flags & TRANSPORTS[i].bit) != 0;
-        if (on == TRANSPORTS[i].hooked) {
-            continue;
-        }
-        if (on) {
-            TRANSPORTS[i].orig = zend_hash_str_find_ptr(xports, TRANSPORTS[i].name,
-                                                        strlen(TRANSPORTS[i].name));
-            if (!TRANSPORTS[i].orig) {
-                continue; /* PHP built without it (no unix sockets) */
-            }
-            php_stream_xport_register(TRANSPORTS[i].name, hook_factory);
-        } else {
-            php_stream_xport_register(TRANSPORTS[i].name, TRANSPORTS[i].orig);
-        }
-        TRANSPORTS[i].hooked = on;
-    }
+    php_hook_xport_apply(TRANSPORTS, NTRANSPORTS, flags, hook_factory);
 }
 
 void php_hook_stream_minit(void) {

@@ -26,6 +26,32 @@ typedef struct {
 
 /* ---- php_hook_stream.c ------------------------------------------------------ */
 
+/* One PHP stream transport a hook takes over (each hook keeps a static
+ * table of them, its per-process state): the scheme, the runtime flag that
+ * hooks it, and the factory PHP had, saved while hooked and registered
+ * again when the flag goes off. `param` is the hook's own datum for the
+ * scheme: the eddy_sock_type_t of php_hook_stream.c's transports, the
+ * default crypto method of php_hook_ssl.c's. */
+typedef struct {
+    const char *name;
+    uint32_t bit;
+    int param;
+    php_stream_transport_factory orig;
+    bool hooked;
+} php_hook_xport_t;
+
+/* The entry of table[0..n) for the scheme proto (protolen bytes, any case),
+ * or NULL if there is none or it is not hooked (no factory of PHP's to
+ * fall back on). */
+php_hook_xport_t *php_hook_xport_find(php_hook_xport_t *table, size_t n, const char *proto,
+                                      size_t protolen);
+/* Registers `factory` for each scheme of table[0..n) whose bit is in
+ * flags and PHP's factory back for the others, changing only those whose
+ * state differs. A scheme PHP does not have (no openssl extension, no unix
+ * sockets) is left alone. The php_runtime_register() callback's work. */
+void php_hook_xport_apply(php_hook_xport_t *table, size_t n, uint32_t flags,
+                          php_stream_transport_factory factory);
+
 /* A hooked TCP stream, not connected yet (the transport factories' work). */
 php_stream *php_hook_stream_new_tcp(const char *persistent_id);
 /* poll(2) on the fd for `events` outside a coroutine: >0 ready, 0 timeout. */
