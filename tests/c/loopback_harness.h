@@ -70,11 +70,25 @@ static inline eddy_server_t *harness_server_new(int mode, int workers, const cha
 /* Write end of the port pipe, in the child started by harness_start(). */
 static int harness_port_fd = -1;
 
-/* An on_start callback: tells harness_start() the port of listener 0. */
-static inline void harness_on_start(eddy_server_t *srv) {
-    int port = eddy_server_port(srv, 0);
+/* Tells harness_start() the port the child listens on (once). */
+static inline void harness_report_port(int port) {
     if (write(harness_port_fd, &port, sizeof(port)) < 0) abort();
     close(harness_port_fd);
+}
+
+/* An on_start callback: tells harness_start() the port of listener 0. */
+static inline void harness_on_start(eddy_server_t *srv) {
+    harness_report_port(eddy_server_port(srv, 0));
+}
+
+/* In a coroutine of the child: reports the port of co (listening, its
+ * handlers set), serves until it is shut down, and frees it. 0 if it
+ * stopped cleanly, else 4 (the child's exit code for a failed start). */
+static inline int harness_co_http_serve(eddy_co_http_t *co) {
+    harness_report_port(eddy_co_http_port(co));
+    int rc = eddy_co_http_start(co);
+    eddy_co_http_free(co);
+    return rc == 0 ? 0 : 4;
 }
 
 /* Serves HTTP (o) on 127.0.0.1 at a port the kernel picks until the server

@@ -134,12 +134,7 @@ static void serve(void *arg) {
     eddy_co_http_handle(co, "/abort", h_abort, NULL);
     eddy_co_http_handle(co, "/file", h_file, NULL);
     if (cfg->configure_max && eddy_co_http_configure(co, NULL, cfg->configure_max) < 0) abort();
-    int port = eddy_co_http_port(co);
-    if (write(harness_port_fd, &port, sizeof(port)) < 0) abort();
-    close(harness_port_fd);
-    int rc = eddy_co_http_start(co);
-    eddy_co_http_free(co);
-    child_rc = rc == 0 ? 0 : 4;
+    child_rc = harness_co_http_serve(co);
 }
 
 static int child(const void *arg) {

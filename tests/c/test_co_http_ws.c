@@ -196,12 +196,7 @@ static void serve(void *arg) {
     eddy_co_http_handle(co, "/plain", h_plain, NULL);
     eddy_co_http_handle(co, "/manual", h_manual, NULL);
     eddy_co_http_handle(co, "/stop", h_stop, NULL);
-    int port = eddy_co_http_port(co);
-    if (write(harness_port_fd, &port, sizeof(port)) < 0) abort();
-    close(harness_port_fd);
-    int rc = eddy_co_http_start(co);
-    eddy_co_http_free(co);
-    child_rc = rc == 0 ? 0 : 4;
+    child_rc = harness_co_http_serve(co);
 }
 
 static int child(const void *arg) {
@@ -263,25 +258,15 @@ EDDY_TEST(co_http_ws, raw_frames_pings_timeouts_and_closes_from_the_server, .tim
     size_t n;
     pid_t pid = start(&port);
     /* frames sent along with the handshake are read after the 101 */
-    eddy_buf_t early;
-    eddy_buf_init(&early);
-    ws_raw_frame(&early, EDDY_WS_OP_TEXT, "early");
-    int fd = ws_raw_dial(port, "/chat", &early);
-    eddy_buf_free(&early);
+    int fd = ws_raw_dial_text(port, "/chat", "early");
     ws_raw_expect_text(fd, "early");
     /* a client ping is answered with the same payload by the next recv */
     ws_raw_send(fd, EDDY_WS_OP_PING, "are-you-there");
     cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_PONG);
     cr_assert_str_eq(pl, "are-you-there");
-    /* the handler pings */
-    ws_raw_send(fd, EDDY_WS_OP_TEXT, "ping:abc");
-    cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_PING);
-    cr_assert_str_eq(pl, "abc");
-    /* a recv timeout is an error the handler sees; the session goes on */
-    ws_raw_send(fd, EDDY_WS_OP_TEXT, "timeout");
-    ws_raw_expect_text(fd, "timeout rc=-110");
-    ws_raw_send(fd, EDDY_WS_OP_TEXT, "still");
-    ws_raw_expect_text(fd, "still");
+    /* the handler pings; a recv timeout is an error the handler sees, the
+     * session goes on */
+    ws_raw_expect_ping_and_recv_timeout(fd);
     /* a push outside any coroutine is refused, nothing sent, the session goes on */
     ws_raw_send(fd, EDDY_WS_OP_TEXT, "outside");
     ws_raw_expect_text(fd, "outside rc=-10001");
@@ -398,11 +383,7 @@ EDDY_TEST(co_http_ws, a_handler_pushes_to_other_connections_sessions, .timeout =
 EDDY_TEST(co_http_ws, another_coroutine_upgrades_after_the_handler_returned, .timeout = 60) {
     int port;
     pid_t pid = start(&port);
-    eddy_buf_t early;
-    eddy_buf_init(&early);
-    ws_raw_frame(&early, EDDY_WS_OP_TEXT, "sent early");
-    int fd = ws_raw_dial(port, "/late", &early);
-    eddy_buf_free(&early);
+    int fd = ws_raw_dial_text(port, "/late", "sent early");
     ws_raw_expect_text(fd, "sent early");
     ws_raw_send(fd, EDDY_WS_OP_TEXT, "later");
     ws_raw_expect_text(fd, "later");

@@ -59,6 +59,16 @@ static inline int ws_raw_dial(int port, const char *path, const eddy_buf_t *earl
     return fd;
 }
 
+/* ws_raw_dial() with one text message sent along with the handshake. */
+static inline int ws_raw_dial_text(int port, const char *path, const char *text) {
+    eddy_buf_t early;
+    eddy_buf_init(&early);
+    ws_raw_frame(&early, EDDY_WS_OP_TEXT, text);
+    int fd = ws_raw_dial(port, path, &early);
+    eddy_buf_free(&early);
+    return fd;
+}
+
 /* Reads one server frame (unmasked, payload < 126) into payload (NUL-
  * terminated) and *len; its opcode, or -1 when the connection ended. */
 static inline int ws_raw_read(int fd, char *payload, size_t *len) {
@@ -78,6 +88,22 @@ static inline void ws_raw_expect_text(int fd, const char *want) {
     size_t n = 0;
     cr_assert_eq(ws_raw_read(fd, p, &n), EDDY_WS_OP_TEXT, "wanted text '%s'", want);
     cr_assert_str_eq(p, want);
+}
+
+/* The echo handlers of the coroutine WebSocket suites (co_http_ws,
+ * ws_session) answer "ping:X" with a ping carrying X, and "timeout" with
+ * the error of a short recv with nothing to read ("timeout rc=-110"),
+ * after which the session still echoes. Asserts both on fd. */
+static inline void ws_raw_expect_ping_and_recv_timeout(int fd) {
+    char pl[128];
+    size_t n = 0;
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "ping:abc");
+    cr_assert_eq(ws_raw_read(fd, pl, &n), EDDY_WS_OP_PING);
+    cr_assert_str_eq(pl, "abc");
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "timeout");
+    ws_raw_expect_text(fd, "timeout rc=-110");
+    ws_raw_send(fd, EDDY_WS_OP_TEXT, "still");
+    ws_raw_expect_text(fd, "still");
 }
 
 #endif /* EDDY_TEST_WS_RAW_CLIENT_H */
