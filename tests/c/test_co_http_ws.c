@@ -29,6 +29,7 @@
 #include "eddy/loop.h"
 #include "eddy/websocket.h"
 #include "loopback_harness.h"
+#include "ws_echo_session.h"
 #include "ws_raw_client.h"
 
 #define PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
@@ -39,21 +40,6 @@
 static eddy_co_http_t *the_server;
 static eddy_ws_session_t *room[ROOM_MAX]; /* not owned: each handler frees its own */
 
-static int is(const eddy_ws_session_msg_t *m, const char *s) {
-    return m->opcode == EDDY_WS_OP_TEXT && m->len == strlen(s) && memcmp(m->data, s, m->len) == 0;
-}
-
-static int starts(const eddy_ws_session_msg_t *m, const char *p) {
-    size_t n = strlen(p);
-    return m->opcode == EDDY_WS_OP_TEXT && m->len >= n && memcmp(m->data, p, n) == 0;
-}
-
-static void say(eddy_ws_session_t *s, const char *fmt, int v) {
-    char out[64];
-    int n = snprintf(out, sizeof(out), fmt, v);
-    eddy_ws_session_push(s, EDDY_WS_OP_TEXT, out, (size_t)n, EDDY_WS_FLAG_FIN);
-}
-
 static void room_leave(eddy_ws_session_t *s) {
     for (int i = 0; i < ROOM_MAX; i++)
         if (room[i] == s) room[i] = NULL;
@@ -63,7 +49,7 @@ static void room_join(eddy_ws_session_t *s) {
     for (int i = 0; i < ROOM_MAX; i++)
         if (!room[i]) {
             room[i] = s;
-            say(s, "joined", 0);
+            ws_say(s, "joined", 0);
             return;
         }
 }
@@ -82,34 +68,18 @@ static void push_outside(void *arg) {
     outside_rc = eddy_ws_session_push(arg, EDDY_WS_OP_TEXT, "no", 2, EDDY_WS_FLAG_FIN);
 }
 
+/* The suite's own commands, then ws_echo_serve()'s. */
 static void serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
-    if (m->opcode == EDDY_WS_OP_CLOSE) {
-        harness_note("close frame code=%u reason=%.*s\n", m->close_code, (int)m->reason_len,
-                     m->reason);
-    } else if (is(m, "bye")) {
-        harness_note("close rc=%d\n", eddy_ws_session_close(s, 4000, "bye", 3));
-    } else if (is(m, "drop")) {
-        harness_note("drop rc=%d\n", eddy_ws_session_close(s, 0, NULL, 0));
-    } else if (starts(m, "ping:")) {
-        eddy_ws_session_ping(s, m->data + 5, m->len - 5);
-    } else if (is(m, "timeout")) {
-        eddy_ws_session_msg_t t;
-        int rc = eddy_ws_session_recv(s, &t, 200);
-        if (rc == 0) eddy_ws_session_msg_release(&t);
-        say(s, "timeout rc=%d", rc);
-    } else if (is(m, "join")) {
+    if (ws_is(m, "join")) {
         room_join(s);
-    } else if (starts(m, "say:")) {
+    } else if (ws_starts(m, "say:")) {
         room_say(m->data + 4, m->len - 4);
-    } else if (is(m, "outside")) {
+    } else if (ws_is(m, "outside")) {
         eddy_loop_defer(eddy_loop_default(), push_outside, s);
         eddy_coro_sleep(20); /* the deferred call runs meanwhile */
-        say(s, "outside rc=%d", outside_rc);
-    } else if (is(m, "whoami")) {
-        say(s, "fd=%d", eddy_ws_session_fd(s));
+        ws_say(s, "outside rc=%d", outside_rc);
     } else {
-        eddy_ws_session_push(s, m->opcode, m->data, m->len,
-                             EDDY_WS_FLAG_FIN | (m->flags & EDDY_WS_FLAG_COMPRESS));
+        ws_echo_serve(s, m);
     }
 }
 

@@ -30,6 +30,7 @@
 #include "eddy/websocket.h"
 #include "eddy_test.h"
 #include "loopback_harness.h"
+#include "ws_echo_session.h"
 #include "ws_raw_client.h"
 
 #define PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
@@ -46,42 +47,13 @@ typedef struct {
     eddy_http_response_t *resp;
 } job_t;
 
-static int is(const eddy_ws_session_msg_t *m, const char *s) {
-    return m->opcode == EDDY_WS_OP_TEXT && m->len == strlen(s) && memcmp(m->data, s, m->len) == 0;
-}
-
-static void say(eddy_ws_session_t *s, const char *fmt, int v) {
-    char out[64];
-    int n = snprintf(out, sizeof(out), fmt, v);
-    eddy_ws_session_push(s, EDDY_WS_OP_TEXT, out, (size_t)n, EDDY_WS_FLAG_FIN);
-}
-
-/* One message; 0 to go on reading. */
-static int serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
-    if (m->opcode == EDDY_WS_OP_CLOSE) {
-        harness_note("close frame code=%u reason=%.*s\n", m->close_code, (int)m->reason_len,
-                     m->reason);
-    } else if (is(m, "bye")) {
-        harness_note("close rc=%d\n", eddy_ws_session_close(s, 4000, "bye", 3));
-    } else if (is(m, "drop")) {
-        harness_note("drop rc=%d\n", eddy_ws_session_close(s, 0, NULL, 0));
-    } else if (m->opcode == EDDY_WS_OP_TEXT && m->len > 5 && memcmp(m->data, "ping:", 5) == 0) {
-        eddy_ws_session_ping(s, m->data + 5, m->len - 5);
-    } else if (is(m, "timeout")) {
-        eddy_ws_session_msg_t t;
-        int rc = eddy_ws_session_recv(s, &t, 200);
-        if (rc == 0) eddy_ws_session_msg_release(&t);
-        say(s, "timeout rc=%d", rc);
-    } else if (is(m, "nap")) {
+/* One message: the suite's own command, then ws_echo_serve()'s. */
+static void serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
+    if (ws_is(m, "nap")) {
         eddy_coro_sleep(300); /* messages pile up meanwhile */
-    } else if (is(m, "whoami")) {
-        say(s, "fd=%d", eddy_ws_session_fd(s));
     } else {
-        /* deflated back when it came deflated (the session negotiated it) */
-        eddy_ws_session_push(s, m->opcode, m->data, m->len,
-                             EDDY_WS_FLAG_FIN | (m->flags & EDDY_WS_FLAG_COMPRESS));
+        ws_echo_serve(s, m);
     }
-    return 0;
 }
 
 static void handler_main(void *arg) {

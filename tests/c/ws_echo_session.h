@@ -1,0 +1,70 @@
+/*
+ * The server side of the coroutine WebSocket suites (co_http_ws on
+ * eddy_co_http_t, ws_session on eddy_server_t): the echo protocol their
+ * handlers speak to ws_raw_client.h's client, run on an upgraded
+ * eddy_ws_session_t in the child. Results the test checks go out as
+ * harness_note() lines or as text messages.
+ *
+ * static inline so that a suite compiles only what it uses (-Werror).
+ */
+#ifndef EDDY_TEST_WS_ECHO_SESSION_H
+#define EDDY_TEST_WS_ECHO_SESSION_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "eddy/coro.h"
+#include "eddy/websocket.h"
+#include "loopback_harness.h"
+
+/* m is the text message s, exactly. */
+static inline int ws_is(const eddy_ws_session_msg_t *m, const char *s) {
+    return m->opcode == EDDY_WS_OP_TEXT && m->len == strlen(s) && memcmp(m->data, s, m->len) == 0;
+}
+
+/* m is a text message starting with p. */
+static inline int ws_starts(const eddy_ws_session_msg_t *m, const char *p) {
+    size_t n = strlen(p);
+    return m->opcode == EDDY_WS_OP_TEXT && m->len >= n && memcmp(m->data, p, n) == 0;
+}
+
+/* Sends fmt with one int (under 64 bytes) as a text message. */
+static inline void ws_say(eddy_ws_session_t *s, const char *fmt, int v) {
+    char out[64];
+    int n = snprintf(out, sizeof(out), fmt, v);
+    eddy_ws_session_push(s, EDDY_WS_OP_TEXT, out, (size_t)n, EDDY_WS_FLAG_FIN);
+}
+
+/* One message of the echo protocol:
+ *   a close frame   note "close frame code=C reason=R"
+ *   "bye"           close 4000 "bye", note "close rc=N"
+ *   "drop"          close without a close frame, note "drop rc=N"
+ *   "ping:X"        a ping carrying X
+ *   "timeout"       a 200 ms recv with nothing coming: "timeout rc=N" back
+ *   "whoami"        "fd=N" back (the connection's fd)
+ *   anything else   echoed back, deflated again when it came deflated
+ * A suite's own commands are tested before this. */
+static inline void ws_echo_serve(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
+    if (m->opcode == EDDY_WS_OP_CLOSE) {
+        harness_note("close frame code=%u reason=%.*s\n", m->close_code, (int)m->reason_len,
+                     m->reason);
+    } else if (ws_is(m, "bye")) {
+        harness_note("close rc=%d\n", eddy_ws_session_close(s, 4000, "bye", 3));
+    } else if (ws_is(m, "drop")) {
+        harness_note("drop rc=%d\n", eddy_ws_session_close(s, 0, NULL, 0));
+    } else if (ws_starts(m, "ping:")) {
+        eddy_ws_session_ping(s, m->data + 5, m->len - 5);
+    } else if (ws_is(m, "timeout")) {
+        eddy_ws_session_msg_t t;
+        int rc = eddy_ws_session_recv(s, &t, 200);
+        if (rc == 0) eddy_ws_session_msg_release(&t);
+        ws_say(s, "timeout rc=%d", rc);
+    } else if (ws_is(m, "whoami")) {
+        ws_say(s, "fd=%d", eddy_ws_session_fd(s));
+    } else {
+        eddy_ws_session_push(s, m->opcode, m->data, m->len,
+                             EDDY_WS_FLAG_FIN | (m->flags & EDDY_WS_FLAG_COMPRESS));
+    }
+}
+
+#endif /* EDDY_TEST_WS_ECHO_SESSION_H */
