@@ -85,18 +85,9 @@ static void serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
 
 /* Upgrade, then recv until the connection ends; the session is freed. */
 static void session(eddy_http_request_t *req, eddy_http_response_t *resp) {
-    eddy_ws_session_t *s;
-    eddy_ws_session_opts_t o = {.compression = 1};
-    int rc = eddy_ws_session_upgrade(req, resp, &o, &s);
-    harness_note("upgrade rc=%d\n", rc);
-    if (rc < 0) return;
-    eddy_ws_session_msg_t m;
-    /* Bounded, and generous: a loaded machine makes the client slow. */
-    while ((rc = eddy_ws_session_recv(s, &m, 30000)) == 0) {
-        serve_one(s, &m);
-        eddy_ws_session_msg_release(&m);
-    }
-    harness_note("recv ended rc=%d\n", rc);
+    eddy_ws_session_t *s = ws_echo_upgrade(req, resp);
+    if (!s) return;
+    ws_echo_loop(s, serve_one);
     room_leave(s);
     eddy_ws_session_free(s);
 }

@@ -58,18 +58,10 @@ static void serve_one(eddy_ws_session_t *s, eddy_ws_session_msg_t *m) {
 
 static void handler_main(void *arg) {
     job_t *j = arg;
-    eddy_ws_session_t *s;
-    eddy_ws_session_opts_t o = {.compression = 1};
-    int rc = eddy_ws_session_upgrade(j->req, j->resp, &o, &s);
-    harness_note("upgrade rc=%d\n", rc);
+    eddy_ws_session_t *s = ws_echo_upgrade(j->req, j->resp);
     free(j);
-    if (rc < 0) return;
-    eddy_ws_session_msg_t m;
-    while ((rc = eddy_ws_session_recv(s, &m, 30000)) == 0) {
-        serve_one(s, &m);
-        eddy_ws_session_msg_release(&m);
-    }
-    harness_note("recv ended rc=%d\n", rc);
+    if (!s) return;
+    ws_echo_loop(s, serve_one);
     eddy_ws_session_free(s);
 }
 

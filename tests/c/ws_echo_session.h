@@ -67,4 +67,30 @@ static inline void ws_echo_serve(eddy_ws_session_t *s, eddy_ws_session_msg_t *m)
     }
 }
 
+/* Upgrades the request to a session with permessage-deflate offered and
+ * notes "upgrade rc=N". The session (the caller frees it), NULL if the
+ * upgrade failed. */
+static inline eddy_ws_session_t *ws_echo_upgrade(eddy_http_request_t *req,
+                                                 eddy_http_response_t *resp) {
+    eddy_ws_session_t *s = NULL;
+    eddy_ws_session_opts_t o = {.compression = 1};
+    int rc = eddy_ws_session_upgrade(req, resp, &o, &s);
+    harness_note("upgrade rc=%d\n", rc);
+    return rc < 0 ? NULL : s;
+}
+
+/* Hands each message to serve until a recv fails (30 s each: bounded, and
+ * generous, as a loaded machine makes the client slow), then notes
+ * "recv ended rc=N". */
+static inline void ws_echo_loop(eddy_ws_session_t *s,
+                                void (*serve)(eddy_ws_session_t *, eddy_ws_session_msg_t *)) {
+    eddy_ws_session_msg_t m;
+    int rc;
+    while ((rc = eddy_ws_session_recv(s, &m, 30000)) == 0) {
+        serve(s, &m);
+        eddy_ws_session_msg_release(&m);
+    }
+    harness_note("recv ended rc=%d\n", rc);
+}
+
 #endif /* EDDY_TEST_WS_ECHO_SESSION_H */
