@@ -169,15 +169,27 @@ static void run_pair(pair_t *p) {
     run_loop();
 }
 
-/* Server side: TLS with the CA-signed certificate, handshake done. */
+/* Server options with the CA-signed certificate; a test adds its own. */
+static void server_opts(const pair_t *p, eddy_tls_opts_t *o) {
+    eddy_tls_opts_init(o);
+    o->cert_file = p->certs.cert;
+    o->key_file = p->certs.key;
+}
+
+/* TLS with o on the accepted conn, its handshake done (3 s): 0 or the error. */
+static int server_handshake(eddy_socket_t *conn, const eddy_tls_opts_t *o) {
+    int rc = eddy_socket_tls_enable(conn, o, 1, NULL);
+    return rc == 0 ? eddy_socket_tls_handshake(conn, 3000) : rc;
+}
+
+/* Server side: TLS with cert and key, ALPN offered, handshake done. */
 static int server_tls(pair_t *p, eddy_socket_t *conn, const char *cert, const char *key) {
     eddy_tls_opts_t o;
     eddy_tls_opts_init(&o);
     o.cert_file = cert;
     o.key_file = key;
     o.alpn = "h2,http/1.1";
-    int rc = eddy_socket_tls_enable(conn, &o, 1, NULL);
-    if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
+    int rc = server_handshake(conn, &o);
     p->srv_rc = rc;
     snprintf(p->srv_msg, sizeof(p->srv_msg), "%s", eddy_socket_errmsg(conn));
     return rc;
@@ -311,12 +323,9 @@ static void v12_client(pair_t *p, eddy_socket_t *s) {
 
 static void v13_only_serve(pair_t *p, eddy_socket_t *conn) {
     eddy_tls_opts_t o;
-    eddy_tls_opts_init(&o);
-    o.cert_file = p->certs.cert;
-    o.key_file = p->certs.key;
+    server_opts(p, &o);
     o.min_version = EDDY_TLS_V1_3;
-    int rc = eddy_socket_tls_enable(conn, &o, 1, NULL);
-    if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
+    int rc = server_handshake(conn, &o);
     p->srv_rc = rc;
 }
 
@@ -641,13 +650,10 @@ EDDY_TEST(tls, starttls_keeps_handshake_bytes_a_buffered_read_took_ahead) {
 /* The server asks for a client certificate signed by the test CA. */
 static void mtls_serve(pair_t *p, eddy_socket_t *conn) {
     eddy_tls_opts_t o;
-    eddy_tls_opts_init(&o);
-    o.cert_file = p->certs.cert;
-    o.key_file = p->certs.key;
+    server_opts(p, &o);
     o.verify_peer = 1;
     o.cafile = p->certs.ca;
-    int rc = eddy_socket_tls_enable(conn, &o, 1, NULL);
-    if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
+    int rc = server_handshake(conn, &o);
     /* TLS 1.3: the client learns of a refusal on its first read */
     if (rc == 0) rc = eddy_socket_send_all(conn, "k", 1, 3000) == 1 ? 0 : -1;
     p->srv_rc = rc;
@@ -790,12 +796,9 @@ EDDY_TEST(tls, http_client_speaks_https_and_checks_the_certificate) {
 
 static void reneg_serve(pair_t *p, eddy_socket_t *conn) {
     eddy_tls_opts_t o;
-    eddy_tls_opts_init(&o);
-    o.cert_file = p->certs.cert;
-    o.key_file = p->certs.key;
+    server_opts(p, &o);
     o.max_version = EDDY_TLS_V1_2; /* TLS 1.3 has no renegotiation */
-    int rc = eddy_socket_tls_enable(conn, &o, 1, NULL);
-    if (rc == 0) rc = eddy_socket_tls_handshake(conn, 3000);
+    int rc = server_handshake(conn, &o);
     if (rc < 0) {
         p->srv_rc = rc;
         return;
