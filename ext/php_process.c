@@ -134,9 +134,9 @@ PHP_METHOD(Swoole_Process, __construct) {
 
 /* ---- the child -------------------------------------------------------------- */
 
-/* Flushes what PHP buffered and ends the child at once: the parent's
- * shutdown functions and destructors are the parent's, not the child's. */
-static ZEND_NORETURN void child_exit(int status) {
+/* The parent's shutdown functions and destructors are the parent's, not
+ * the child's. */
+ZEND_NORETURN void php_process_exit_now(int status) {
     zend_try {
         php_output_end_all();
     } zend_end_try();
@@ -231,7 +231,7 @@ ZEND_NORETURN void php_process_run_child(php_process_t *p) {
     } zend_catch {
         status = 255; /* a fatal error, already reported */
     } zend_end_try();
-    child_exit(status);
+    php_process_exit_now(status);
 }
 
 PHP_METHOD(Swoole_Process, start) {
@@ -493,7 +493,7 @@ PHP_METHOD(Swoole_Process, exit) {
         return;
     }
     close_end(p, 1);
-    child_exit((int) (code & 0xff));
+    php_process_exit_now((int) (code & 0xff));
 }
 
 PHP_METHOD(Swoole_Process, name) {

@@ -65,6 +65,12 @@ void php_swoole_process_rshutdown(void);
  * or a fatal error. Never returns. */
 ZEND_NORETURN void php_process_run_child(php_process_t *p);
 
+/* Flushes what PHP has buffered (output layers, SAPI, stdio) and ends
+ * this process at once with `status`, skipping the shutdown functions,
+ * destructors and atexit handlers, which belong to the process it was
+ * forked from: a Process child, a server's worker or manager. */
+ZEND_NORETURN void php_process_exit_now(int status);
+
 /* True in the child of a start(), or a server's user process, since it
  * began: whatever server state it inherited is not its own. */
 bool php_process_in_child(void);

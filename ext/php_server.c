@@ -145,17 +145,8 @@ static HashTable *server_get_gc(zend_object *obj, zval **table, int *n) {
 
 /* ---- ending a process from a callback --------------------------------------- */
 
-/* Flushes what PHP has buffered and ends this process (a worker or the
- * manager) at once: its engine state is mid-call, and atexit handlers
- * belong to the master. */
-static ZEND_NORETURN void process_exit(int status) {
-    zend_try {
-        php_output_end_all();
-    } zend_end_try();
-    sapi_flush();
-    fflush(NULL);
-    _exit(status);
-}
+/* A worker or the manager ends with php_process_exit_now(): its engine
+ * state is mid-call, and atexit handlers belong to the master. */
 
 /* After every callback: a fatal error or exit() that happened in it (or in
  * a coroutine that ran meanwhile) ends the process. A bailout longjmps to
@@ -170,7 +161,7 @@ static void after_callback(void) {
     if (!php_coro_after_switch() || EG(exception)) {
         if (EG(exception) && zend_is_unwind_exit(EG(exception))) {
             zend_clear_exception();
-            process_exit(EG(exit_status));
+            php_process_exit_now(EG(exit_status));
         }
         if (EG(exception)) {
             zend_exception_error(EG(exception), E_ERROR);
@@ -675,7 +666,7 @@ PHP_METHOD(Swoole_Server, listen) {
 static void start_failed(php_server_t *ps) {
     ps->broken = true;
     if (getpid() != eddy_server_master_pid(ps->srv)) {
-        process_exit(255);
+        php_process_exit_now(255);
     }
     if (eddy_server_manager_pid(ps->srv) > 0) {
         kill(eddy_server_manager_pid(ps->srv), SIGTERM);
