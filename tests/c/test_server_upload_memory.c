@@ -72,16 +72,9 @@ static void ev_worker_start(eddy_server_t *srv, int id) {
 }
 
 static int child_main(void) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    eddy_server_config_set(&cfg, "package_max_length", "1073741824", err, sizeof(err));
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, EDDY_SERVER_PROCESS);
+    static const char *const extra[] = {"package_max_length", "1073741824", NULL};
+    eddy_server_t *srv = harness_server_new(EDDY_SERVER_PROCESS, 1, extra);
+    if (!srv) return 5;
     eddy_server_events_t ev = {.on_start = ev_start, .on_worker_start = ev_worker_start};
     eddy_http_server_opts_t o = {.on_request = on_request, .events = &ev, .upload_tmp_dir = g_dir};
     eddy_http_server_t *hs;

@@ -97,19 +97,12 @@ static void ev_receive(eddy_server_t *srv, int fd, int reactor_id, const char *d
 }
 
 static int child_main(const spec_t *spec, const proc_t *proc, int port_pipe) {
-    eddy_server_config_t cfg;
-    char err[EDDY_SERVER_ERRLEN];
-    eddy_server_config_init(&cfg);
-    eddy_server_config_set(&cfg, "worker_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "reactor_num", "1", err, sizeof(err));
-    eddy_server_config_set(&cfg, "log_level", "4", err, sizeof(err));
-    for (int i = 0; spec->opts[i]; i += 2)
-        if (eddy_server_config_set(&cfg, spec->opts[i], spec->opts[i + 1], err, sizeof(err)) < 0)
-            return 2;
-    if (socketpair(AF_UNIX, SOCK_DGRAM, 0, pair) < 0) return 5;
-    eddy_server_t *srv = eddy_server_new(&cfg);
-    eddy_server_config_free(&cfg);
-    eddy_server_set_mode(srv, mode);
+    eddy_server_t *srv = harness_server_new(mode, 1, spec->opts);
+    if (!srv) return 2;
+    if (socketpair(AF_UNIX, SOCK_DGRAM, 0, pair) < 0) {
+        eddy_server_free(srv);
+        return 5;
+    }
     child_ctx_t ctx = {.port_pipe = port_pipe};
     snprintf(ctx.events, sizeof(ctx.events), "%s", proc->events);
     eddy_server_events_t ev = {.data = &ctx, .on_start = ev_start, .on_shutdown = ev_shutdown,
