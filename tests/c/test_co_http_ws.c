@@ -21,9 +21,7 @@
  * the events file.
  */
 #define _GNU_SOURCE
-#include <libgen.h>
 #include <stdint.h>
-#include <sys/wait.h>
 
 #include "eddy/coro.h"
 #include "eddy/loop.h"
@@ -32,7 +30,6 @@
 #include "ws_echo_session.h"
 #include "ws_raw_client.h"
 
-#define PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
 #define ROOM_MAX 8
 
 /* ---- the server (in the child) ------------------------------------------ */
@@ -187,27 +184,13 @@ static void stop(pid_t pid, int port) {
 
 static int await_note(const char *want) { return harness_events_have(want); }
 
-static void expect_client(int port, const char *scenario, const char *want) {
-    char out[4096], path[512];
-    snprintf(path, sizeof(path), "%s", __FILE__);
-    int st = harness_run(out, sizeof(out), "timeout 30 " PYTHON " %s/ws_client.py %s %d 2>&1",
-                         dirname(path), scenario, port);
-    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    cr_assert_eq(rc, 0, "%s: exit %d:\n%s", scenario, rc, out);
-    cr_assert_not_null(strstr(out, want), "%s: wanted '%s' in:\n%s", scenario, want, out);
-}
-
 static int close_code(const char *pl) { return (uint8_t)pl[0] << 8 | (uint8_t)pl[1]; }
 
 EDDY_TEST(co_http_ws, a_real_client_library_echoes_fragments_pings_deflates_and_closes,
           .timeout = 90) {
     int port;
     pid_t pid = start(&port);
-    expect_client(port, "echo", "ok text\nok binary\nok big\nok fd=");
-    expect_client(port, "fragment", "ok fragmented");
-    expect_client(port, "ping", "ok pong");
-    expect_client(port, "deflate", "ok deflate 102400 permessage-deflate");
-    expect_client(port, "close", "ok close 1000 done");
+    ws_py_expect_echo_scenarios(port);
     cr_assert(await_note("close frame code=1000 reason=done\n"), "recv returned the close frame");
     cr_assert(await_note("recv ended rc=-1004\n"), "then recv saw the connection closed");
     stop(pid, port);

@@ -17,11 +17,9 @@
  * frame code= reason=", "recv ended rc=".
  */
 #define _GNU_SOURCE
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "eddy/coro.h"
@@ -33,7 +31,6 @@
 #include "ws_echo_session.h"
 #include "ws_raw_client.h"
 
-#define PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
 
 typedef struct {
     pid_t pid;
@@ -113,26 +110,12 @@ static int await_note(const char *want) {
     return 0;
 }
 
-static void expect_client(int port, const char *scenario, const char *want) {
-    char out[4096], path[512];
-    snprintf(path, sizeof(path), "%s", __FILE__);
-    int st = harness_run(out, sizeof(out), "timeout 30 " PYTHON " %s/ws_client.py %s %d 2>&1",
-                         dirname(path), scenario, port);
-    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    cr_assert_eq(rc, 0, "%s: exit %d:\n%s", scenario, rc, out);
-    cr_assert_not_null(strstr(out, want), "%s: wanted '%s' in:\n%s", scenario, want, out);
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void t_client_library(int mode) {
     proc_t p;
     start(mode, &p);
-    expect_client(p.port, "echo", "ok text\nok binary\nok big\nok fd=");
-    expect_client(p.port, "fragment", "ok fragmented");
-    expect_client(p.port, "ping", "ok pong");
-    expect_client(p.port, "deflate", "ok deflate 102400 permessage-deflate");
-    expect_client(p.port, "close", "ok close 1000 done");
+    ws_py_expect_echo_scenarios(p.port);
     cr_assert(await_note("close frame code=1000 reason=done\n"), "recv returned the close frame");
     cr_assert(await_note("recv ended rc=-1004\n"), "then recv saw the connection closed");
     cr_assert_eq(stop(&p), 0);

@@ -3,15 +3,18 @@
  * eddy_co_http_t, ws_session on eddy_server_t): the echo protocol their
  * handlers speak to ws_raw_client.h's client, run on an upgraded
  * eddy_ws_session_t in the child. Results the test checks go out as
- * harness_note() lines or as text messages.
+ * harness_note() lines or as text messages. The test side runs a real
+ * client library against it (ws_py_expect*).
  *
  * static inline so that a suite compiles only what it uses (-Werror).
  */
 #ifndef EDDY_TEST_WS_ECHO_SESSION_H
 #define EDDY_TEST_WS_ECHO_SESSION_H
 
+#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "eddy/coro.h"
 #include "eddy/websocket.h"
@@ -91,6 +94,34 @@ static inline void ws_echo_loop(eddy_ws_session_t *s,
         eddy_ws_session_msg_release(&m);
     }
     harness_note("recv ended rc=%d\n", rc);
+}
+
+/* ---- test side: python3-websockets (tests/c/ws_client.py) ---------------- */
+
+#define WS_PY_PYTHON "/usr/bin/python3" /* the Debian one, where python3-websockets lives */
+
+/* Runs ws_client.py SCENARIO PORT (30 s at most); asserts it exits 0 and
+ * prints want. */
+static inline void ws_py_expect(int port, const char *scenario, const char *want) {
+    char out[4096], path[512];
+    snprintf(path, sizeof(path), "%s", __FILE__); /* ws_client.py is beside this header */
+    int st = harness_run(out, sizeof(out),
+                         "timeout 30 " WS_PY_PYTHON " %s/ws_client.py %s %d 2>&1", dirname(path),
+                         scenario, port);
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    cr_assert_eq(rc, 0, "%s: exit %d:\n%s", scenario, rc, out);
+    cr_assert_not_null(strstr(out, want), "%s: wanted '%s' in:\n%s", scenario, want, out);
+}
+
+/* The client library against the echo handler: text, binary and a large
+ * message, a fragmented one, its ping answered, permessage-deflate, and
+ * its close (1000 "done"). */
+static inline void ws_py_expect_echo_scenarios(int port) {
+    ws_py_expect(port, "echo", "ok text\nok binary\nok big\nok fd=");
+    ws_py_expect(port, "fragment", "ok fragmented");
+    ws_py_expect(port, "ping", "ok pong");
+    ws_py_expect(port, "deflate", "ok deflate 102400 permessage-deflate");
+    ws_py_expect(port, "close", "ok close 1000 done");
 }
 
 #endif /* EDDY_TEST_WS_ECHO_SESSION_H */
