@@ -23,6 +23,11 @@
  * (php_http_response_ws.c): a handler's $response->upgrade() makes it
  * Swoole's coroutine WebSocket server. open_websocket_close_frame is taken
  * and changes nothing: recv() always returns the peer's CloseFrame here.
+ *
+ * HTTPS: $ssl = true in the constructor; start() builds a server TLS
+ * context from the ssl_* settings (php_ssl_settings.h) and throws when it
+ * cannot (no ssl_cert_file/ssl_key_file, unreadable files); the engine
+ * then shakes hands in each connection's coroutine (eddy_co_http_set_tls).
  */
 #include <stdint.h>
 #include <string.h>
@@ -32,6 +37,7 @@
 #include "php_coio.h" /* php_swoole_exception_ce */
 #include "php_http.h"
 #include "php_co_http_server.h"
+#include "php_ssl_settings.h"
 #include "co_http_server_arginfo.h"
 #include "zend_exceptions.h"
 #include "zend_extensions.h" /* zend_internal_run_time_cache_reserved_size */
@@ -56,6 +62,7 @@ typedef struct php_co_http_s {
     zend_long package_max_length; /* 0: the engine's default (2 MiB) */
     route_t *routes;
     bool running;
+    bool ssl;          /* constructed with $ssl = true: HTTPS, set up at start() */
     unsigned ws_opts; /* PHP_HTTP_WS_PING_FRAME / _PONG_FRAME from set() */
     zend_object std;
 } php_co_http_t;
@@ -223,11 +230,7 @@ PHP_METHOD(Swoole_Coroutine_Http_Server, __construct) {
         RETURN_THROWS();
     }
     zend_update_property_str(co_http_ce, Z_OBJ_P(ZEND_THIS), ZEND_STRL("host"), host);
-    if (ssl) {
-        zend_throw_exception(php_swoole_exception_ce, "SSL is not supported by this build",
-                             EPROTONOSUPPORT);
-        RETURN_THROWS();
-    }
+    s->ssl = ssl;
     if ((rc = eddy_co_http_new(&s->co, NULL, 0)) < 0) {
         set_error(ZEND_THIS, -rc);
         zend_throw_exception_ex(php_swoole_exception_ce, -rc, "cannot create the server: %s",
@@ -324,6 +327,32 @@ PHP_METHOD(Swoole_Coroutine_Http_Server, handle) {
     eddy_co_http_handle(s->co, ZSTR_VAL(pattern), on_request, r);
 }
 
+/* $ssl = true: a server TLS context from the ssl_* settings, handed to the
+ * engine. False after throwing (no certificate, an unreadable file...). */
+static bool setup_tls(zval *self, php_co_http_t *s) {
+    zval *settings = zend_read_property(co_http_ce, Z_OBJ_P(self), ZEND_STRL("settings"), 1, NULL);
+    HashTable *ht = settings && Z_TYPE_P(settings) == IS_ARRAY ? Z_ARRVAL_P(settings) : NULL;
+    char why[256] = "";
+    int err = 0, rc;
+    eddy_tls_ctx_t *ctx = php_ssl_server_ctx(ht, &err, why, sizeof(why));
+
+    if (!ctx) {
+        set_error(self, -err);
+        zend_throw_exception_ex(php_swoole_exception_ce, -err, "cannot start the SSL server: %s",
+                                why[0] ? why : eddy_strerror(err));
+        return false;
+    }
+    rc = eddy_co_http_set_tls(s->co, ctx, 0);
+    eddy_tls_ctx_free(ctx); /* the engine holds its own reference */
+    if (rc < 0) {
+        set_error(self, -rc);
+        zend_throw_exception_ex(php_swoole_exception_ce, -rc, "cannot start the SSL server: %s",
+                                eddy_strerror(rc));
+        return false;
+    }
+    return true;
+}
+
 PHP_METHOD(Swoole_Coroutine_Http_Server, start) {
     php_co_http_t *s = THIS_SRV();
     eddy_http_server_opts_t o = {0};
@@ -344,6 +373,9 @@ PHP_METHOD(Swoole_Coroutine_Http_Server, start) {
         set_error(ZEND_THIS, -rc);
         php_error_docref(NULL, E_WARNING, "bad HTTP settings: %s", eddy_strerror(rc));
         RETURN_FALSE;
+    }
+    if (s->ssl && !setup_tls(ZEND_THIS, s)) {
+        RETURN_THROWS();
     }
     /* Observers keep per-function data in the run-time cache; each request
      * gets a fresh one (the arena is per request). */

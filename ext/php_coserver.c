@@ -8,6 +8,12 @@
  * connection, with a Connection object. shutdown() stops the loop by
  * canceling the accept it waits in (Socket::cancel), so start() returns
  * true and may be called again, as in Swoole.
+ *
+ * TLS: $ssl = true (or set(['open_ssl' => true])) with ssl_cert_file and
+ * ssl_key_file (php_ssl_settings.h for the other ssl_* options). start()
+ * builds the context, throwing if it cannot; each connection's coroutine
+ * runs the handshake (bounded by TLS_HANDSHAKE_MS) before the handler, and
+ * a connection whose handshake fails is closed without reaching it.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -15,12 +21,15 @@
 #include "php_swoole.h"
 #include "php_coroutine.h"
 #include "php_coio.h"
+#include "php_ssl_settings.h"
 #include "coserver_arginfo.h"
 #include "zend_exceptions.h"
+#include "zend_extensions.h" /* zend_internal_run_time_cache_reserved_size */
 #include "ext/standard/php_array.h"
 
 #include "eddy/base.h"
 #include "eddy/coro.h"
+#include "eddy/tls.h"
 
 /* Swoole's pause after EMFILE/ENFILE or a failed coroutine creation. */
 #define SERVER_RETRY_MS 1000
@@ -58,7 +67,7 @@ static void set_errcode(zval *obj, zend_long code) {
 
 static void warn_framing(HashTable *opts) {
     static const char *const keys[] = {"open_eof_check", "open_eof_split", "open_length_check",
-                                       "open_mqtt_protocol", "open_ssl", NULL};
+                                       "open_mqtt_protocol", NULL};
     for (int i = 0; keys[i]; i++) {
         zval *v = zend_hash_str_find(opts, keys[i], strlen(keys[i]));
         if (v && zend_is_true(v)) {
@@ -141,10 +150,12 @@ PHP_METHOD(Swoole_Coroutine_Server, __construct) {
         Z_PARAM_BOOL(reuse_port)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (ssl) {
-        zend_throw_exception(php_swoole_exception_ce, "SSL is not supported by this build",
-                             EPROTONOSUPPORT);
-        RETURN_THROWS();
+    if (ssl) { /* as Swoole's library: the setting turns TLS on at start() */
+        zval setting;
+        array_init(&setting);
+        add_assoc_bool(&setting, "open_ssl", 1);
+        zend_update_property(server_ce, Z_OBJ_P(ZEND_THIS), ZEND_STRL("setting"), &setting);
+        zval_ptr_dtor(&setting);
     }
     kind = server_kind(host, &addr, &family);
     zend_update_property_string(server_ce, Z_OBJ_P(ZEND_THIS), ZEND_STRL("host"), addr);
@@ -206,9 +217,84 @@ static void set_running(zval *self, bool on) {
     zend_update_property_bool(server_ce, Z_OBJ_P(self), ZEND_STRL("running"), on);
 }
 
-/* Runs the handler on a new connection in its own coroutine. False if the
- * coroutine could not be made (the caller pauses and goes on). */
-static bool spawn_handler(zval *fn, zval *sock) {
+/* ---- TLS (open_ssl) ------------------------------------------------------ */
+
+/* A TLS connection's coroutine first runs the server handshake, then the
+ * handler: a slow or silent client holds only its own coroutine, for at
+ * most this long. */
+#define TLS_HANDSHAKE_MS 10000
+
+/* The coroutine's body is this internal function, invisible to PHP. What
+ * it serves goes through `tls_handoff`: a new coroutine runs at once, so
+ * it takes the values (and attaches TLS, while start() still holds the
+ * context) before php_coro_create() returns. */
+static zend_internal_function tls_conn_fn;
+static struct {
+    zval *fn, *conn;
+    eddy_tls_ctx_t *ctx;
+} tls_handoff;
+
+static ZEND_NAMED_FUNCTION(run_tls_conn) {
+    zval fn, conn, rv;
+    php_cosocket_t *ps;
+    eddy_socket_t *s;
+    int rc;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!tls_handoff.fn) {
+        return;
+    }
+    ZVAL_COPY(&fn, tls_handoff.fn);
+    ZVAL_COPY(&conn, tls_handoff.conn);
+    tls_handoff.fn = NULL;
+    ps = hold_socket(connection_ce, &conn);
+    s = ps ? php_cosocket_engine(ps) : NULL;
+    rc = s ? eddy_socket_tls_attach(s, tls_handoff.ctx, NULL) : EDDY_EBADF;
+    if (rc == 0) {
+        rc = eddy_socket_tls_handshake(s, TLS_HANDSHAKE_MS);
+        php_coro_after_switch();
+    }
+    if (rc == 0 && !EG(exception)) {
+        ZVAL_UNDEF(&rv);
+        call_user_function(NULL, NULL, &fn, &rv, 1, &conn);
+        zval_ptr_dtor(&rv);
+    } else if (ps) { /* not TLS (plain client), silent, or gone: no handler */
+        php_cosocket_close(ps);
+    }
+    if (ps) {
+        OBJ_RELEASE(php_cosocket_obj(ps));
+    }
+    zval_ptr_dtor(&conn);
+    zval_ptr_dtor(&fn);
+}
+
+/* The server context per the ssl_* settings when open_ssl is on; NULL
+ * otherwise, or after throwing (*failed). */
+static eddy_tls_ctx_t *server_tls(zval *self, bool *failed) {
+    zval *setting = prop(server_ce, self, "setting"), *on;
+    HashTable *ht = setting && Z_TYPE_P(setting) == IS_ARRAY ? Z_ARRVAL_P(setting) : NULL;
+    char why[256] = "";
+    int err = 0;
+    eddy_tls_ctx_t *ctx;
+
+    *failed = false;
+    on = ht ? zend_hash_str_find(ht, ZEND_STRL("open_ssl")) : NULL;
+    if (!on || !zend_is_true(on)) {
+        return NULL;
+    }
+    if (!(ctx = php_ssl_server_ctx(ht, &err, why, sizeof(why)))) {
+        set_errcode(self, -err);
+        zend_throw_exception_ex(php_swoole_exception_ce, -err, "cannot start the SSL server: %s",
+                                why[0] ? why : eddy_strerror(err));
+        *failed = true;
+    }
+    return ctx;
+}
+
+/* Runs the handler on a new connection in its own coroutine (after the
+ * TLS handshake with ctx, if not NULL). False if the coroutine could not
+ * be made (the caller pauses and goes on). */
+static bool spawn_handler(zval *fn, zval *sock, eddy_tls_ctx_t *ctx) {
     zend_fcall_info fci;
     zend_fcall_info_cache fcc;
     zval conn, callable;
@@ -216,6 +302,22 @@ static bool spawn_handler(zval *fn, zval *sock) {
 
     object_init_ex(&conn, connection_ce);
     zend_update_property(connection_ce, Z_OBJ(conn), ZEND_STRL("socket"), sock);
+    if (ctx) {
+        zend_fcall_info_cache tfcc = {0};
+        tfcc.function_handler = (zend_function *) &tls_conn_fn;
+        ZVAL_STR_COPY(&callable, tls_conn_fn.function_name);
+        tls_handoff.fn = fn;
+        tls_handoff.conn = &conn;
+        tls_handoff.ctx = ctx;
+        cid = php_coro_create(&tfcc, &callable, 0, NULL);
+        zval_ptr_dtor(&callable);
+        zval_ptr_dtor(&conn);
+        if (tls_handoff.fn) { /* never started */
+            tls_handoff.fn = NULL;
+            return false;
+        }
+        return cid > 0;
+    }
     /* Our own copy: the handler may replace $server->fn while it runs. */
     ZVAL_COPY(&callable, fn);
     if (zend_fcall_info_init(&callable, 0, &fci, &fcc, NULL, NULL) != SUCCESS) {
@@ -254,6 +356,8 @@ static int accept_failed(zval *self, php_cosocket_t *ps) {
 PHP_METHOD(Swoole_Coroutine_Server, start) {
     zval *fn, sock;
     php_cosocket_t *ps;
+    eddy_tls_ctx_t *ctx;
+    bool failed;
     int next = 1;
 
     ZEND_PARSE_PARAMETERS_NONE();
@@ -269,6 +373,16 @@ PHP_METHOD(Swoole_Coroutine_Server, start) {
         set_errcode(ZEND_THIS, EBADF);
         RETURN_FALSE;
     }
+    ctx = server_tls(ZEND_THIS, &failed); /* owned here, freed below */
+    if (failed) {
+        OBJ_RELEASE(php_cosocket_obj(ps));
+        RETURN_THROWS();
+    }
+    if (ctx) { /* observers' per-function data: a fresh cache per request */
+        ZEND_MAP_PTR_INIT(tls_conn_fn.run_time_cache,
+                          zend_arena_calloc(&CG(arena), 1,
+                                            zend_internal_run_time_cache_reserved_size()));
+    }
     set_running(ZEND_THIS, true);
     while (next > 0 && running(ZEND_THIS)) {
         php_cosocket_accept(ps, EDDY_WAIT_FOREVER, &sock);
@@ -276,7 +390,7 @@ PHP_METHOD(Swoole_Coroutine_Server, start) {
             next = -1;
         } else if (Z_TYPE(sock) == IS_OBJECT) {
             fn = prop(server_ce, ZEND_THIS, "fn");
-            if (!fn || !spawn_handler(fn, &sock)) {
+            if (!fn || !spawn_handler(fn, &sock, ctx)) {
                 eddy_coro_sleep(SERVER_RETRY_MS);
                 php_coro_after_switch();
             }
@@ -287,6 +401,7 @@ PHP_METHOD(Swoole_Coroutine_Server, start) {
         }
     }
     OBJ_RELEASE(php_cosocket_obj(ps));
+    eddy_tls_ctx_free(ctx); /* connections hold their own references */
     set_running(ZEND_THIS, false);
     if (EG(exception)) {
         RETURN_THROWS();
@@ -399,4 +514,10 @@ void php_swoole_coserver_minit(int module_number) {
         zend_register_class_alias("Co\\Server", server_ce);
         zend_register_class_alias("Co\\Server\\Connection", connection_ce);
     }
+    memset(&tls_conn_fn, 0, sizeof(tls_conn_fn));
+    tls_conn_fn.type = ZEND_INTERNAL_FUNCTION;
+    tls_conn_fn.fn_flags = ZEND_ACC_PUBLIC;
+    tls_conn_fn.function_name =
+        zend_string_init_interned(ZEND_STRL("Swoole\\Coroutine\\Server\\{ssl connection}"), 1);
+    tls_conn_fn.handler = run_tls_conn;
 }

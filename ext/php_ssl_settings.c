@@ -80,6 +80,26 @@ eddy_tls_ctx_t *php_ssl_client_ctx(HashTable *settings, const char *host, const 
     return eddy_tls_ctx_new(&o, 0, err, errbuf, errlen);
 }
 
+eddy_tls_ctx_t *php_ssl_server_ctx(HashTable *settings, int *err, char *errbuf, size_t errlen) {
+    eddy_tls_opts_t o;
+    const char *name;
+
+    fill_opts(settings, NULL, &o, &name);
+    if (!o.cert_file || !o.key_file) {
+        *err = EDDY_ESSL_BAD_PROTOCOL;
+        snprintf(errbuf, errlen, "ssl_cert_file and ssl_key_file must be set");
+        return NULL;
+    }
+    /* a server has no peer name to check; the client's CAs are named
+     * ssl_client_cert_file on the server side */
+    o.verify_host = 0;
+    o.sni = 0;
+    if (str_opt(settings, "ssl_client_cert_file")) {
+        o.cafile = str_opt(settings, "ssl_client_cert_file");
+    }
+    return eddy_tls_ctx_new(&o, 1, err, errbuf, errlen);
+}
+
 int php_ssl_client_start(eddy_socket_t *s, HashTable *settings, const char *host,
                          int64_t timeout_ms) {
     eddy_tls_opts_t o;

@@ -42,4 +42,13 @@ int php_ssl_client_start(eddy_socket_t *s, HashTable *settings, const char *host
 eddy_tls_ctx_t *php_ssl_client_ctx(HashTable *settings, const char *host, const char **name,
                                    int *err, char *errbuf, size_t errlen);
 
+/* A server TLS context per a server's `settings` (Swoole's names):
+ * ssl_cert_file and ssl_key_file (both required), ssl_passphrase,
+ * ssl_verify_peer (ask for and verify a client certificate),
+ * ssl_client_cert_file (the CAs client certificates must chain to),
+ * ssl_allow_self_signed, ssl_verify_depth, ssl_protocols, ssl_ciphers,
+ * ssl_alpn_protocols. The caller frees it with eddy_tls_ctx_free. NULL
+ * with *err and the reason in errbuf when a file is missing or unusable. */
+eddy_tls_ctx_t *php_ssl_server_ctx(HashTable *settings, int *err, char *errbuf, size_t errlen);
+
 #endif /* PHP_SSL_SETTINGS_H */

@@ -928,6 +928,19 @@ void eddy_co_http_close_current(eddy_co_http_t *co);
  * its own so that handlers run in coroutines that carry its state. */
 typedef int64_t (*eddy_co_http_spawn_fn)(void (*run)(void *arg), void *arg, void *ud);
 void eddy_co_http_set_spawn(eddy_co_http_t *co, eddy_co_http_spawn_fn spawn, void *ud);
+/* TLS (HTTPS, and WSS through upgrades): every accepted connection runs
+ * the server handshake with ctx (a server context of eddy/tls.h, built
+ * with cert_file and key_file) in its own coroutine, bounded by
+ * handshake_ms (<= 0: EDDY_CO_HTTP_HANDSHAKE_MS), before any HTTP is
+ * read; a failed or timed-out handshake (a plain-HTTP client, a silent
+ * one) just closes that connection. Then requests, responses, sendfile
+ * and WebSocket sessions go through TLS unchanged. The server takes its
+ * own reference to ctx (the caller keeps and frees its one); NULL turns
+ * TLS off. Before start() and with no connection open: 0 or
+ * EDDY_EWRONG_OP. */
+#define EDDY_CO_HTTP_HANDSHAKE_MS 10000
+struct eddy_tls_ctx_s;
+int eddy_co_http_set_tls(eddy_co_http_t *co, struct eddy_tls_ctx_s *ctx, int64_t handshake_ms);
 /* Not while start() runs. NULL is fine. */
 void eddy_co_http_free(eddy_co_http_t *co);
 /* The bound port (the chosen one after port 0), 0 before listen. */

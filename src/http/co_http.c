@@ -24,6 +24,7 @@
 
 #include "co_http_ws.h"
 #include "eddy/socket.h"
+#include "eddy/tls.h"
 #include "http_server.h"
 
 #define READ_CHUNK 16384
@@ -67,6 +68,8 @@ struct eddy_co_http_s {
     void *spawn_ud;
     co_conn_t *conns; /* live connections, for shutdown */
     size_t nconns;
+    eddy_tls_ctx_t *tls;  /* one reference, owned; NULL: plain TCP */
+    int64_t handshake_ms; /* bound of each connection's TLS handshake */
 };
 
 /* ---- transport ---------------------------------------------------------- */
@@ -91,6 +94,9 @@ static void co_close(eddy_http_server_t *hs, hs_conn_t *c, int fd) {
     (void)fd;
     if (!cc || cc->closing) return;
     cc->closing = 1;
+    /* TLS: close_notify first, so that the client tells our end from a
+     * truncation attack (a FIN alone is an "unexpected EOF" to OpenSSL 3) */
+    if (eddy_socket_tls_ready(cc->sock)) eddy_socket_tls_shutdown(cc->sock, cc->co->io_ms);
     eddy_socket_shutdown(cc->sock, SHUT_WR);
 }
 
@@ -287,10 +293,23 @@ static void hold(co_conn_t *cc) {
     }
 }
 
+/* TLS on the accepted socket, handshake done: 0, or the connection ends
+ * without a word (a plain-HTTP client, a silent one past the bound, a
+ * shutdown canceling the wait). Runs in the connection's own coroutine so
+ * that a slow handshake holds nobody else. */
+static int tls_start(co_conn_t *cc) {
+    eddy_co_http_t *co = cc->co;
+    int rc = eddy_socket_tls_attach(cc->sock, co->tls, NULL);
+    if (rc == 0) rc = eddy_socket_tls_handshake(cc->sock, co->handshake_ms);
+    if (rc < 0) cc->closing = 2; /* nothing to linger for */
+    return rc;
+}
+
 static void conn_run(co_conn_t *cc) {
     eddy_co_http_t *co = cc->co;
     hs_conn_t *c = cc->c;
     cc->cid = eddy_coro_cid();
+    if (co->tls) tls_start(cc);
     while (!cc->closing) {
         if (cc->ws) { /* upgraded, its handler is done: the session reads */
             hold(cc);
@@ -480,9 +499,19 @@ void eddy_co_http_shutdown(eddy_co_http_t *co) {
     eddy_free(ids);
 }
 
+int eddy_co_http_set_tls(eddy_co_http_t *co, eddy_tls_ctx_t *ctx, int64_t handshake_ms) {
+    if (co->started || co->nconns) return EDDY_EWRONG_OP;
+    if (ctx) eddy_tls_ctx_ref(ctx);
+    eddy_tls_ctx_free(co->tls);
+    co->tls = ctx;
+    co->handshake_ms = handshake_ms > 0 ? handshake_ms : EDDY_CO_HTTP_HANDSHAKE_MS;
+    return 0;
+}
+
 void eddy_co_http_free(eddy_co_http_t *co) {
     if (!co) return;
     if (co->lsock) eddy_socket_close(co->lsock);
+    eddy_tls_ctx_free(co->tls);
     eddy_http_server_free(co->hs);
     for (size_t i = 0; i < co->nroutes; i++) eddy_free(co->routes[i].prefix);
     eddy_free(co->routes);

@@ -11,6 +11,7 @@
 
 #include "eddy/coro.h"
 #include "eddy/loop.h"
+#include "eddy/tls.h"
 #include "loopback_harness.h"
 
 /* ---- the server (in the child) ------------------------------------------ */
@@ -19,6 +20,7 @@ typedef struct {
     int with_root;            /* a "/" handler */
     uint64_t package_max_length;
     uint64_t configure_max; /* != 0: eddy_co_http_configure() with it before start */
+    const char *tls_cert, *tls_key; /* HTTPS with these (and a 500 ms handshake bound) */
 } srv_cfg_t;
 
 static eddy_co_http_t *the_server;
@@ -134,6 +136,16 @@ static void serve(void *arg) {
     eddy_co_http_handle(co, "/abort", h_abort, NULL);
     eddy_co_http_handle(co, "/file", h_file, NULL);
     if (cfg->configure_max && eddy_co_http_configure(co, NULL, cfg->configure_max) < 0) abort();
+    if (cfg->tls_cert) {
+        eddy_tls_opts_t o;
+        int err;
+        eddy_tls_opts_init(&o);
+        o.cert_file = cfg->tls_cert;
+        o.key_file = cfg->tls_key;
+        eddy_tls_ctx_t *ctx = eddy_tls_ctx_new(&o, 1, &err, NULL, 0);
+        if (!ctx || eddy_co_http_set_tls(co, ctx, 500) < 0) abort();
+        eddy_tls_ctx_free(ctx); /* the server keeps its own reference */
+    }
     child_rc = harness_co_http_serve(co);
 }
 
@@ -355,4 +367,46 @@ EDDY_TEST(co_http, sendfile_sends_a_large_file_whole_then_keeps_the_connection) 
     close(fd);
     stop(pid, port);
     unlink(file_path);
+}
+
+/* HTTPS: curl verifies a self-signed localhost certificate made here with
+ * the openssl CLI; a client that sends nothing holds neither the others
+ * nor, past the handshake bound, its own connection; a plain-HTTP request
+ * gets the connection closed, no answer, and the server goes on. */
+EDDY_TEST(co_http, tls_serves_https_and_drops_silent_and_plain_clients) {
+    char dir[] = "/tmp/eddy-co-https-XXXXXX", cert[64], key[64], out[512];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cert, sizeof(cert), "%s/c.pem", dir);
+    snprintf(key, sizeof(key), "%s/k.pem", dir);
+    cr_assert_eq(harness_run(out, sizeof(out),
+                             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+                             "-nodes -keyout %s -out %s -days 2 -subj /CN=localhost "
+                             "-addext subjectAltName=DNS:localhost 2>&1",
+                             key, cert),
+                 0, "openssl: %s", out);
+    srv_cfg_t cfg = {.with_root = 1, .tls_cert = cert, .tls_key = key};
+    int port;
+    pid_t pid = start(&cfg, &port);
+    int silent = harness_dial(port);
+    const char *curl = "curl -s -m 5 --cacert %s --resolve localhost:%d:127.0.0.1 "
+                       "https://localhost:%d%s";
+    harness_run(out, sizeof(out), curl, cert, port, port, "/api");
+    cr_assert_str_eq(out, "api", "HTTPS GET while a client is silent");
+
+    int plain = harness_dial(port);
+    cr_assert_eq(harness_send_str(plain, "GET /api HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    char b[256];
+    ssize_t n = recv(plain, b, sizeof(b), 0);
+    cr_assert(n <= 0 || memcmp(b, "HTTP/", 5) != 0, "a plain request was answered in clear");
+    cr_assert(n <= 0 || harness_peer_closed(plain), "the plain connection stayed open");
+    close(plain);
+    cr_assert(harness_peer_closed(silent), "the silent client outlived the handshake bound");
+    close(silent);
+
+    harness_run(out, sizeof(out), curl, cert, port, port, "/stop");
+    cr_assert_str_eq(out, "bye");
+    cr_assert_eq(wait_exit(pid), 0, "start() did not return 0 after shutdown()");
+    unlink(cert);
+    unlink(key);
+    rmdir(dir);
 }
