@@ -1,5 +1,5 @@
 /*
- * Swoole's client ssl_* settings on the engine's TLS (php_ssl_settings.h).
+ * Swoole's ssl_* settings on the engine's TLS (php_ssl_settings.h).
  */
 #include "php_swoole.h"
 #include "php_coroutine.h"

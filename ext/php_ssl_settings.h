@@ -1,6 +1,8 @@
 /*
- * Swoole's client ssl_* settings on the engine's TLS (include/eddy/tls.h),
- * shared by Swoole\Coroutine\Client and Swoole\Coroutine\Http\Client.
+ * Swoole's ssl_* settings on the engine's TLS (include/eddy/tls.h): the
+ * client side shared by Swoole\Coroutine\Client and
+ * Swoole\Coroutine\Http\Client, the server side (php_ssl_server_ctx) by
+ * Swoole\Coroutine\Server and Swoole\Coroutine\Http\Server.
  *
  * Options (Swoole's names): ssl_verify_peer (default false),
  * ssl_allow_self_signed, ssl_cafile, ssl_capath, ssl_verify_depth,
