@@ -12,7 +12,6 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <brotli/decode.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -27,8 +26,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "compress_decode.h"
 #include "eddy/http.h"
 #include "eddy/server.h"
 #include "eddy/timer.h"
@@ -55,54 +54,6 @@ static void fill_noise(char *p, size_t n, uint32_t seed) {
     for (size_t i = 0; i < n; i++) {
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
         p[i] = (char)(x & 0xff);
-    }
-}
-
-/* Decodes in[0..n) of coding enc into out. need_end: the stream must end
- * exactly at n (a whole body); else it must have decoded all input so far
- * without ending (a flushed prefix). 0 when that holds. */
-static int zlib_decode(int wbits, const char *in, size_t n, eddy_buf_t *out, int need_end) {
-    z_stream z = {0};
-    if (inflateInit2(&z, wbits) != Z_OK) return -1;
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)n;
-    int rc;
-    do {
-        eddy_buf_reserve(out, 65536);
-        z.next_out = (Bytef *)out->data + out->len;
-        z.avail_out = (uInt)(out->cap - out->len - 1);
-        size_t before = z.avail_out;
-        rc = inflate(&z, Z_SYNC_FLUSH);
-        out->len += before - z.avail_out;
-    } while (rc == Z_OK && (z.avail_in > 0 || z.avail_out == 0));
-    inflateEnd(&z);
-    if (need_end) return rc == Z_STREAM_END && z.avail_in == 0 ? 0 : -1;
-    return (rc == Z_OK || rc == Z_BUF_ERROR) && z.avail_in == 0 ? 0 : -1;
-}
-
-static int br_decode(const char *in, size_t n, eddy_buf_t *out, int need_end) {
-    BrotliDecoderState *s = BrotliDecoderCreateInstance(NULL, NULL, NULL);
-    const uint8_t *next_in = (const uint8_t *)in;
-    size_t avail_in = n;
-    BrotliDecoderResult r;
-    do {
-        eddy_buf_reserve(out, 65536);
-        size_t room = out->cap - out->len - 1, avail_out = room;
-        uint8_t *next_out = (uint8_t *)out->data + out->len;
-        r = BrotliDecoderDecompressStream(s, &avail_in, &next_in, &avail_out, &next_out, NULL);
-        out->len += room - avail_out;
-    } while (r == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT);
-    BrotliDecoderDestroyInstance(s);
-    if (need_end) return r == BROTLI_DECODER_RESULT_SUCCESS && avail_in == 0 ? 0 : -1;
-    return r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT && avail_in == 0 ? 0 : -1;
-}
-
-static int decode(int enc, const char *in, size_t n, eddy_buf_t *out, int need_end) {
-    switch (enc) {
-    case EDDY_HTTP_ENC_GZIP: return zlib_decode(15 + 16, in, n, out, need_end);
-    case EDDY_HTTP_ENC_DEFLATE: return zlib_decode(15, in, n, out, need_end);
-    case EDDY_HTTP_ENC_BR: return br_decode(in, n, out, need_end);
-    default: return -1;
     }
 }
 
@@ -231,7 +182,7 @@ static void roundtrip(int enc, int level, const char *in, size_t n) {
     cr_assert(memcmp(z.data, "pre", 3) == 0);
     if (enc == EDDY_HTTP_ENC_GZIP) cr_assert(z.len > 5 && (uint8_t)z.data[3] == 0x1f && (uint8_t)z.data[4] == 0x8b);
     if (enc == EDDY_HTTP_ENC_DEFLATE) cr_assert(z.len > 4 && (z.data[3] & 0x0f) == 8, "zlib header");
-    cr_assert_eq(decode(enc, z.data + 3, z.len - 3, &plain, 1), 0, "%s %zu bytes",
+    cr_assert_eq(compress_decode(enc, z.data + 3, z.len - 3, &plain, 1), 0, "%s %zu bytes",
                  eddy_http_encoding_name(enc), n);
     cr_assert_eq(plain.len, n);
     cr_assert(n == 0 || memcmp(plain.data, in, n) == 0);
@@ -296,7 +247,7 @@ static void stream_flushes(int enc) {
             total += sizeof(piece);
             cr_assert_eq(eddy_http_compressor_write(c, piece, sizeof(piece), 0, &z), 0);
             eddy_buf_clear(&plain);
-            cr_assert_eq(decode(enc, z.data, z.len, &plain, 0), 0, "%s flush %d",
+            cr_assert_eq(compress_decode(enc, z.data, z.len, &plain, 0), 0, "%s flush %d",
                          eddy_http_encoding_name(enc), i);
             cr_assert_eq(plain.len, total);
             cr_assert(memcmp(plain.data, all, total) == 0);
@@ -305,7 +256,7 @@ static void stream_flushes(int enc) {
         memcpy(all + total, "tail", 4);
         total += 4;
         eddy_buf_clear(&plain);
-        cr_assert_eq(decode(enc, z.data, z.len, &plain, 1), 0, "whole stream ends");
+        cr_assert_eq(compress_decode(enc, z.data, z.len, &plain, 1), 0, "whole stream ends");
         cr_assert_eq(plain.len, total);
         cr_assert(memcmp(plain.data, all, total) == 0);
         cr_assert_eq(eddy_http_compressor_write(c, "x", 1, 0, &z), EDDY_EWRONG_OP);
@@ -329,7 +280,7 @@ EDDY_TEST(compress_codec, stream_finish_with_nothing_written) {
         eddy_buf_init(&plain);
         cr_assert_eq(eddy_http_compressor_write(c, NULL, 0, 1, &z), 0);
         cr_assert_gt(z.len, 0, "a valid empty stream still has framing");
-        cr_assert_eq(decode(ENCS[e], z.data, z.len, &plain, 1), 0);
+        cr_assert_eq(compress_decode(ENCS[e], z.data, z.len, &plain, 1), 0);
         cr_assert_eq(plain.len, 0);
         eddy_http_compressor_free(c);
         eddy_buf_free(&z);
@@ -531,7 +482,7 @@ static void expect_text_body(const resp_t *r, size_t n) {
     size_t bl = r->body.len;
     int enc = enc_of(r->head);
     if (enc != EDDY_HTTP_ENC_IDENTITY) {
-        cr_assert_eq(decode(enc, r->body.data, r->body.len, &plain, 1), 0, "%s", r->head);
+        cr_assert_eq(compress_decode(enc, r->body.data, r->body.len, &plain, 1), 0, "%s", r->head);
         b = plain.data, bl = plain.len;
     }
     char *want = malloc(n + 1);
@@ -730,7 +681,7 @@ static void t_stream(int mode) {
         cr_assert_eq(harness_recv_all(fd, chunk, n + 2), 0);
         eddy_buf_t plain;
         eddy_buf_init(&plain);
-        cr_assert_eq(decode(ENCS[e], chunk, n, &plain, 0), 0, "%s: first chunk alone", name);
+        cr_assert_eq(compress_decode(ENCS[e], chunk, n, &plain, 0), 0, "%s: first chunk alone", name);
         cr_assert_eq(plain.len, 3000, "%s: %zu", name, plain.len);
         cr_assert_eq(plain.data[0], 'A');
         /* then the rest: "last" and the stream's end */
@@ -747,7 +698,7 @@ static void t_stream(int mode) {
             if (n == 0) break;
         }
         eddy_buf_clear(&plain);
-        cr_assert_eq(decode(ENCS[e], all.data, all.len, &plain, 1), 0, "%s: whole stream", name);
+        cr_assert_eq(compress_decode(ENCS[e], all.data, all.len, &plain, 1), 0, "%s: whole stream", name);
         cr_assert_eq(plain.len, 3004);
         cr_assert(memcmp(plain.data + 3000, "last", 4) == 0);
         eddy_buf_free(&all);
@@ -761,7 +712,7 @@ static void t_stream(int mode) {
     cr_assert_eq(enc_of(r.head), EDDY_HTTP_ENC_GZIP, "%s", r.head);
     eddy_buf_t plain;
     eddy_buf_init(&plain);
-    cr_assert_eq(decode(EDDY_HTTP_ENC_GZIP, r.body.data, r.body.len, &plain, 1), 0);
+    cr_assert_eq(compress_decode(EDDY_HTTP_ENC_GZIP, r.body.data, r.body.len, &plain, 1), 0);
     cr_assert_eq(plain.len, 9000);
     cr_assert(plain.data[0] == 'A' && plain.data[3000] == 'B' && plain.data[6000] == 'C');
     eddy_buf_free(&plain);
